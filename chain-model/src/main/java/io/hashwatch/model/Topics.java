@@ -1,0 +1,58 @@
+package io.hashwatch.model;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic hashwatch reads or writes, with its serdes. The single place topic names are spelled. */
+public final class Topics {
+
+    /**
+     * A topic and its serdes. {@code compacted} topics are keyed so that the latest record per key is the truth.
+     */
+    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean compacted) {
+    }
+
+    /** Input: block headers, key network, value a {@link HeaderRecord} as JSON (read raw, parsed by the topology). */
+    public static final Topic<String, byte[]> HEADERS =
+            new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), false);
+    public static final Topic<String, BlockRecord> BLOCKS =
+            new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), true);
+    public static final Topic<String, HashrateRecord> HASHRATE =
+            new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), true);
+    public static final Topic<String, DifficultyRecord> DIFFICULTY =
+            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), true);
+    public static final Topic<String, DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
+            new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class), true);
+    public static final Topic<String, ReorgRecord> REORGS =
+            new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), false);
+    /** Rejected input, value byte for byte as received, reason in the {@code hashwatch.reject.*} headers. */
+    public static final Topic<String, byte[]> DEAD_LETTERS =
+            new Topic<>("dead-letters", Serdes.String(), Serdes.ByteArray(), false);
+
+    /** Header names on dead-letter records. */
+    public static final String REJECT_REASON_HEADER = "hashwatch.reject.reason";
+    public static final String REJECT_DETAIL_HEADER = "hashwatch.reject.detail";
+    public static final String REJECT_SOURCE_TOPIC_HEADER = "hashwatch.reject.source.topic";
+
+    private Topics() {
+    }
+
+    public static List<Topic<?, ?>> inputs() {
+        return List.of(HEADERS);
+    }
+
+    /** Output topics, in the order backfill writes them. */
+    public static List<Topic<?, ?>> outputs() {
+        return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS, DEAD_LETTERS);
+    }
+
+    public static List<Topic<?, ?>> all() {
+        return List.of(HEADERS, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS, DEAD_LETTERS);
+    }
+
+    /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */
+    public static String blockKey(String network, long height) {
+        return network + ":" + height;
+    }
+}

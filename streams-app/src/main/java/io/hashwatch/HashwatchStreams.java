@@ -1,0 +1,45 @@
+package io.hashwatch;
+
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.metrics.ChainMetrics;
+import io.hashwatch.topology.HashwatchTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The streams app at run time: the topology on a KafkaStreams instance, its metrics bound to a registry. */
+public final class HashwatchStreams implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HashwatchStreams.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    public HashwatchStreams(StreamsSettings settings, MeterRegistry registry) {
+        ChainMetrics metrics = new ChainMetrics(registry);
+        streams = new KafkaStreams(HashwatchTopology.build(metrics), settings.toProperties());
+        streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+    }
+}

@@ -1,0 +1,108 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.bitcoin.Ancestors;
+import io.hashwatch.bitcoin.BlockSummary;
+import io.hashwatch.bitcoin.Network;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The best chain of one network: the persistent store of blocks by height, fronted by a ring of the most recent
+ * summaries so that the per-block windows (up to 2016 blocks back) never touch the store on the hot path.
+ */
+final class ChainIndex implements Ancestors {
+    /** Enough for the epoch window and the retarget rule, with margin for short reorgs. */
+    static final int RING_CAPACITY = Network.RETARGET_INTERVAL + 64;
+
+    private final String network;
+    private final KeyValueStore<String, StoredBlock> blocks;
+    private final BlockSummary[] ring = new BlockSummary[RING_CAPACITY];
+    private StoredBlock tip;
+    private long lowestHeight = -1;
+
+    ChainIndex(String network, KeyValueStore<String, StoredBlock> blocks) {
+        this.network = network;
+        this.blocks = blocks;
+        load();
+    }
+
+    static String storeKey(String network, long height) {
+        // Zero-padded so that store order is height order within a network.
+        return network + "/" + String.format("%012d", height);
+    }
+
+    private void load() {
+        try (KeyValueIterator<String, StoredBlock> it =
+                     blocks.reverseRange(storeKey(network, 0), storeKey(network, Long.MAX_VALUE / 10))) {
+            int loaded = 0;
+            while (it.hasNext()) {
+                StoredBlock b = it.next().value;
+                if (tip == null) {
+                    tip = b;
+                }
+                if (loaded < RING_CAPACITY) {
+                    ring[slot(b.height())] = b.summary();
+                    loaded++;
+                }
+                lowestHeight = b.height();
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return tip == null;
+    }
+
+    StoredBlock tip() {
+        return tip;
+    }
+
+    BlockSummary tipSummary() {
+        return at(tip.height());
+    }
+
+    /** Lowest height this chain state holds: the replay's anchor. */
+    long lowestHeight() {
+        return lowestHeight;
+    }
+
+    /** Summary of the best-chain block at a height, or null outside what is known. */
+    @Override
+    public BlockSummary at(long height) {
+        if (tip == null || height > tip.height() || height < lowestHeight || height < 0) {
+            return null;
+        }
+        BlockSummary s = ring[slot(height)];
+        if (s != null && s.height() == height) {
+            return s;
+        }
+        StoredBlock b = blocks.get(storeKey(network, height));
+        return b == null ? null : b.summary();
+    }
+
+    StoredBlock stored(long height) {
+        return blocks.get(storeKey(network, height));
+    }
+
+    void append(StoredBlock block) {
+        if (tip == null) {
+            lowestHeight = block.height();
+        }
+        blocks.put(storeKey(network, block.height()), block);
+        ring[slot(block.height())] = block.summary();
+        tip = block;
+    }
+
+    /** Removes the tip and returns it; the ring slot falls back to the store when read. */
+    StoredBlock removeTip() {
+        StoredBlock removed = tip;
+        blocks.delete(storeKey(network, removed.height()));
+        ring[slot(removed.height())] = null;
+        tip = removed.height() > lowestHeight ? blocks.get(storeKey(network, removed.height() - 1)) : null;
+        return removed;
+    }
+
+    private static int slot(long height) {
+        return (int) (height % RING_CAPACITY);
+    }
+}

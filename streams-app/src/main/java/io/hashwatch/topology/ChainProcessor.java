@@ -1,0 +1,353 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.bitcoin.Ancestors;
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.BlockSummary;
+import io.hashwatch.bitcoin.CompactTarget;
+import io.hashwatch.bitcoin.DifficultyProjection;
+import io.hashwatch.bitcoin.HeaderVerifier;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.bitcoin.NetworkHashrate;
+import io.hashwatch.bitcoin.Work;
+import io.hashwatch.metrics.ChainMetrics;
+import io.hashwatch.model.BlockRecord;
+import io.hashwatch.model.DifficultyAdjustmentRecord;
+import io.hashwatch.model.DifficultyRecord;
+import io.hashwatch.model.HashrateRecord;
+import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.RejectReason;
+import io.hashwatch.model.ReorgRecord;
+import io.hashwatch.model.Topics;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies headers into a best chain per network and derives, per connected block, the block, hashrate and
+ * difficulty records (and an adjustment record at each retarget). Side branches are kept until one has more work
+ * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
+ * every derived record so that the latest record per key is the truth.
+ */
+final class ChainProcessor implements Processor<String, byte[], String, ChainOutput> {
+    private static final Logger log = LoggerFactory.getLogger(ChainProcessor.class);
+
+    private final ChainMetrics metrics;
+    private final LongSupplier nowSeconds;
+    private ProcessorContext<String, ChainOutput> context;
+    private KeyValueStore<String, StoredBlock> bestChain;
+    private KeyValueStore<String, StoredBlock> sideBranches;
+    private final Map<String, ChainIndex> chains = new HashMap<>();
+
+    ChainProcessor(ChainMetrics metrics, LongSupplier nowSeconds) {
+        this.metrics = metrics;
+        this.nowSeconds = nowSeconds;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ChainOutput> context) {
+        this.context = context;
+        this.bestChain = context.getStateStore(HashwatchTopology.BEST_CHAIN_STORE);
+        this.sideBranches = context.getStateStore(HashwatchTopology.SIDE_BRANCH_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        HeaderRecord in;
+        BlockHeader header;
+        Network network;
+        try {
+            in = Json.read(record.value(), HeaderRecord.class);
+            if (in.network() == null || in.headerHex() == null) {
+                throw new IllegalArgumentException("network and header_hex are required");
+            }
+            if (in.height() < 0) {
+                throw new IllegalArgumentException("height " + in.height() + " is negative");
+            }
+            header = BlockHeader.fromHex(in.headerHex());
+        } catch (SerializationException | IllegalArgumentException e) {
+            reject(record, null, RejectReason.MALFORMED, e.getMessage());
+            return;
+        }
+        network = Network.byName(in.network()).orElse(null);
+        if (network == null) {
+            reject(record, in.network(), RejectReason.UNKNOWN_NETWORK, "no header rules for network '" + in.network()
+                    + "'; known: mainnet, regtest");
+            return;
+        }
+        accept(record, in, network, header);
+    }
+
+    private void accept(Record<String, byte[]> record, HeaderRecord in, Network network, BlockHeader header) {
+        String net = network.id();
+        ChainIndex chain = chains.computeIfAbsent(net, n -> new ChainIndex(n, bestChain));
+        String hash = header.hash();
+
+        if (isKnown(chain, net, in.height(), hash)) {
+            metrics.duplicate(net);
+            return;
+        }
+        if (chain.isEmpty()) {
+            anchor(record, in, network, header, chain);
+            return;
+        }
+
+        BlockSummary parent;
+        StoredBlock sideParent = null;
+        boolean onBestChain;
+        StoredBlock tip = chain.tip();
+        BlockSummary candidate = chain.at(in.height() - 1);
+        if (candidate != null && candidate.hash().equals(header.prevHash())) {
+            parent = candidate;
+            onBestChain = true;
+        } else {
+            sideParent = sideBranches.get(sideKey(net, header.prevHash()));
+            if (sideParent == null) {
+                reject(record, net, RejectReason.PREV_BLOCK_NOT_FOUND, "parent " + header.prevHash()
+                        + " of block " + hash + " at height " + in.height() + " is not known; tip is "
+                        + tip.height());
+                return;
+            }
+            parent = sideParent.summary();
+            onBestChain = false;
+        }
+        if (parent.height() + 1 != in.height()) {
+            reject(record, net, RejectReason.HEIGHT_MISMATCH, "height " + in.height() + " but parent "
+                    + parent.hash() + " is at height " + parent.height());
+            return;
+        }
+
+        Ancestors ancestors = onBestChain ? chain::at : branchAncestors(chain, net, sideParent);
+        HeaderVerifier.Result result = HeaderVerifier.verify(network, header, in.height(), ancestors,
+                nowSeconds.getAsLong());
+        if (!result.accepted()) {
+            reject(record, net, result.reason(), result.detail());
+            return;
+        }
+        boolean partial = result.partial();
+        BigInteger chainwork = parent.chainwork().add(Work.blockProof(CompactTarget.decode(header.bits())));
+        StoredBlock block = StoredBlock.of(net, in.height(), header, chainwork, partial, in.feesSat(), in.txCount(),
+                in.source());
+        metrics.verified(net, partial);
+
+        if (onBestChain && parent.height() == tip.height()) {
+            connect(chain, block);
+            return;
+        }
+        sideBranches.put(sideKey(net, hash), block);
+        if (chainwork.compareTo(tip.chainwork()) > 0) {
+            reorganize(chain, block);
+        } else {
+            log.info("{}: side branch block {} at height {} kept; best chain has more work", net, hash,
+                    in.height());
+        }
+    }
+
+    /** The first header of a network's chain state: only what needs no history is checked. */
+    private void anchor(Record<String, byte[]> record, HeaderRecord in, Network network, BlockHeader header,
+                        ChainIndex chain) {
+        HeaderVerifier.Result pow = HeaderVerifier.checkProofOfWork(network, header);
+        if (!pow.accepted()) {
+            reject(record, network.id(), pow.reason(), pow.detail());
+            return;
+        }
+        boolean genesis = in.height() == 0;
+        BigInteger work = Work.blockProof(CompactTarget.decode(header.bits()));
+        StoredBlock block = StoredBlock.of(network.id(), in.height(), header, work, !genesis, in.feesSat(),
+                in.txCount(), in.source());
+        log.info("{}: chain state starts at height {} ({}){}", network.id(), in.height(), header.hash(),
+                genesis ? "" : "; checks needing earlier history are partial until it is built up");
+        metrics.verified(network.id(), !genesis);
+        connect(chain, block);
+    }
+
+    private boolean isKnown(ChainIndex chain, String net, long height, String hash) {
+        BlockSummary atHeight = chain.at(height);
+        return (atHeight != null && atHeight.hash().equals(hash)) || sideBranches.get(sideKey(net, hash)) != null;
+    }
+
+    /** Ancestors along a side branch: side blocks by parent hash down to the fork, then the best chain. */
+    private Ancestors branchAncestors(ChainIndex chain, String net, StoredBlock parent) {
+        Map<Long, BlockSummary> branch = new HashMap<>();
+        for (StoredBlock b = parent; b != null; b = sideBranches.get(sideKey(net, b.header().prevHash()))) {
+            BlockSummary s = b.summary();
+            BlockSummary onBest = chain.at(s.height());
+            if (onBest != null && onBest.hash().equals(s.hash())) {
+                break;
+            }
+            branch.put(s.height(), s);
+        }
+        return h -> branch.containsKey(h) ? branch.get(h) : chain.at(h);
+    }
+
+    /** Rewinds the best chain to the fork point of {@code newTip}'s branch and connects that branch. */
+    private void reorganize(ChainIndex chain, StoredBlock newTip) {
+        String net = newTip.network();
+        Deque<StoredBlock> branch = new ArrayDeque<>();
+        StoredBlock b = newTip;
+        while (true) {
+            branch.addFirst(b);
+            String prevHash = b.header().prevHash();
+            BlockSummary onBest = chain.at(b.height() - 1);
+            if (onBest != null && onBest.hash().equals(prevHash)) {
+                break;
+            }
+            b = sideBranches.get(sideKey(net, prevHash));
+        }
+        long forkHeight = branch.peekFirst().height() - 1;
+        StoredBlock oldTip = chain.tip();
+        List<StoredBlock> disconnected = new ArrayList<>();
+        while (chain.tip().height() > forkHeight) {
+            StoredBlock removed = chain.removeTip();
+            sideBranches.put(sideKey(net, removed.header().hash()), removed);
+            disconnected.add(removed);
+        }
+        String forkHash = chain.tip().header().hash();
+        for (StoredBlock s : branch) {
+            sideBranches.delete(sideKey(net, s.header().hash()));
+            connect(chain, s);
+        }
+        // Heights the old branch reached and the new one does not: tombstones, so compaction drops them.
+        for (long h = newTip.height() + 1; h <= oldTip.height(); h++) {
+            String key = Topics.blockKey(net, h);
+            for (var topic : List.of(Topics.BLOCKS, Topics.HASHRATE, Topics.DIFFICULTY,
+                    Topics.DIFFICULTY_ADJUSTMENTS)) {
+                emit(key, topic, null, context.currentSystemTimeMs());
+            }
+        }
+        ReorgRecord reorg = new ReorgRecord(net, forkHeight, forkHash, oldTip.height(), oldTip.header().hash(),
+                newTip.height(), newTip.header().hash(), disconnected.size(), branch.size(),
+                context.currentSystemTimeMs());
+        emit(net, Topics.REORGS, reorg, reorg.detectedAtMs());
+        metrics.reorg(net, disconnected.size());
+        log.warn("{}: reorganization at fork height {}: {} blocks disconnected, {} connected, new tip {} at {}",
+                net, forkHeight, disconnected.size(), branch.size(), newTip.header().hash(), newTip.height());
+    }
+
+    /** Appends a block to the best chain and emits everything derived from it. */
+    private void connect(ChainIndex chain, StoredBlock block) {
+        chain.append(block);
+        String net = block.network();
+        String key = Topics.blockKey(net, block.height());
+        BlockRecord blockRecord = block.toRecord();
+        BlockSummary tip = chain.tipSummary();
+        long eventTimeMs = tip.time() * 1000;
+        emit(key, Topics.BLOCKS, blockRecord, eventTimeMs);
+        HashrateRecord hashrate = hashrate(net, tip, chain);
+        emit(key, Topics.HASHRATE, hashrate, eventTimeMs);
+        DifficultyRecord difficulty = difficulty(net, tip, chain);
+        emit(key, Topics.DIFFICULTY, difficulty, eventTimeMs);
+        DifficultyAdjustmentRecord adjustment = adjustment(net, tip, chain);
+        if (adjustment != null) {
+            emit(key, Topics.DIFFICULTY_ADJUSTMENTS, adjustment, eventTimeMs);
+        }
+        metrics.tip(blockRecord, hashrate, difficulty);
+    }
+
+    static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {
+        NetworkHashrate.Estimate[] e = NetworkHashrate.estimate(tip, chain, NetworkHashrate.BLOCKS_1D,
+                NetworkHashrate.BLOCKS_3D, NetworkHashrate.BLOCKS_7D, NetworkHashrate.epochLookup(tip.height()));
+        NetworkHashrate.Estimate d1 = e[0];
+        NetworkHashrate.Estimate d7 = e[2];
+        return new HashrateRecord(net, tip.height(), tip.hash(), tip.time(),
+                d1.hashesPerSecond(), e[1].hashesPerSecond(), d7.hashesPerSecond(), e[3].hashesPerSecond(),
+                d7.biasCorrected(), d7.lower95(), d7.upper95(), d1.lower95(), d1.upper95(),
+                d1.full(), e[1].full(), d7.full(), e[3].full(), e[3].blocks());
+    }
+
+    static DifficultyRecord difficulty(String net, BlockSummary tip, Ancestors chain) {
+        long h = tip.height();
+        int inEpoch = (int) (h % Network.RETARGET_INTERVAL);
+        long epochStartHeight = h - inEpoch;
+        int remaining = Network.RETARGET_INTERVAL - inEpoch;
+        double difficulty = Work.difficulty(tip.bits());
+
+        BlockSummary epochStart = chain.at(epochStartHeight);
+        BlockSummary lastOfPrevious = chain.at(epochStartHeight - 1);
+        Double previousChange = epochStart != null && lastOfPrevious != null
+                ? Work.difficulty(epochStart.bits()) / Work.difficulty(lastOfPrevious.bits()) - 1 : null;
+
+        Double projectedChange = null;
+        String projectedNextBits = null;
+        Long projectedRetargetTime = null;
+        Double meanInterval = null;
+        String method = null;
+        if (epochStart != null) {
+            BlockSummary quarter = chain.at(h - 504);
+            Long quarterTime = quarter != null && previousChange != null ? quarter.time() : null;
+            DifficultyProjection p = DifficultyProjection.calculate(epochStart.time(), quarterTime, tip.time(), h,
+                    previousChange == null ? 0 : previousChange * 100, tip.time());
+            projectedRetargetTime = Math.floorDiv(p.estimatedRetargetDateMs(), 1000);
+            meanInterval = p.timeAvgMs() / 1000.0;
+            if (inEpoch == Network.RETARGET_INTERVAL - 1) {
+                Network network = Network.byName(net).orElseThrow();
+                long nextBits = network.nextEpochBits(tip.bits(), epochStart.time(), tip.time());
+                projectedNextBits = CompactTarget.toHex(nextBits);
+                projectedChange = Work.difficulty(nextBits) / difficulty - 1;
+                method = "consensus";
+            } else {
+                projectedChange = p.difficultyChangePercent() / 100;
+                method = quarterTime != null && inEpoch < DifficultyProjection.QUARTER_EPOCH_BLOCKS
+                        ? "quarter_epoch_window" : "epoch";
+            }
+        }
+        return new DifficultyRecord(net, h, tip.hash(), tip.time(), CompactTarget.toHex(tip.bits()), difficulty,
+                h / Network.RETARGET_INTERVAL, epochStartHeight, inEpoch,
+                (double) inEpoch / Network.RETARGET_INTERVAL, remaining, h + remaining, projectedChange,
+                projectedNextBits, projectedRetargetTime, meanInterval, previousChange, method);
+    }
+
+    static DifficultyAdjustmentRecord adjustment(String net, BlockSummary tip, Ancestors chain) {
+        long h = tip.height();
+        if (!Network.isRetargetHeight(h) || h == 0) {
+            return null;
+        }
+        BlockSummary last = chain.at(h - 1);
+        if (last == null) {
+            return null;
+        }
+        BlockSummary first = chain.at(h - Network.RETARGET_INTERVAL);
+        double oldDifficulty = Work.difficulty(last.bits());
+        double newDifficulty = Work.difficulty(tip.bits());
+        Long duration = first == null ? null : tip.time() - first.time();
+        return new DifficultyAdjustmentRecord(net, h, tip.hash(), tip.time(), h / Network.RETARGET_INTERVAL,
+                CompactTarget.toHex(last.bits()), CompactTarget.toHex(tip.bits()), oldDifficulty, newDifficulty,
+                newDifficulty / oldDifficulty - 1, duration,
+                duration == null ? null : duration / (double) Network.RETARGET_INTERVAL,
+                first == null ? null : last.time() - first.time());
+    }
+
+    /** Block-derived records carry the block's time as their timestamp, for event-time joins downstream. */
+    private void emit(String key, Topics.Topic<String, ?> topic, Object value, long timestampMs) {
+        context.forward(new Record<>(key, new ChainOutput(topic, value), timestampMs));
+    }
+
+    private void reject(Record<String, byte[]> record, String network, RejectReason reason, String detail) {
+        metrics.rejected(reason);
+        log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network, detail);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Topics.REJECT_REASON_HEADER, reason.label().getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.REJECT_DETAIL_HEADER, String.valueOf(detail).getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.REJECT_SOURCE_TOPIC_HEADER, Topics.HEADERS.name().getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(record.key(), new ChainOutput(Topics.DEAD_LETTERS, record.value()),
+                record.timestamp(), headers));
+    }
+
+    private static String sideKey(String network, String hash) {
+        return network + "/" + hash;
+    }
+}
