@@ -110,7 +110,8 @@ final class ChainProcessor implements Processor<String, byte[], String, ChainOut
         StoredBlock sideParent = null;
         boolean onBestChain;
         StoredBlock tip = chain.tip();
-        BlockSummary candidate = chain.at(in.height() - 1);
+        BlockSummary candidate = header.prevHash().equals(tip.header().hash())
+                ? chain.tipSummary() : chain.at(in.height() - 1);
         if (candidate != null && candidate.hash().equals(header.prevHash())) {
             parent = candidate;
             onBestChain = true;
