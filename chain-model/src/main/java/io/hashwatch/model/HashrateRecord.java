@@ -9,8 +9,9 @@ public record HashrateRecord(String network, long height, String hash, long time
                              Double hashrate1dHps, Double hashrate3dHps, Double hashrate7dHps,
                              Double hashrateEpochHps,
                              Double hashrate7dBiasCorrectedHps,
-                             Double hashrate7dLower95Hps, Double hashrate7dUpper95Hps,
-                             Double hashrate1dLower95Hps, Double hashrate1dUpper95Hps,
+                             /* bounds of the 95% intervals */
+                             Double hashrate7dLowerHps, Double hashrate7dUpperHps,
+                             Double hashrate1dLowerHps, Double hashrate1dUpperHps,
                              boolean window1dFull, boolean window3dFull, boolean window7dFull,
                              boolean windowEpochFull, int epochWindowBlocks) {
 }

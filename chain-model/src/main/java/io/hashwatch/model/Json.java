@@ -2,6 +2,7 @@ package io.hashwatch.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,14 +14,31 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** The one JSON mapping of the wire format: snake_case field names, strict about types and unknown fields. */
+/**
+ * The one JSON mapping of the wire format: snake_case field names with digits as their own word
+ * ({@code hashrate1dHps} is {@code hashrate_1d_hps}), strict about types (no "12" for 12, no trailing tokens),
+ * tolerant of unknown fields so that producers can add some without breaking consumers.
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .propertyNamingStrategy(new SnakeCaseWithDigits())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
+
+    /** Jackson's snake_case, plus an underscore where a letter meets a digit. */
+    private static final class SnakeCaseWithDigits extends PropertyNamingStrategies.NamingBase {
+        private static final long serialVersionUID = 1L;
+        private final PropertyNamingStrategies.SnakeCaseStrategy snake = new PropertyNamingStrategies.SnakeCaseStrategy();
+
+        @Override
+        public String translate(String name) {
+            return snake.translate(name).replaceAll("(?<=[a-z])(?=[0-9])", "_");
+        }
+    }
 
     private Json() {
     }
@@ -38,13 +56,19 @@ public final class Json {
         if (bytes == null) {
             throw new SerializationException("null value where a " + type.getSimpleName() + " was expected");
         }
+        T value;
         try {
-            return MAPPER.readValue(bytes, type);
+            value = MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
             throw new SerializationException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new SerializationException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
+        if (value == null) {
+            // The JSON literal null: Jackson returns null, which is not a record either.
+            throw new SerializationException("JSON null where a " + type.getSimpleName() + " was expected");
+        }
+        return value;
     }
 
     public static <T> Serde<T> serde(Class<T> type) {

@@ -72,10 +72,10 @@ public final class ChainMetrics {
         g.hashrate3d = orNaN(hashrate.hashrate3dHps());
         g.hashrate7d = orNaN(hashrate.hashrate7dHps());
         g.hashrateEpoch = orNaN(hashrate.hashrateEpochHps());
-        g.hashrate7dLower = orNaN(hashrate.hashrate7dLower95Hps());
-        g.hashrate7dUpper = orNaN(hashrate.hashrate7dUpper95Hps());
-        g.hashrate1dLower = orNaN(hashrate.hashrate1dLower95Hps());
-        g.hashrate1dUpper = orNaN(hashrate.hashrate1dUpper95Hps());
+        g.hashrate7dLower = orNaN(hashrate.hashrate7dLowerHps());
+        g.hashrate7dUpper = orNaN(hashrate.hashrate7dUpperHps());
+        g.hashrate1dLower = orNaN(hashrate.hashrate1dLowerHps());
+        g.hashrate1dUpper = orNaN(hashrate.hashrate1dUpperHps());
         g.projectedChange = orNaN(difficulty.projectedChange());
         g.progress = difficulty.progress();
         g.blocksRemaining = difficulty.blocksRemaining();

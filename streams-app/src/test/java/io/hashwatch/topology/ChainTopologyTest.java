@@ -113,8 +113,8 @@ class ChainTopologyTest {
         assertFalse(at200.window7dFull());
         assertEquals(200 * 2 / (double) (chain.at(200).time() - chain.at(0).time()), at200.hashrate3dHps());
         assertEquals(201, at200.epochWindowBlocks() + 1, "Core's nblocks=-1 lookup is height % 2016 + 1");
-        assertTrue(at200.hashrate1dLower95Hps() < at200.hashrate1dHps());
-        assertTrue(at200.hashrate1dUpper95Hps() > at200.hashrate1dHps());
+        assertTrue(at200.hashrate1dLowerHps() < at200.hashrate1dHps());
+        assertTrue(at200.hashrate1dUpperHps() > at200.hashrate1dHps());
 
         List<TestRecord<String, DifficultyRecord>> difficulty = drain(Topics.DIFFICULTY);
         assertEquals(201, difficulty.size());
