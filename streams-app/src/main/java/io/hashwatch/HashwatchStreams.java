@@ -1,7 +1,9 @@
 package io.hashwatch;
 
+import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.metrics.ChainMetrics;
+import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.topology.HashwatchTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -19,8 +21,12 @@ public final class HashwatchStreams implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
 
     public HashwatchStreams(StreamsSettings settings, MeterRegistry registry) {
-        ChainMetrics metrics = new ChainMetrics(registry);
-        streams = new KafkaStreams(HashwatchTopology.build(metrics), settings.toProperties());
+        this(settings, EconomicsSettings.defaults(), registry);
+    }
+
+    public HashwatchStreams(StreamsSettings settings, EconomicsSettings economics, MeterRegistry registry) {
+        streams = new KafkaStreams(HashwatchTopology.build(new ChainMetrics(registry),
+                new EconomicsMetrics(registry, economics), economics), settings.toProperties());
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

@@ -8,25 +8,47 @@ import java.util.Locale;
  */
 public enum RejectReason {
     /** Not JSON, missing or mistyped fields, header hex of the wrong length. */
-    MALFORMED,
+    MALFORMED(true, true),
     /** A network this verifier has no consensus rules for. */
-    UNKNOWN_NETWORK,
+    UNKNOWN_NETWORK(true, false),
     /** Hash above the target (Core: high-hash). */
-    HIGH_HASH,
+    HIGH_HASH(true, false),
     /** Target negative, zero, overflowing or above the network's powLimit. */
-    TARGET_OUT_OF_RANGE,
+    TARGET_OUT_OF_RANGE(true, false),
     /** Bits differ from what the retarget rule requires (Core: bad-diffbits). */
-    BAD_DIFFBITS,
+    BAD_DIFFBITS(true, false),
     /** Time not above the median of the previous 11 blocks (Core: time-too-old). */
-    TIME_TOO_OLD,
+    TIME_TOO_OLD(true, false),
     /** Time more than two hours ahead of the clock (Core: time-too-new). */
-    TIME_TOO_NEW,
+    TIME_TOO_NEW(true, false),
     /** Version made obsolete by BIP34/66/65 (Core: bad-version). */
-    BAD_VERSION,
+    BAD_VERSION(true, false),
     /** Parent unknown: a broken link or a gap (Core: prev-blk-not-found). */
-    PREV_BLOCK_NOT_FOUND,
+    PREV_BLOCK_NOT_FOUND(true, false),
     /** The record's height is not its parent's height plus one. */
-    HEIGHT_MISMATCH;
+    HEIGHT_MISMATCH(true, false),
+    /** A price that is not a number, zero or negative, or beyond the configured absurd bounds. */
+    PRICE_OUT_OF_RANGE(false, true),
+    /** A pair the reference price is not made of (only BTC-USD is). */
+    UNKNOWN_PAIR(false, true);
+
+    private final boolean header;
+    private final boolean price;
+
+    RejectReason(boolean header, boolean price) {
+        this.header = header;
+        this.price = price;
+    }
+
+    /** Whether header records can be rejected for this reason. */
+    public boolean appliesToHeaders() {
+        return header;
+    }
+
+    /** Whether price ticks can be rejected for this reason. */
+    public boolean appliesToPrices() {
+        return price;
+    }
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

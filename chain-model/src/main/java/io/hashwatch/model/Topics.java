@@ -16,6 +16,9 @@ public final class Topics {
     /** Input: block headers, key network, value a {@link HeaderRecord} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> HEADERS =
             new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), false);
+    /** Input: price ticks, key exchange, value a {@link PriceTick} as JSON (read raw, parsed by the topology). */
+    public static final Topic<String, byte[]> PRICES =
+            new Topic<>("prices", Serdes.String(), Serdes.ByteArray(), false);
     public static final Topic<String, BlockRecord> BLOCKS =
             new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), true);
     public static final Topic<String, HashrateRecord> HASHRATE =
@@ -24,6 +27,12 @@ public final class Topics {
             new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), true);
     public static final Topic<String, DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
             new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class), true);
+    public static final Topic<String, ReferencePrice> REFERENCE_PRICES =
+            new Topic<>("reference-prices", Serdes.String(), Json.serde(ReferencePrice.class), true);
+    public static final Topic<String, HashpriceRecord> HASHPRICE =
+            new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), true);
+    public static final Topic<String, EconomicsRecord> ECONOMICS =
+            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), true);
     public static final Topic<String, ReorgRecord> REORGS =
             new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), false);
     /** Rejected input, value byte for byte as received, reason in the {@code hashwatch.reject.*} headers. */
@@ -39,16 +48,18 @@ public final class Topics {
     }
 
     public static List<Topic<?, ?>> inputs() {
-        return List.of(HEADERS);
+        return List.of(HEADERS, PRICES);
     }
 
     /** Output topics, in the order backfill writes them. */
     public static List<Topic<?, ?>> outputs() {
-        return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS, DEAD_LETTERS);
+        return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES, HASHPRICE, ECONOMICS,
+                REORGS, DEAD_LETTERS);
     }
 
     public static List<Topic<?, ?>> all() {
-        return List.of(HEADERS, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS, DEAD_LETTERS);
+        return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
+                HASHPRICE, ECONOMICS, REORGS, DEAD_LETTERS);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */

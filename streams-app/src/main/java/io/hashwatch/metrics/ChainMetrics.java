@@ -28,6 +28,9 @@ public final class ChainMetrics {
         this.registry = registry;
         this.wallClockSeconds = wallClockSeconds;
         for (RejectReason reason : RejectReason.values()) {
+            if (!reason.appliesToHeaders()) {
+                continue;
+            }
             rejected.put(reason, Counter.builder("hashwatch_headers_rejected")
                     .description("Header records sent to the dead-letter topic, by reason")
                     .tag("reason", reason.label())

@@ -17,6 +17,8 @@ final class ChainIndex implements Ancestors {
     private final String network;
     private final KeyValueStore<String, StoredBlock> blocks;
     private final BlockSummary[] ring = new BlockSummary[RING_CAPACITY];
+    /** Fees of the blocks in {@link #ring}, null where the source gave none. */
+    private final Long[] feeRing = new Long[RING_CAPACITY];
     private StoredBlock tip;
     private long lowestHeight = -1;
 
@@ -42,6 +44,7 @@ final class ChainIndex implements Ancestors {
                 }
                 if (loaded < RING_CAPACITY) {
                     ring[slot(b.height())] = b.summary();
+                    feeRing[slot(b.height())] = b.feesSat();
                     loaded++;
                 }
                 lowestHeight = b.height();
@@ -80,8 +83,19 @@ final class ChainIndex implements Ancestors {
         return b == null ? null : b.summary();
     }
 
-    StoredBlock stored(long height) {
-        return blocks.get(storeKey(network, height));
+    /** Average fees per block over the {@code window} blocks ending at the tip, of those whose fees are known. */
+    Double averageFees(int window) {
+        long sum = 0;
+        int known = 0;
+        for (long h = tip.height(); h > tip.height() - window && h >= lowestHeight; h--) {
+            BlockSummary s = ring[slot(h)];
+            Long fees = s != null && s.height() == h ? feeRing[slot(h)] : blocks.get(storeKey(network, h)).feesSat();
+            if (fees != null) {
+                sum += fees;
+                known++;
+            }
+        }
+        return known == 0 ? null : (double) sum / known;
     }
 
     void append(StoredBlock block) {
@@ -90,6 +104,7 @@ final class ChainIndex implements Ancestors {
         }
         blocks.put(storeKey(network, block.height()), block);
         ring[slot(block.height())] = block.summary();
+        feeRing[slot(block.height())] = block.feesSat();
         tip = block;
     }
 

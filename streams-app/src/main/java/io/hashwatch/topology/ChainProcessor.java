@@ -8,6 +8,7 @@ import io.hashwatch.bitcoin.DifficultyProjection;
 import io.hashwatch.bitcoin.HeaderVerifier;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.bitcoin.NetworkHashrate;
+import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.bitcoin.Work;
 import io.hashwatch.metrics.ChainMetrics;
 import io.hashwatch.model.BlockRecord;
@@ -20,7 +21,6 @@ import io.hashwatch.model.RejectReason;
 import io.hashwatch.model.ReorgRecord;
 import io.hashwatch.model.Topics;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,12 +42,14 @@ import org.slf4j.LoggerFactory;
  * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
  * every derived record so that the latest record per key is the truth.
  */
-final class ChainProcessor implements Processor<String, byte[], String, ChainOutput> {
+final class ChainProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(ChainProcessor.class);
+    /** Hashprice takes the average fees of the last 144 blocks. */
+    static final int FEE_WINDOW_BLOCKS = 144;
 
     private final ChainMetrics metrics;
     private final LongSupplier nowSeconds;
-    private ProcessorContext<String, ChainOutput> context;
+    private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, StoredBlock> bestChain;
     private KeyValueStore<String, StoredBlock> sideBranches;
     private final Map<String, ChainIndex> chains = new HashMap<>();
@@ -59,7 +60,7 @@ final class ChainProcessor implements Processor<String, byte[], String, ChainOut
     }
 
     @Override
-    public void init(ProcessorContext<String, ChainOutput> context) {
+    public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.bestChain = context.getStateStore(HashwatchTopology.BEST_CHAIN_STORE);
         this.sideBranches = context.getStateStore(HashwatchTopology.SIDE_BRANCH_STORE);
@@ -257,6 +258,10 @@ final class ChainProcessor implements Processor<String, byte[], String, ChainOut
             emit(key, Topics.DIFFICULTY_ADJUSTMENTS, adjustment, eventTimeMs);
         }
         metrics.tip(blockRecord, hashrate, difficulty);
+        Double fees = chain.averageFees(FEE_WINDOW_BLOCKS);
+        context.forward(new Record<>(key, Routed.onward(new EconomicsInput(net, block.height(), tip.hash(),
+                tip.time(), blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null)),
+                eventTimeMs));
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {
@@ -334,18 +339,13 @@ final class ChainProcessor implements Processor<String, byte[], String, ChainOut
 
     /** Block-derived records carry the block's time as their timestamp, for event-time joins downstream. */
     private void emit(String key, Topics.Topic<String, ?> topic, Object value, long timestampMs) {
-        context.forward(new Record<>(key, new ChainOutput(topic, value), timestampMs));
+        context.forward(new Record<>(key, new Routed(topic, value), timestampMs));
     }
 
     private void reject(Record<String, byte[]> record, String network, RejectReason reason, String detail) {
         metrics.rejected(reason);
         log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network, detail);
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Topics.REJECT_REASON_HEADER, reason.label().getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.REJECT_DETAIL_HEADER, String.valueOf(detail).getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.REJECT_SOURCE_TOPIC_HEADER, Topics.HEADERS.name().getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(record.key(), new ChainOutput(Topics.DEAD_LETTERS, record.value()),
-                record.timestamp(), headers));
+        context.forward(DeadLetters.record(record, Topics.HEADERS, reason, detail));
     }
 
     private static String sideKey(String network, String hash) {

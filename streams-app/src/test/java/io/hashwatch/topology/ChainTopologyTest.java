@@ -17,6 +17,7 @@ import io.hashwatch.model.ReorgRecord;
 import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
 import io.hashwatch.testing.RegtestChain;
+import io.hashwatch.testing.Topologies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class ChainTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "chain-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(HashwatchTopology.build(new ChainMetrics(registry, () -> NOW), () -> NOW),
+        driver = new TopologyTestDriver(Topologies.withDefaults(registry, () -> NOW),
                 props);
         headers = driver.createInputTopic(Topics.HEADERS.name(), Topics.HEADERS.keySerde().serializer(),
                 Topics.HEADERS.valueSerde().serializer());

@@ -15,6 +15,7 @@ import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
 import io.hashwatch.testing.SharedData;
+import io.hashwatch.testing.Topologies;
 import io.hashwatch.testing.SharedData.HeaderRow;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -62,7 +63,7 @@ class MainnetReplayTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                HashwatchTopology.build(new ChainMetrics(new SimpleMeterRegistry())), props)) {
+                Topologies.withDefaults(new SimpleMeterRegistry(), () -> System.currentTimeMillis() / 1000), props)) {
             TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.HEADERS.name(),
                     Topics.HEADERS.keySerde().serializer(), Topics.HEADERS.valueSerde().serializer());
             for (int i = 0; i < headers.size(); i++) {

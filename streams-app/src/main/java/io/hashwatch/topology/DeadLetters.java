@@ -1,0 +1,23 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.model.RejectReason;
+import io.hashwatch.model.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** The dead-letter record of a rejected input: the input byte for byte, why in the headers. */
+final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    static Record<String, Routed> record(Record<String, byte[]> input, Topics.Topic<String, byte[]> source,
+                                         RejectReason reason, String detail) {
+        RecordHeaders headers = new RecordHeaders(input.headers().toArray());
+        headers.add(Topics.REJECT_REASON_HEADER, reason.label().getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.REJECT_DETAIL_HEADER, String.valueOf(detail).getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.REJECT_SOURCE_TOPIC_HEADER, source.name().getBytes(StandardCharsets.UTF_8));
+        return new Record<>(input.key(), new Routed(Topics.DEAD_LETTERS, input.value()), input.timestamp(),
+                headers);
+    }
+}

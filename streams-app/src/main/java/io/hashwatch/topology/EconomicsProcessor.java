@@ -1,0 +1,115 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.bitcoin.Hashprice;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.bitcoin.Subsidy;
+import io.hashwatch.config.CostProfile;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.model.EconomicsRecord;
+import io.hashwatch.model.HashpriceRecord;
+import io.hashwatch.model.ReferencePrice;
+import io.hashwatch.model.Topics;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Hashprice and per-profile economics. Per block, at the reference price of the block's own timestamp (the latest
+ * at or before it, within the max age): keys {@code network:height[:profile]}, the replayable history. Per
+ * reference-price update, for the tip: keys {@code network:current[:profile]}, the live view. Only mainnet has a
+ * USD price; other networks get the BTC figures alone.
+ */
+final class EconomicsProcessor implements Processor<String, Object, String, Routed> {
+    static final String CURRENT = "current";
+
+    private final EconomicsSettings settings;
+    private final EconomicsMetrics metrics;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, ReferencePrice> prices;
+    private KeyValueStore<String, EconomicsInput> tips;
+
+    EconomicsProcessor(EconomicsSettings settings, EconomicsMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Routed> context) {
+        this.context = context;
+        this.prices = context.getStateStore(HashwatchTopology.PRICE_HISTORY_STORE);
+        this.tips = context.getStateStore(HashwatchTopology.ECONOMICS_TIPS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        if (record.value() instanceof EconomicsInput block) {
+            tips.put(block.network(), block);
+            ReferencePrice price = Network.MAINNET.id().equals(block.network()) ? priceAt(block.time() * 1000) : null;
+            emit(block, price, String.valueOf(block.height()), block.time() * 1000);
+        } else if (record.value() instanceof ReferencePrice price) {
+            prices.put(ReferencePriceProcessor.minuteKey(price.pair(), price.minuteStartMs()), price);
+            EconomicsInput tip = tips.get(Network.MAINNET.id());
+            if (tip != null && price.minuteStartMs() >= tip.time() * 1000 - settings.priceMaxAgeSeconds() * 1000) {
+                emit(tip, price, CURRENT, Math.max(price.minuteStartMs(), tip.time() * 1000));
+            }
+        }
+    }
+
+    /** The latest reference price at or before {@code timeMs}, no older than the max age. */
+    private ReferencePrice priceAt(long timeMs) {
+        String pair = settings.referencePrice().pair();
+        long oldest = Math.max(0, timeMs - settings.priceMaxAgeSeconds() * 1000);
+        try (KeyValueIterator<String, ReferencePrice> it = prices.reverseRange(
+                ReferencePriceProcessor.minuteKey(pair, oldest), ReferencePriceProcessor.minuteKey(pair, timeMs))) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    private void emit(EconomicsInput block, ReferencePrice price, String at, long timestampMs) {
+        HashpriceRecord hashprice = hashprice(block, price, settings);
+        String key = block.network() + ":" + at;
+        context.forward(new Record<>(key, new Routed(Topics.HASHPRICE, hashprice), timestampMs));
+        for (CostProfile profile : settings.profiles()) {
+            EconomicsRecord economics = economics(hashprice, profile, settings.aiHpcLeaseUsdPerKwMonth());
+            context.forward(new Record<>(key + ":" + profile.name(), new Routed(Topics.ECONOMICS, economics),
+                    timestampMs));
+            metrics.economics(economics);
+        }
+        metrics.hashprice(hashprice);
+    }
+
+    static HashpriceRecord hashprice(EconomicsInput block, ReferencePrice price, EconomicsSettings settings) {
+        double fees = block.feesIncluded() ? block.feesSatAvg144() : 0;
+        double btcPerPhDay = Hashprice.btcPerPhDay(block.subsidySat() + fees, block.difficulty());
+        Double usd = price == null ? null : price.price();
+        double supplyBtc = (double) Subsidy.supplySat(block.height()) / Subsidy.SAT_PER_BTC;
+        EconomicsSettings.Regression r = settings.difficultyRegression();
+        double modelPrice = Math.exp(r.intercept() + r.slope() * Math.log(block.difficulty())) / supplyBtc;
+        return new HashpriceRecord(block.network(), block.height(), block.hash(), block.time(), block.difficulty(),
+                block.subsidySat(), block.feesSatAvg144(), block.feesIncluded(), btcPerPhDay,
+                Hashprice.satsPerThDay(btcPerPhDay), usd, price == null ? null : price.minuteStartMs(),
+                usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice);
+    }
+
+    static EconomicsRecord economics(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {
+        double energyPerPhDay = p.energyCostUsdPerPhDay();
+        double allInPerPhDay = p.allInCostUsdPerPhDay();
+        double energyPerBtc = energyPerPhDay / h.hashpriceBtcPerPhDay();
+        double allInPerBtc = allInPerPhDay / h.hashpriceBtcPerPhDay();
+        Double usd = h.hashpriceUsdPerPhDay();
+        double phPerMw = 1000 / p.efficiencyJoulesPerTh();
+        double hostingPerMwDay = leaseUsdPerKwMonth * 1000 / 30.4;
+        Double miningPerMwDay = usd == null ? null : usd * phPerMw;
+        return new EconomicsRecord(h.network(), h.height(), h.hash(), h.time(), p.name(), p.efficiencyJoulesPerTh(),
+                p.powerPriceUsdPerKwh(), h.priceUsd(), h.priceTimeMs(), h.hashpriceBtcPerPhDay(), usd,
+                energyPerPhDay, energyPerBtc, allInPerBtc,
+                h.priceUsd() == null ? null : (h.priceUsd() - allInPerBtc) / allInPerBtc,
+                usd == null ? null : usd - allInPerPhDay,
+                usd == null ? null : usd / (p.efficiencyJoulesPerTh() * 24),
+                miningPerMwDay, hostingPerMwDay,
+                miningPerMwDay == null ? null : miningPerMwDay - hostingPerMwDay);
+    }
+}
