@@ -1,0 +1,335 @@
+package io.hashwatch.launcher;
+
+import io.hashwatch.HashwatchStreams;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.model.Topics;
+import io.hashwatch.model.Topics.Topic;
+import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.Pacing;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hashwatch backfill}: the same topology as {@code run}, over a header file, to JSON-lines files. Starts an
+ * embedded broker on a fresh data dir, publishes every header as fast as possible, waits until the streams app has
+ * committed the whole headers topic, then writes each output topic to {@code OUT/<topic>.jsonl} (see
+ * {@link TopicExporter} for the line format) and prints a summary.
+ */
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+        description = {"Run the hashwatch topology over a header file and write every output topic to"
+                + " OUT/<topic>.jsonl.",
+            "Uses an embedded Kafka broker on a fresh temporary directory (deleted afterwards) unless --data-dir is"
+                + " given (then it must not hold a broker yet, and it is kept)."})
+public final class BackfillCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
+    static final String APPLICATION_ID = "hashwatch-backfill";
+    /** Give up when the streams app commits nothing new for this long. */
+    static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--headers", paramLabel = "FILE", required = true,
+            description = "File of raw 80-byte headers (Bitcoin Core REST .bin, Electrum blockchain_headers).")
+    Path headers;
+
+    @Option(names = "--start-height", paramLabel = "N", required = true,
+            description = "Height of the first header in the file.")
+    Long startHeight;
+
+    @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
+            description = "Network of the headers (default: ${DEFAULT-VALUE}).")
+    String network;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "Price file: NOT SUPPORTED YET (prices are a later feature); giving it exits with 2.")
+    Path prices;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Directory for the <topic>.jsonl files (created; files there are replaced).")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the broker and streams state here instead of a temporary directory.")
+    Path dataDir;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", hidden = true,
+            description = "Streams commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    long commitIntervalMs;
+
+    /** What a backfill did. */
+    record Summary(long headersIn, Map<String, Long> recordsOut, Duration elapsed, Duration pipeline) {
+        /** Over the whole command: broker start, topics, publish, processing, export. */
+        double headersPerSecond() {
+            return rate(elapsed);
+        }
+
+        /** From the first header published until the streams app had committed them all. */
+        double pipelineHeadersPerSecond() {
+            return rate(pipeline);
+        }
+
+        private double rate(Duration d) {
+            double s = d.toNanos() / 1e9;
+            return s > 0 ? headersIn / s : 0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (prices != null) {
+            throw new UsageException("--prices is not supported yet: price records are a later feature of"
+                    + " hashwatch; run backfill without --prices");
+        }
+        RunCommand.checkReadableFile(headers, "--headers");
+        if (startHeight < 0) {
+            throw new UsageException("--start-height must be >= 0, got " + startHeight);
+        }
+        if (Network.byName(network).isEmpty()) {
+            throw new UsageException("unknown network '" + network + "' (--network): use one of "
+                    + RunCommand.networks());
+        }
+        HeaderFileSource source;
+        try {
+            source = new HeaderFileSource(headers, startHeight, network);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("--out " + out + " is a file, not a directory");
+        }
+        boolean temporary = dataDir == null;
+        Path data;
+        if (temporary) {
+            data = Files.createTempDirectory("hashwatch-backfill-");
+        } else {
+            if (Files.exists(dataDir.resolve("kafka").resolve("logs").resolve("meta.properties"))) {
+                throw new UsageException("--data-dir " + dataDir + " already holds a Kafka broker; backfill needs a"
+                        + " fresh directory (remove it or choose another)");
+            }
+            data = dataDir;
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UsageException("cannot create --out directory " + out + ": " + e.getMessage());
+        }
+        try {
+            Summary summary = backfill(source, data);
+            print(summary, source);
+            return 0;
+        } finally {
+            if (temporary) {
+                deleteRecursively(data);
+            }
+        }
+    }
+
+    private Summary backfill(HeaderFileSource source, Path data) throws Exception {
+        long t0 = System.nanoTime();
+        log.info("backfill of {} headers {}..{} from {}", source.count(), source.startHeight(), source.lastHeight(),
+                source.file());
+        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), 0)) {
+            String bootstrap = broker.bootstrapServers();
+            Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin admin = Admin.create(adminProps)) {
+                TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
+
+                StreamsSettings settings = new StreamsSettings(bootstrap, APPLICATION_ID,
+                        data.resolve("streams").toAbsolutePath(), 1, commitIntervalMs, Map.of());
+                AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
+                long published;
+                long publishStart;
+                Duration pipeline;
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                HashwatchStreams streams = new HashwatchStreams(settings, registry);
+                try {
+                    streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
+                        streamsFailure.compareAndSet(null, e);
+                        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                    });
+                    streams.start();
+                    publishStart = System.nanoTime();
+                    try (HeaderPublisher publisher = new HeaderPublisher(bootstrap, Map.of())) {
+                        published = publisher.publish(source, Pacing.asFastAsPossible()).published();
+                    }
+                    awaitCommitted(admin, streams, streamsFailure);
+                    pipeline = Duration.ofNanos(System.nanoTime() - publishStart);
+                } finally {
+                    streams.close();
+                    registry.close();
+                }
+                log.info("streams app processed all {} headers {} s after the first was published", published,
+                        String.format("%.1f", pipeline.toMillis() / 1000.0));
+
+                Map<String, Long> counts = new LinkedHashMap<>();
+                long exportStart = System.nanoTime();
+                try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of())) {
+                    for (Topic<?, ?> topic : Topics.outputs()) {
+                        Path file = out.resolve(topic.name() + ".jsonl");
+                        long t = System.nanoTime();
+                        counts.put(topic.name(), exporter.export(topic.name(), file, Duration.ofMinutes(2)));
+                        log.debug("wrote {} in {} ms", file, (System.nanoTime() - t) / 1_000_000);
+                    }
+                }
+                log.info("wrote {} output topics to {} in {} ms", counts.size(), out,
+                        (System.nanoTime() - exportStart) / 1_000_000);
+                return new Summary(published, counts, Duration.ofNanos(System.nanoTime() - t0), pipeline);
+            }
+        }
+    }
+
+    /**
+     * Waits until the streams app's committed offsets reach the end offsets of every partition it reads: the input
+     * topics and whatever its tasks consume (repartition topics, topics it writes and reads back). With exactly-once,
+     * every output of every input record is then committed too. Committed offsets are read before end offsets, so a
+     * partition an upstream task is still writing to never looks caught up.
+     */
+    private static void awaitCommitted(Admin admin, HashwatchStreams streams, AtomicReference<Throwable> failure)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<TopicPartition> inputs = new HashSet<>();
+        Map<String, TopicDescription> described = admin.describeTopics(
+                Topics.inputs().stream().map(Topic::name).toList()).allTopicNames().get(60, TimeUnit.SECONDS);
+        described.values().forEach(d -> d.partitions().forEach(p -> inputs.add(new TopicPartition(d.name(),
+                p.partition()))));
+        long lastDone = -1;
+        long lastChange = System.nanoTime();
+        long lastLog = System.nanoTime();
+        int caughtUp = 0;
+        while (true) {
+            Throwable f = failure.get();
+            if (f != null) {
+                throw new IllegalStateException("the streams app failed: " + f, f);
+            }
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("the streams app stopped (" + state + ") before processing every"
+                        + " input record");
+            }
+            Set<TopicPartition> sources = new HashSet<>(inputs);
+            boolean assigned = state == KafkaStreams.State.RUNNING;
+            for (ThreadMetadata thread : streams.kafkaStreams().metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    sources.addAll(task.topicPartitions());
+                }
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
+                    .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            sources.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
+                    .get(60, TimeUnit.SECONDS);
+            long done = 0;
+            long total = 0;
+            boolean all = assigned;
+            for (TopicPartition tp : sources) {
+                long e = end.get(tp).offset();
+                OffsetAndMetadata c = committed.get(tp);
+                long at = c == null ? 0 : c.offset();
+                if (inputs.contains(tp)) {
+                    done += Math.min(at, e);
+                    total += e;
+                }
+                if (at < e) {
+                    all = false;
+                }
+            }
+            // Twice in a row: a task that had not been assigned yet cannot be missed.
+            caughtUp = all ? caughtUp + 1 : 0;
+            if (caughtUp >= 2) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (done != lastDone) {
+                lastDone = done;
+                lastChange = now;
+            } else if (now - lastChange > STALL_TIMEOUT.toNanos()) {
+                throw new IllegalStateException("the streams app committed nothing for " + STALL_TIMEOUT.toMinutes()
+                        + " min (" + done + " of " + total + " input records, state " + state + ")");
+            }
+            if (now - lastLog >= 2_000_000_000L) {
+                log.info("streams app committed {} of {} input records ({} %), state {}", done, total,
+                        total == 0 ? 100 : done * 100 / total, state);
+                lastLog = now;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void print(Summary s, HeaderFileSource source) {
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("backfill of %s (%s %d..%d): %d headers in %.1f s, %.0f headers/s"
+                        + " (publish to all processed: %.1f s, %.0f headers/s)%n", source.file(),
+                source.network(), source.startHeight(), source.lastHeight(), s.headersIn(),
+                s.elapsed().toMillis() / 1000.0, s.headersPerSecond(), s.pipeline().toMillis() / 1000.0,
+                s.pipelineHeadersPerSecond());
+        for (Map.Entry<String, Long> e : s.recordsOut().entrySet()) {
+            w.printf("  %-24s %8d records -> %s%n", e.getKey(), e.getValue(), out.resolve(e.getKey() + ".jsonl"));
+        }
+        w.flush();
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            log.warn("could not delete the temporary directory {}: {}", dir, e.toString());
+        } catch (UncheckedIOException e) {
+            log.warn("could not delete the temporary directory {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package io.hashwatch.launcher;
+
+import io.hashwatch.HashwatchStreams;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.metrics.MetricsServer;
+import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.Pacing;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hashwatch run}: the pipeline, long-running. Starts the embedded broker (unless {@code --bootstrap-servers}),
+ * creates the topics, starts the streams app with Prometheus metrics on {@code /metrics}, replays a header file if
+ * one is given, and serves until Ctrl-C, then stops in order: producer, streams, metrics server, broker.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the hashwatch pipeline until Ctrl-C.",
+            "Without --bootstrap-servers an embedded single-node Kafka broker runs in this process, its data under"
+                + " DATA_DIR/kafka (kept across runs) and the streams state under DATA_DIR/streams.",
+            "Settings may also come from --config FILE (Java properties): keys named like the long options without"
+                + " dashes (metrics-port=9336), and kafka.<property> keys passed to every Kafka client (TLS, SASL)."
+                + " Options on the command line override the file."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    static final Set<String> SETTINGS = Set.of("headers", "start-height", "network", "speed", "bootstrap-servers",
+            "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port");
+
+    @Option(names = "--headers", paramLabel = "FILE",
+            description = "Replay this file of raw 80-byte headers (Bitcoin Core REST .bin, Electrum"
+                    + " blockchain_headers). Needs --start-height.")
+    Path headers;
+
+    @Option(names = "--start-height", paramLabel = "N", description = "Height of the first header in --headers.")
+    Long startHeight;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "Network of --headers (default: mainnet).")
+    String network;
+
+    @Option(names = "--speed", paramLabel = "X",
+            description = "Replay in accelerated real time: sleep (block time gap)/X between headers (negative gaps"
+                    + " as 0, each sleep at most 10 s). Default: as fast as possible.")
+    Double speed;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Broker data and streams state (default: ./data).")
+    Path dataDir;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics (default: 9336; 0: any).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDR",
+            description = "Address /metrics binds to (default: 127.0.0.1).")
+    String metricsAddress;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (Java properties), see above.")
+    Path config;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id (default: " + StreamsSettings.DEFAULT_APPLICATION_ID + ").")
+    String applicationId;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics created (default: 1).")
+    Integer partitions;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT",
+            description = "Client port of the embedded broker (default: the last run's if free, else any free).")
+    Integer kafkaPort;
+
+    /** The settings after merging flags, config file and defaults. */
+    record Settings(Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
+                    Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
+                    int kafkaPort, Map<String, String> kafka) {
+        boolean embedded() {
+            return bootstrapServers == null;
+        }
+    }
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicInteger exitCode = new AtomicInteger(0);
+    private volatile boolean shuttingDown;
+
+    private HeaderPublisher publisher;
+    private Thread publisherThread;
+    private HashwatchStreams streams;
+    private MetricsServer metricsServer;
+    private JvmMetrics jvmMetrics;
+    private PrometheusMeterRegistry registry;
+    private EmbeddedKafka broker;
+
+    /** Merges and checks the settings; any problem is a {@link UsageException} saying what to fix. */
+    Settings resolve() {
+        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.load(config, SETTINGS);
+        Path headersFile = headers != null ? headers : file.path("headers");
+        Long start = startHeight != null ? startHeight : parseLong(file, "start-height");
+        String net = first(network, file.get("network"), "mainnet");
+        Double spd = speed != null ? speed : parseDouble(file, "speed");
+        String bootstrap = first(bootstrapServers, file.get("bootstrap-servers"), null);
+        Path data = dataDir != null ? dataDir : Optional.ofNullable(file.path("data-dir")).orElse(Path.of("data"));
+        int port = metricsPort != null ? metricsPort : Optional.ofNullable(parseInt(file, "metrics-port")).orElse(9336);
+        String address = first(metricsAddress, file.get("metrics-address"), "127.0.0.1");
+        String appId = first(applicationId, file.get("application-id"), StreamsSettings.DEFAULT_APPLICATION_ID);
+        int parts = partitions != null ? partitions : Optional.ofNullable(parseInt(file, "partitions")).orElse(1);
+        int kPort = kafkaPort != null ? kafkaPort : Optional.ofNullable(parseInt(file, "kafka-port")).orElse(0);
+
+        if (port < 0 || port > 65535) {
+            throw new UsageException("metrics port " + port + " is out of range: use 0..65535 (--metrics-port)");
+        }
+        if (kPort < 0 || kPort > 65535) {
+            throw new UsageException("kafka port " + kPort + " is out of range: use 0..65535 (--kafka-port)");
+        }
+        if (parts < 1) {
+            throw new UsageException("partitions must be >= 1 (--partitions), got " + parts);
+        }
+        if (Network.byName(net).isEmpty()) {
+            throw new UsageException("unknown network '" + net + "' (--network): use one of " + networks());
+        }
+        if (bootstrap != null && bootstrap.isBlank()) {
+            throw new UsageException("--bootstrap-servers is empty");
+        }
+        if (appId.isBlank()) {
+            throw new UsageException("--application-id is empty");
+        }
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new UsageException("metrics address '" + address + "' does not resolve (--metrics-address)");
+        }
+        if (headersFile == null) {
+            if (start != null || spd != null) {
+                throw new UsageException("--start-height and --speed only apply to a --headers replay; give"
+                        + " --headers FILE");
+            }
+        } else {
+            checkReadableFile(headersFile, "--headers");
+            if (start == null) {
+                throw new UsageException("--headers needs --start-height N: the height of the first header in "
+                        + headersFile);
+            }
+            if (start < 0) {
+                throw new UsageException("--start-height must be >= 0, got " + start);
+            }
+            if (spd != null && (!(spd > 0) || spd.isInfinite())) {
+                throw new UsageException("--speed must be a number > 0 (1 = real time, 600 = ten minutes a"
+                        + " second), got " + spd);
+            }
+        }
+        if (bootstrap == null && Files.exists(data) && !Files.isDirectory(data)) {
+            throw new UsageException("data directory " + data + " is a file (--data-dir)");
+        }
+        return new Settings(headersFile, start, Network.byName(net).get().id(), spd, bootstrap, data, port, bind,
+                appId, parts, kPort, file.kafka());
+    }
+
+    static String networks() {
+        return java.util.Arrays.stream(Network.values()).map(Network::id)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    static void checkReadableFile(Path file, String flag) {
+        if (!Files.exists(file)) {
+            throw new UsageException(flag + " file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(flag + " " + file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UsageException(flag + " file " + file + " is not readable");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = resolve();
+        HeaderFileSource source = null;
+        if (s.headers() != null) {
+            try {
+                source = new HeaderFileSource(s.headers(), s.startHeight(), s.network());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        Thread hook = new Thread(this::requestStop, "hashwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            start(s, source);
+            stopRequested.await();
+        } catch (RuntimeException | Error | InterruptedException e) {
+            exitCode.compareAndSet(0, Hashwatch.EXIT_FAILURE);
+            shutdown();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        } finally {
+            shutdown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook is running and waits for shutdown() above
+            }
+        }
+        return exitCode.get();
+    }
+
+    private void start(Settings s, HeaderFileSource source) throws IOException {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        jvmMetrics = new JvmMetrics(registry);
+        InetSocketAddress metricsAt = new InetSocketAddress(s.metricsAddress(), s.metricsPort());
+        try {
+            metricsServer = new MetricsServer(metricsAt, registry);
+        } catch (IOException e) {
+            throw new UsageException("cannot serve metrics on " + metricsAt.getHostString() + ":"
+                    + metricsAt.getPort() + ": " + e.getMessage()
+                    + " (is the port in use? choose another --metrics-port)");
+        }
+        log.info("metrics on http://{}:{}/metrics", metricsServer.address().getHostString(),
+                metricsServer.address().getPort());
+
+        String bootstrap = s.bootstrapServers();
+        if (s.embedded()) {
+            broker = EmbeddedKafka.start(s.dataDir().resolve("kafka"), s.kafkaPort());
+            bootstrap = broker.bootstrapServers();
+        }
+        Map<String, Object> adminProps = new HashMap<>(s.kafka());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicSetup.createAll(admin, s.partitions(), s.embedded() ? Optional.of((short) 1) : Optional.empty(),
+                    Duration.ofSeconds(60));
+        }
+
+        StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
+                s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
+                StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+                s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka()) : s.kafka());
+        streams = new HashwatchStreams(streamsSettings, registry);
+        streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
+            log.error("the streams app failed; stopping", e);
+            exitCode.compareAndSet(0, Hashwatch.EXIT_FAILURE);
+            requestStopAsync();
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);
+
+        if (source == null) {
+            log.info("no source configured (no --headers; live sources are not implemented yet): serving the"
+                    + " pipeline on {} until Ctrl-C", bootstrap);
+        } else {
+            Pacing pacing = s.speed() == null ? Pacing.asFastAsPossible() : Pacing.accelerated(s.speed());
+            publisher = new HeaderPublisher(bootstrap, s.kafka());
+            HeaderFileSource src = source;
+            log.info("replaying {} headers {}..{} from {} ({})", src.count(), src.startHeight(), src.lastHeight(),
+                    src.file(), pacing);
+            publisherThread = new Thread(() -> {
+                try {
+                    HeaderPublisher.Result r = publisher.publish(src, pacing);
+                    if (!r.stopped()) {
+                        log.info("replay of {} done; serving the pipeline until Ctrl-C", src.file());
+                    }
+                } catch (RuntimeException e) {
+                    if (!shuttingDown) {
+                        log.error("replaying {} failed; stopping", src.file(), e);
+                        exitCode.compareAndSet(0, Hashwatch.EXIT_FAILURE);
+                        requestStopAsync();
+                    }
+                }
+            }, "hashwatch-header-replay");
+            publisherThread.start();
+        }
+    }
+
+    /** Asks the running command to stop and waits until it has (what Ctrl-C does). */
+    public void requestStop() {
+        stopRequested.countDown();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requestStopAsync() {
+        stopRequested.countDown();
+    }
+
+    /** Stops what was started, in order: producer, streams, metrics server, broker. Idempotent. */
+    private synchronized void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        shuttingDown = true;
+        log.info("shutting down");
+        try {
+            if (publisher != null) {
+                publisher.stop();
+                if (publisherThread != null) {
+                    publisherThread.join(30_000);
+                }
+                quietly("producer", publisher::close);
+            }
+            if (streams != null) {
+                KafkaStreams.State state = streams.state();
+                quietly("streams app", streams::close); // leaves the consumer group
+                log.info("streams app stopped (was {})", state);
+            }
+            if (metricsServer != null) {
+                quietly("metrics server", metricsServer::close);
+            }
+            if (jvmMetrics != null) {
+                quietly("JVM metrics", jvmMetrics::close);
+            }
+            if (registry != null) {
+                quietly("meter registry", registry::close);
+            }
+            if (broker != null) {
+                quietly("embedded broker", broker::close);
+            }
+            log.info("stopped");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    static void quietly(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("stopping the {} failed: {}", what, e.toString());
+        }
+    }
+
+    private static String first(String flag, String fromFile, String dflt) {
+        return flag != null ? flag : fromFile != null ? fromFile : dflt;
+    }
+
+    private static Long parseLong(ConfigFile f, String name) {
+        String v = f.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(f.where(name) + " is not a whole number: '" + v + "'");
+        }
+    }
+
+    private static Integer parseInt(ConfigFile f, String name) {
+        String v = f.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(f.where(name) + " is not a whole number: '" + v + "'");
+        }
+    }
+
+    private static Double parseDouble(ConfigFile f, String name) {
+        String v = f.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(f.where(name) + " is not a number: '" + v + "'");
+        }
+    }
+}

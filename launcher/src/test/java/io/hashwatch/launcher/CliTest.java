@@ -1,0 +1,126 @@
+package io.hashwatch.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments stop at start-up with a non-zero exit and a message naming the problem. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    private Path headerFile() throws Exception {
+        Path f = tmp.resolve("h.bin");
+        Files.write(f, new byte[160]);
+        return f;
+    }
+
+    private static void assertFails(CommandRunner r, String... mentions) {
+        assertNotEquals(0, r.exitCode(), r.err());
+        for (String m : mentions) {
+            assertTrue(r.err().contains(m), "stderr should mention '" + m + "':\n" + r.err());
+        }
+    }
+
+    @Test
+    void backfillWithAMissingHeaderFile() {
+        Path missing = tmp.resolve("missing.bin");
+        CommandRunner r = CommandRunner.run("backfill", "--headers", missing.toString(), "--start-height", "1",
+                "--out", tmp.resolve("out").toString());
+        assertFails(r, "--headers", missing.toString(), "does not exist");
+        assertEquals(2, r.exitCode());
+    }
+
+    @Test
+    void backfillWithoutStartHeight() throws Exception {
+        CommandRunner r = CommandRunner.run("backfill", "--headers", headerFile().toString(), "--out",
+                tmp.resolve("out").toString());
+        assertFails(r, "--start-height");
+    }
+
+    @Test
+    void backfillOfAFileNotMadeOfWholeHeaders() throws Exception {
+        Path bad = tmp.resolve("bad.bin");
+        Files.write(bad, new byte[100]);
+        CommandRunner r = CommandRunner.run("backfill", "--headers", bad.toString(), "--start-height", "0",
+                "--out", tmp.resolve("out").toString());
+        assertFails(r, "not a multiple of 80");
+    }
+
+    @Test
+    void backfillWithPricesIsNotSupportedYet() throws Exception {
+        CommandRunner r = CommandRunner.run("backfill", "--headers", headerFile().toString(), "--start-height", "0",
+                "--prices", headerFile().toString(), "--out", tmp.resolve("out").toString());
+        assertEquals(2, r.exitCode());
+        assertFails(r, "--prices is not supported yet");
+    }
+
+    @Test
+    void runWithHeadersButNoStartHeight() throws Exception {
+        CommandRunner r = CommandRunner.run("run", "--headers", headerFile().toString(), "--data-dir",
+                tmp.resolve("data").toString());
+        assertFails(r, "--headers needs --start-height");
+        assertEquals(2, r.exitCode());
+        assertTrue(Files.notExists(tmp.resolve("data")), "nothing started");
+    }
+
+    @Test
+    void runWithAMissingHeaderFile() {
+        CommandRunner r = CommandRunner.run("run", "--headers", tmp.resolve("nope.bin").toString(),
+                "--start-height", "5");
+        assertFails(r, "nope.bin", "does not exist");
+    }
+
+    @Test
+    void runWithABadPortOrConfigFile() throws Exception {
+        assertFails(CommandRunner.run("run", "--metrics-port", "70000"), "metrics port 70000", "0..65535");
+        assertFails(CommandRunner.run("run", "--metrics-port", "abc"), "--metrics-port", "abc");
+        assertFails(CommandRunner.run("run", "--config", tmp.resolve("none.properties").toString()),
+                "config file", "none.properties", "does not exist");
+
+        Path conf = tmp.resolve("hashwatch.properties");
+        Files.writeString(conf, "metrics-prot=9000\n");
+        assertFails(CommandRunner.run("run", "--config", conf.toString()), "unknown setting 'metrics-prot'");
+
+        Files.writeString(conf, "metrics-port=nine\n");
+        assertFails(CommandRunner.run("run", "--config", conf.toString()), "'metrics-port'", "nine");
+
+        // A flag overrides the file.
+        Files.writeString(conf, "headers=h.bin\nstart-height=3\nkafka.security.protocol=SSL\n");
+        Files.write(tmp.resolve("h.bin"), new byte[80]);
+        RunCommand run = new RunCommand();
+        run.config = conf;
+        run.startHeight = 7L;
+        RunCommand.Settings s = run.resolve();
+        assertEquals(tmp.resolve("h.bin"), s.headers(), "relative to the config file");
+        assertEquals(7L, s.startHeight());
+        assertEquals(9336, s.metricsPort());
+        assertEquals("SSL", s.kafka().get("security.protocol"));
+        assertTrue(s.embedded());
+    }
+
+    @Test
+    void unknownNetworkAndBadSpeed() throws Exception {
+        assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--network", "dogecoin"), "unknown network 'dogecoin'");
+        assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--speed", "0"), "--speed must be a number > 0");
+    }
+
+    @Test
+    void helpOnEachCommand() {
+        for (String cmd : new String[] {"run", "backfill"}) {
+            CommandRunner r = CommandRunner.run(cmd, "--help");
+            assertEquals(0, r.exitCode());
+            assertTrue(r.out().contains("--headers"), r.out());
+        }
+        CommandRunner none = CommandRunner.run();
+        assertNotEquals(0, none.exitCode());
+        assertTrue(none.err().contains("run"), none.err());
+    }
+}

@@ -1,0 +1,147 @@
+package io.hashwatch.source;
+
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.HeaderRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Block headers from a file of raw, concatenated 80-byte wire-format headers: the format of Bitcoin Core's REST
+ * {@code /rest/headers/<count>/<hash>.bin} and of Electrum's {@code blockchain_headers}. The first header in the
+ * file is at {@code startHeight}, each next one a height higher.
+ *
+ * <p>Each iteration maps the file read-only and yields {@code HeaderRecord(network, height, headerHex, null, null,
+ * "file:<file name>", now)}. Nothing here checks the headers: the chain pipeline verifies them.
+ */
+public final class HeaderFileSource implements Iterable<HeaderRecord> {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Path file;
+    private final long startHeight;
+    private final String network;
+    private final long count;
+    private final LongSupplier clockMs;
+
+    /**
+     * @throws IllegalArgumentException with a message saying what to fix: the file is missing, unreadable, or not a
+     *                                  whole number of 80-byte headers; the network is unknown; the height negative
+     */
+    public HeaderFileSource(Path file, long startHeight, String network) {
+        this(file, startHeight, network, System::currentTimeMillis);
+    }
+
+    HeaderFileSource(Path file, long startHeight, String network, LongSupplier clockMs) {
+        this.file = file;
+        this.startHeight = startHeight;
+        this.clockMs = clockMs;
+        this.network = Network.byName(network).map(Network::id).orElseThrow(() -> new IllegalArgumentException(
+                "unknown network '" + network + "': use one of " + Arrays.stream(Network.values())
+                        .map(Network::id).collect(Collectors.joining(", "))));
+        if (startHeight < 0) {
+            throw new IllegalArgumentException("start height must be >= 0, got " + startHeight);
+        }
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("header file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("header file " + file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("header file " + file + " is not readable");
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the size of header file " + file + ": " + e, e);
+        }
+        if (size % BlockHeader.SIZE != 0) {
+            throw new IllegalArgumentException("header file " + file + " is " + size + " bytes, not a multiple of "
+                    + BlockHeader.SIZE + " (" + size / BlockHeader.SIZE + " headers and " + size % BlockHeader.SIZE
+                    + " bytes left over): expected raw concatenated 80-byte block headers (REST /rest/headers .bin"
+                    + " or Electrum blockchain_headers), not hex or JSON");
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("header file " + file + " is " + size + " bytes; at most "
+                    + Integer.MAX_VALUE + " are supported (split it)");
+        }
+        this.count = size / BlockHeader.SIZE;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The network id of the records (e.g. "main" is normalised to "mainnet"). */
+    public String network() {
+        return network;
+    }
+
+    public long startHeight() {
+        return startHeight;
+    }
+
+    /** Height of the last header, {@code startHeight - 1} for an empty file. */
+    public long lastHeight() {
+        return startHeight + count - 1;
+    }
+
+    /** Number of headers in the file. */
+    public long count() {
+        return count;
+    }
+
+    /** The {@code source} field of the records: {@code file:<file name>}. */
+    public String sourceName() {
+        return "file:" + file.getFileName();
+    }
+
+    @Override
+    public Iterator<HeaderRecord> iterator() {
+        ByteBuffer data;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = Math.min(ch.size(), count * BlockHeader.SIZE);
+            data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read header file " + file + ": " + e.getMessage(), e);
+        }
+        String source = sourceName();
+        return new Iterator<>() {
+            private long next = 0;
+            private final byte[] buf = new byte[BlockHeader.SIZE];
+
+            @Override
+            public boolean hasNext() {
+                return data.remaining() >= BlockHeader.SIZE;
+            }
+
+            @Override
+            public HeaderRecord next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                data.get(buf);
+                long height = startHeight + next++;
+                return new HeaderRecord(network, height, HEX.formatHex(buf), null, null, source,
+                        clockMs.getAsLong());
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "HeaderFileSource[" + file + ", " + network + " " + startHeight + ".." + lastHeight() + "]";
+    }
+}
