@@ -8,6 +8,11 @@ import io.hashwatch.model.Topics.Topic;
 import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.HeaderPublisher;
 import io.hashwatch.source.Pacing;
+import io.hashwatch.source.price.PriceCsvSource;
+import io.hashwatch.source.price.PricePublisher;
+import io.hashwatch.source.price.PriceReplay;
+import io.hashwatch.config.ConfigException;
+import io.hashwatch.config.EconomicsSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import io.hashwatch.model.PriceTick;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,8 +89,15 @@ public final class BackfillCommand implements Callable<Integer> {
     String network;
 
     @Option(names = "--prices", paramLabel = "FILE",
-            description = "Price file: NOT SUPPORTED YET (prices are a later feature); giving it exits with 2.")
-    Path prices;
+            description = "BTC-USD OHLC price file (CSV: daily, hourly or minute bars), one tick per bar close;"
+                    + " repeat for several sources (the reference price is their median). Prices are processed"
+                    + " before the headers, so every block finds the price of its own time.")
+    List<Path> prices = new ArrayList<>();
+
+    @Option(names = "--economics", paramLabel = "FILE",
+            description = "Economics settings (YAML: cost profiles, lease rate, reference price rules); default:"
+                    + " the built-in economics.yaml.")
+    Path economics;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Directory for the <topic>.jsonl files (created; files there are replaced).")
@@ -115,11 +131,22 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (prices != null) {
-            throw new UsageException("--prices is not supported yet: price records are a later feature of"
-                    + " hashwatch; run backfill without --prices");
-        }
         RunCommand.checkReadableFile(headers, "--headers");
+        List<PriceCsvSource> priceSources = new ArrayList<>();
+        for (Path file : prices) {
+            RunCommand.checkReadableFile(file, "--prices");
+            try {
+                priceSources.add(PriceCsvSource.read(file));
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new UsageException("--prices " + file + ": " + e.getMessage());
+            }
+        }
+        EconomicsSettings economicsSettings;
+        try {
+            economicsSettings = economics == null ? EconomicsSettings.defaults() : EconomicsSettings.load(economics);
+        } catch (ConfigException e) {
+            throw new UsageException("--economics: " + e.getMessage());
+        }
         if (startHeight < 0) {
             throw new UsageException("--start-height must be >= 0, got " + startHeight);
         }
@@ -153,7 +180,7 @@ public final class BackfillCommand implements Callable<Integer> {
             throw new UsageException("cannot create --out directory " + out + ": " + e.getMessage());
         }
         try {
-            Summary summary = backfill(source, data);
+            Summary summary = backfill(source, priceSources, economicsSettings, data);
             print(summary, source);
             return 0;
         } finally {
@@ -163,7 +190,8 @@ public final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    private Summary backfill(HeaderFileSource source, Path data) throws Exception {
+    private Summary backfill(HeaderFileSource source, List<PriceCsvSource> priceSources,
+                             EconomicsSettings economicsSettings, Path data) throws Exception {
         long t0 = System.nanoTime();
         log.info("backfill of {} headers {}..{} from {}", source.count(), source.startHeight(), source.lastHeight(),
                 source.file());
@@ -180,13 +208,29 @@ public final class BackfillCommand implements Callable<Integer> {
                 long publishStart;
                 Duration pipeline;
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                HashwatchStreams streams = new HashwatchStreams(settings, registry);
+                HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, registry);
                 try {
                     streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
                         streamsFailure.compareAndSet(null, e);
                         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                     });
                     streams.start();
+                    if (!priceSources.isEmpty()) {
+                        // All files merged in trade-time order: the reference price works in event time, and a
+                        // second file replayed after the first would be late for every one of its minutes.
+                        List<PriceTick> merged = new ArrayList<>();
+                        priceSources.forEach(p -> p.forEach(merged::add));
+                        merged.sort(Comparator.comparingLong(PriceTick::tradeTimeMs));
+                        long ticks;
+                        try (PricePublisher publisher = new PricePublisher(bootstrap, Map.of())) {
+                            ticks = new PriceReplay().replay(merged, publisher, Pacing.asFastAsPossible())
+                                    .published();
+                            publisher.flush();
+                        }
+                        awaitCommitted(admin, streams, streamsFailure);
+                        log.info("{} price ticks from {} file(s) made the reference prices", ticks,
+                                priceSources.size());
+                    }
                     publishStart = System.nanoTime();
                     try (HeaderPublisher publisher = new HeaderPublisher(bootstrap, Map.of())) {
                         published = publisher.publish(source, Pacing.asFastAsPossible()).published();

@@ -52,6 +52,52 @@ class BackfillIntegrationTest {
         assertEquals(List.of(), lines(out.resolve(Topics.REORGS.name() + ".jsonl")));
     }
 
+    /**
+     * Two epochs of 2013 (250,000..254,031) with the real daily closes of two sources: every block gets the USD
+     * hashprice at the price of its own day, the median of the sources that have a close for it.
+     */
+    @Test
+    @Timeout(180)
+    void backfillsHashpriceAndEconomicsWithRealDailyPrices() throws Exception {
+        Path all = SharedData.requireHeaders("mainnet_150001-340000.btcrelay.bin");
+        Path cmc = SharedData.require("data/prices/btcusd_daily_2013-05-01_2021-07-01.cmc_kaggle.csv");
+        Path bitstamp = SharedData.require("data/prices/btcusd_daily_2014-11-28_2022-08-20.bitstamp.csv");
+        byte[] bytes = Files.readAllBytes(all);
+        int from = 250_000;
+        int count = 4032;
+        Path slice = tmp.resolve("mainnet_250000-254031.bin");
+        Files.write(slice, java.util.Arrays.copyOfRange(bytes, (from - 150_001) * 80, (from - 150_001 + count) * 80));
+        Path out = tmp.resolve("out");
+
+        CommandRunner r = CommandRunner.run("backfill", "--headers", slice.toString(), "--start-height",
+                String.valueOf(from), "--prices", cmc.toString(), "--prices", bitstamp.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+
+        java.util.TreeMap<Long, Double> closes = new java.util.TreeMap<>();
+        List<String> csv = Files.readAllLines(cmc);
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            closes.put(java.time.LocalDate.parse(f[0]).plusDays(1).atStartOfDay()
+                    .toInstant(java.time.ZoneOffset.UTC).toEpochMilli(), Double.parseDouble(f[4]));
+        }
+        List<String> hashprice = lines(out.resolve(Topics.HASHPRICE.name() + ".jsonl"));
+        assertEquals(count, hashprice.size());
+        for (String line : hashprice) {
+            JsonNode n = MAPPER.readTree(line);
+            // 2013: only the CoinMarketCap file has closes, so the reference price is its close of the day before.
+            var close = closes.floorEntry(n.get("time").asLong() * 1000);
+            assertEquals(close.getValue(), n.get("price_usd").asDouble(), 0.0, line);
+            assertEquals(n.get("hashprice_btc_per_ph_day").asDouble() * close.getValue(),
+                    n.get("hashprice_usd_per_ph_day").asDouble(), 1e-9, line);
+        }
+        List<String> economics = lines(out.resolve(Topics.ECONOMICS.name() + ".jsonl"));
+        assertEquals(count * 4, economics.size(), "one record per block and default profile");
+        assertTrue(lines(out.resolve(Topics.REFERENCE_PRICES.name() + ".jsonl")).size() > 2900,
+                "a reference price per daily close");
+        assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
+    }
+
     private static List<String> lines(Path file) throws Exception {
         assertTrue(Files.isRegularFile(file), file + " written");
         return Files.readAllLines(file);

@@ -53,11 +53,21 @@ class CliTest {
     }
 
     @Test
-    void backfillWithPricesIsNotSupportedYet() throws Exception {
+    void backfillWithAPriceFileThatIsNotOne() throws Exception {
         CommandRunner r = CommandRunner.run("backfill", "--headers", headerFile().toString(), "--start-height", "0",
                 "--prices", headerFile().toString(), "--out", tmp.resolve("out").toString());
         assertEquals(2, r.exitCode());
-        assertFails(r, "--prices is not supported yet");
+        assertFails(r, "--prices " + headerFile());
+    }
+
+    @Test
+    void backfillWithABadEconomicsFile() throws Exception {
+        Path yaml = tmp.resolve("economics.yaml");
+        Files.writeString(yaml, "profiles:\n  - name: x\n    efficiency_joules_per_th: -1\n");
+        CommandRunner r = CommandRunner.run("backfill", "--headers", headerFile().toString(), "--start-height", "0",
+                "--economics", yaml.toString(), "--out", tmp.resolve("out").toString());
+        assertEquals(2, r.exitCode());
+        assertFails(r, "--economics");
     }
 
     @Test

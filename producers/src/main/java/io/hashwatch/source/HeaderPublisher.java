@@ -123,7 +123,7 @@ public final class HeaderPublisher implements AutoCloseable {
                 }
             }
             throwIfFailed(failure);
-            producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, r.observedTimeMs(), r.network(),
+            producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, eventTime(r), r.network(),
                     Json.write(r)), (metadata, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);
@@ -162,6 +162,17 @@ public final class HeaderPublisher implements AutoCloseable {
 
     public boolean stopped() {
         return stopSignal.getCount() == 0;
+    }
+
+    /**
+     * The record's timestamp: the block's own time, so that Kafka Streams interleaves headers with price ticks in
+     * event time, but never ahead of the observation (brokers refuse timestamps far in the future, and a header
+     * from the future is for the pipeline to dead-letter, not for the producer to fail on).
+     */
+    private static Long eventTime(HeaderRecord r) {
+        long observed = r.observedTimeMs() != null ? r.observedTimeMs() : System.currentTimeMillis();
+        long block = blockTime(r);
+        return block < 0 ? observed : Math.min(block * 1000, observed);
     }
 
     /** The header's own timestamp, or -1 when the hex is not a header (the pipeline dead-letters it; no pacing). */

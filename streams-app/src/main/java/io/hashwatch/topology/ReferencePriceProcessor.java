@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The one-minute reference price of a pair, in event time: the median of each exchange's last trade at the
  * minute's end (an exchange without a trade in the minute contributes its previous trade unless older than the
- * staleness bound), after leaving out trades more than the outlier bound away from the cross-exchange median.
+ * staleness bound), after leaving out trades more than the outlier bound away from the cross-exchange median
+ * (from three exchanges on: the median of two is their mean, which cannot tell which one is off).
  * A tick updates its minute while the minute's end plus the grace period is ahead of stream time, and the
  * minute's record is emitted again; later ticks are counted and dropped.
  */
@@ -109,7 +110,9 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
         List<String> outliers = new ArrayList<>();
         for (String exchange : fresh) {
             double p = last.get(exchange).price();
-            (Math.abs(p / median - 1) > settings.outlierBound() ? outliers : included).add(exchange);
+            // With two quotes the median is their mean and cannot tell which one is off: both stay.
+            boolean outlier = fresh.size() >= 3 && Math.abs(p / median - 1) > settings.outlierBound();
+            (outlier ? outliers : included).add(exchange);
         }
         if (included.isEmpty()) {
             return null;
