@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -455,10 +454,5 @@ public final class FeedConnection implements AutoCloseable {
     @Override
     public String toString() {
         return "FeedConnection[" + feed + ", " + (isUp() ? "up" : "down") + "]";
-    }
-
-    /** The silence timeout in effect; for logs and tests. */
-    public Duration silenceTimeout() {
-        return settings.silenceTimeout();
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
@@ -26,6 +27,7 @@ final class ReplayServer extends WebSocketServer implements AutoCloseable {
     /** Every text message received, in order, with the index of the connection it came on. */
     private final List<String> received = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> receivedOn = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> receivedNanos = Collections.synchronizedList(new ArrayList<>());
     private volatile Exception failure;
     private volatile Script script = (server, index, message) -> { };
 
@@ -69,6 +71,7 @@ final class ReplayServer extends WebSocketServer implements AutoCloseable {
         synchronized (received) {
             received.add(message);
             receivedOn.add(index);
+            receivedNanos.add(System.nanoTime());
         }
         script.onMessage(this, index, message);
     }
@@ -119,10 +122,27 @@ final class ReplayServer extends WebSocketServer implements AutoCloseable {
         return out;
     }
 
+    /** Nanos between the first and the last message received on connection {@code index}. */
+    long receiveSpanNanos(int index) {
+        long first = -1;
+        long last = -1;
+        synchronized (received) {
+            for (int i = 0; i < received.size(); i++) {
+                if (receivedOn.get(i) == index) {
+                    if (first < 0) {
+                        first = receivedNanos.get(i);
+                    }
+                    last = receivedNanos.get(i);
+                }
+            }
+        }
+        return first < 0 ? 0 : last - first;
+    }
+
     /** Waits for the {@code n}-th connection (1-based) to send {@code count} messages; returns them. */
     List<String> awaitMessagesOn(int n, int count) {
         await(() -> connectionCount() >= n && receivedOn(n - 1).size() >= count,
-                "connection " + n + " sending " + count + " message(s); received " + received());
+                () -> "connection " + n + " sending " + count + " message(s); received " + received());
         return receivedOn(n - 1);
     }
 
@@ -157,16 +177,21 @@ final class ReplayServer extends WebSocketServer implements AutoCloseable {
 
     /** Polls {@code condition} every 10 ms for up to 10 s. */
     static void await(BooleanSupplier condition, String what) {
+        await(condition, () -> what);
+    }
+
+    /** Polls {@code condition} every 10 ms for up to 10 s; {@code what} describes it (and the state) on failure. */
+    static void await(BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MS);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + AWAIT_MS + " ms waiting for " + what);
+                throw new AssertionError("timed out after " + AWAIT_MS + " ms waiting for " + what.get());
             }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
+                throw new AssertionError("interrupted waiting for " + what.get(), e);
             }
         }
     }
