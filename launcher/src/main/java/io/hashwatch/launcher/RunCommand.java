@@ -2,7 +2,15 @@ package io.hashwatch.launcher;
 
 import io.hashwatch.HashwatchStreams;
 import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.ConfigException;
+import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.source.price.ExchangeFeed;
+import io.hashwatch.source.price.FeedConnection;
+import io.hashwatch.source.price.FeedSettings;
+import io.hashwatch.source.price.PriceCsvSource;
+import io.hashwatch.source.price.PricePublisher;
+import io.hashwatch.source.price.PriceReplay;
 import io.hashwatch.metrics.MetricsServer;
 import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.HeaderPublisher;
@@ -16,7 +24,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +57,9 @@ public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     static final Set<String> SETTINGS = Set.of("headers", "start-height", "network", "speed", "bootstrap-servers",
-            "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port");
+            "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port", "economics",
+            "exchanges", "prices");
+    static final String DEFAULT_EXCHANGES = "coinbase,kraken,bitstamp";
 
     @Option(names = "--headers", paramLabel = "FILE",
             description = "Replay this file of raw 80-byte headers (Bitcoin Core REST .bin, Electrum"
@@ -64,6 +76,20 @@ public final class RunCommand implements Callable<Integer> {
             description = "Replay in accelerated real time: sleep (block time gap)/X between headers (negative gaps"
                     + " as 0, each sleep at most 10 s). Default: as fast as possible.")
     Double speed;
+
+    @Option(names = "--exchanges", paramLabel = "LIST",
+            description = "Live BTC-USD trade feeds, comma-separated: coinbase, kraken, bitstamp, or none"
+                    + " (default: " + DEFAULT_EXCHANGES + "). Unreachable feeds are retried with backoff.")
+    String exchanges;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "Replay a BTC-USD OHLC price file (one tick per bar close), paced like --headers.")
+    Path prices;
+
+    @Option(names = "--economics", paramLabel = "FILE",
+            description = "Economics settings (YAML: cost profiles, lease rate, reference price rules); default:"
+                    + " the built-in economics.yaml.")
+    Path economics;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of the embedded broker.")
@@ -96,7 +122,8 @@ public final class RunCommand implements Callable<Integer> {
     /** The settings after merging flags, config file and defaults. */
     record Settings(Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
                     Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
-                    int kafkaPort, Map<String, String> kafka) {
+                    int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
+                    Path prices) {
         boolean embedded() {
             return bootstrapServers == null;
         }
@@ -108,6 +135,10 @@ public final class RunCommand implements Callable<Integer> {
     private volatile boolean shuttingDown;
 
     private HeaderPublisher publisher;
+    private PricePublisher pricePublisher;
+    private PriceReplay priceReplay;
+    private Thread priceThread;
+    private final List<FeedConnection> feeds = new ArrayList<>();
     private Thread publisherThread;
     private HashwatchStreams streams;
     private MetricsServer metricsServer;
@@ -155,9 +186,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException("metrics address '" + address + "' does not resolve (--metrics-address)");
         }
         if (headersFile == null) {
-            if (start != null || spd != null) {
-                throw new UsageException("--start-height and --speed only apply to a --headers replay; give"
-                        + " --headers FILE");
+            if (start != null) {
+                throw new UsageException("--start-height only applies to a --headers replay; give --headers FILE");
             }
         } else {
             checkReadableFile(headersFile, "--headers");
@@ -176,8 +206,32 @@ public final class RunCommand implements Callable<Integer> {
         if (bootstrap == null && Files.exists(data) && !Files.isDirectory(data)) {
             throw new UsageException("data directory " + data + " is a file (--data-dir)");
         }
+        Path economicsFile = economics != null ? economics : file.path("economics");
+        EconomicsSettings economicsSettings;
+        try {
+            economicsSettings = economicsFile == null ? EconomicsSettings.defaults()
+                    : EconomicsSettings.load(economicsFile);
+        } catch (ConfigException e) {
+            throw new UsageException("--economics: " + e.getMessage());
+        }
+        List<String> feeds = new ArrayList<>();
+        for (String id : first(exchanges, file.get("exchanges"), DEFAULT_EXCHANGES).split(",")) {
+            String e = id.trim().toLowerCase(java.util.Locale.ROOT);
+            if (e.isEmpty() || e.equals("none")) {
+                continue;
+            }
+            if (!List.of(DEFAULT_EXCHANGES.split(",")).contains(e)) {
+                throw new UsageException("unknown exchange '" + e + "' (--exchanges): use coinbase, kraken, bitstamp"
+                        + " or none");
+            }
+            feeds.add(e);
+        }
+        Path pricesFile = prices != null ? prices : file.path("prices");
+        if (pricesFile != null) {
+            checkReadableFile(pricesFile, "--prices");
+        }
         return new Settings(headersFile, start, Network.byName(net).get().id(), spd, bootstrap, data, port, bind,
-                appId, parts, kPort, file.kafka());
+                appId, parts, kPort, file.kafka(), economicsSettings, List.copyOf(feeds), pricesFile);
     }
 
     static String networks() {
@@ -261,7 +315,7 @@ public final class RunCommand implements Callable<Integer> {
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
                 s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka()) : s.kafka());
-        streams = new HashwatchStreams(streamsSettings, registry);
+        streams = new HashwatchStreams(streamsSettings, s.economics(), registry);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
             log.error("the streams app failed; stopping", e);
             exitCode.compareAndSet(0, Hashwatch.EXIT_FAILURE);
@@ -272,11 +326,34 @@ public final class RunCommand implements Callable<Integer> {
         streams.start();
         log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);
 
+        Pacing pacing = s.speed() == null ? Pacing.asFastAsPossible() : Pacing.accelerated(s.speed());
+        if (!s.exchanges().isEmpty() || s.prices() != null) {
+            pricePublisher = new PricePublisher(bootstrap, s.kafka());
+            for (String id : s.exchanges()) {
+                feeds.add(new FeedConnection(ExchangeFeed.byId(id), FeedSettings.DEFAULTS, pricePublisher, registry)
+                        .start());
+            }
+            log.info("live price feeds: {}", s.exchanges().isEmpty() ? "none" : String.join(", ", s.exchanges()));
+        }
+        if (s.prices() != null) {
+            PriceCsvSource priceSource;
+            try {
+                priceSource = PriceCsvSource.read(s.prices());
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new UsageException("--prices " + s.prices() + ": " + e.getMessage());
+            }
+            priceReplay = new PriceReplay();
+            priceThread = new Thread(() -> {
+                priceReplay.replay(priceSource, pricePublisher, pacing);
+                pricePublisher.flush();
+                log.info("replay of {} price ticks from {} done", priceSource.size(), s.prices());
+            }, "hashwatch-price-replay");
+            priceThread.start();
+        }
         if (source == null) {
-            log.info("no source configured (no --headers; live sources are not implemented yet): serving the"
-                    + " pipeline on {} until Ctrl-C", bootstrap);
+            log.info("no header source configured (no --headers; live header sources are not implemented yet):"
+                    + " serving the pipeline on {} until Ctrl-C", bootstrap);
         } else {
-            Pacing pacing = s.speed() == null ? Pacing.asFastAsPossible() : Pacing.accelerated(s.speed());
             publisher = new HeaderPublisher(bootstrap, s.kafka());
             HeaderFileSource src = source;
             log.info("replaying {} headers {}..{} from {} ({})", src.count(), src.startHeight(), src.lastHeight(),
@@ -321,6 +398,16 @@ public final class RunCommand implements Callable<Integer> {
         shuttingDown = true;
         log.info("shutting down");
         try {
+            for (FeedConnection feed : feeds) {
+                quietly("price feed " + feed.feed().id(), feed::close);
+            }
+            if (priceReplay != null) {
+                priceReplay.stop();
+                priceThread.join(30_000);
+            }
+            if (pricePublisher != null) {
+                quietly("price producer", pricePublisher::close);
+            }
             if (publisher != null) {
                 publisher.stop();
                 if (publisherThread != null) {
