@@ -39,7 +39,9 @@ public final class CompactTarget {
         return ((long) size << 24) | mant;
     }
 
+    /** Eight hex digits, as Core shows bits. (Not String.format: this is on the per-block path.) */
     public static String toHex(long bits) {
-        return String.format("%08x", bits);
+        String hex = Long.toHexString(bits & 0xffffffffL);
+        return "00000000".substring(hex.length()) + hex;
     }
 }

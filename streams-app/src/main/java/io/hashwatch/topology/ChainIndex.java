@@ -30,7 +30,13 @@ final class ChainIndex implements Ancestors {
 
     static String storeKey(String network, long height) {
         // Zero-padded so that store order is height order within a network.
-        return network + "/" + String.format("%012d", height);
+        return network + "/" + zeroPadded(height, 12);
+    }
+
+    /** Left-padded decimal (String.format would compile a pattern on every call of this hot path). */
+    static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     private void load() {

@@ -45,7 +45,7 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
     }
 
     static String minuteKey(String pair, long minuteStartMs) {
-        return pair + "/" + String.format("%015d", minuteStartMs);
+        return pair + "/" + ChainIndex.zeroPadded(minuteStartMs, 15);
     }
 
     @Override
