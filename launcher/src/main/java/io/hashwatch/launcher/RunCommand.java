@@ -13,6 +13,18 @@ import io.hashwatch.source.price.PricePublisher;
 import io.hashwatch.source.price.PriceReplay;
 import io.hashwatch.metrics.MetricsServer;
 import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.chain.BitcoindAuth;
+import io.hashwatch.source.chain.BitcoindClient;
+import io.hashwatch.source.chain.ChainFollower;
+import io.hashwatch.source.chain.ChainPublisher;
+import io.hashwatch.source.chain.ChainSettings;
+import io.hashwatch.source.chain.ChainSource;
+import io.hashwatch.source.chain.ChainSourceMetrics;
+import io.hashwatch.source.chain.EsploraClient;
+import io.hashwatch.source.chain.HeadersTopicTail;
+import io.hashwatch.source.chain.Redact;
+import io.hashwatch.source.chain.SourceLog;
+import io.hashwatch.source.chain.ZmqBlockNotifier;
 import io.hashwatch.source.HeaderPublisher;
 import io.hashwatch.source.Pacing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,6 +32,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +57,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code hashwatch run}: the pipeline, long-running. Starts the embedded broker (unless {@code --bootstrap-servers}),
- * creates the topics, starts the streams app with Prometheus metrics on {@code /metrics}, replays a header file if
- * one is given, and serves until Ctrl-C, then stops in order: producer, streams, metrics server, broker.
+ * creates the topics, starts the streams app with Prometheus metrics on {@code /metrics}, then the header source: a
+ * replay of a header file if one is given, else a live source (Bitcoin Core with {@code --bitcoind}, an Esplora API
+ * with {@code --esplora}, by default the public mempool.space API), and serves until Ctrl-C, then stops in order:
+ * sources and producers, streams, metrics server, broker.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the hashwatch pipeline until Ctrl-C.",
@@ -58,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
 
     static final Set<String> SETTINGS = Set.of("headers", "start-height", "network", "speed", "bootstrap-servers",
             "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port", "economics",
-            "exchanges", "prices");
+            "exchanges", "prices", "bitcoind", "bitcoind-cookie", "zmq", "esplora", "backfill-blocks", "poll-interval");
     static final String DEFAULT_EXCHANGES = "coinbase,kraken,bitstamp";
 
     @Option(names = "--headers", paramLabel = "FILE",
@@ -76,6 +92,38 @@ public final class RunCommand implements Callable<Integer> {
             description = "Replay in accelerated real time: sleep (block time gap)/X between headers (negative gaps"
                     + " as 0, each sleep at most 10 s). Default: as fast as possible.")
     Double speed;
+
+    @Option(names = "--bitcoind", paramLabel = "URL",
+            description = "Live headers from this Bitcoin Core node's JSON-RPC, e.g. http://127.0.0.1:8332"
+                    + " (credentials: http://USER:PASSWORD@HOST:PORT, the environment " + BitcoindAuth.USER_ENV
+                    + "/" + BitcoindAuth.PASSWORD_ENV + ", or --bitcoind-cookie).")
+    String bitcoind;
+
+    @Option(names = "--bitcoind-cookie", paramLabel = "FILE",
+            description = "The node's .cookie file (DATADIR/.cookie, DATADIR/regtest/.cookie), read again whenever"
+                    + " the node refuses it.")
+    Path bitcoindCookie;
+
+    @Option(names = "--zmq", paramLabel = "tcp://HOST:PORT",
+            description = "With --bitcoind: new blocks from its ZMQ hashblock notifications (-zmqpubhashblock);"
+                    + " polling (every 60 s then) stays as the fallback.")
+    String zmq;
+
+    @Option(names = "--esplora", paramLabel = "URL",
+            description = "Live headers from an Esplora / mempool.space API (default when no header source is"
+                    + " given: " + EsploraClient.MEMPOOL_SPACE + "); none: no live header source.")
+    String esplora;
+
+    @Option(names = "--backfill-blocks", paramLabel = "N",
+            description = "Live source on an empty headers topic: publish the last N blocks first (default: "
+                    + ChainSettings.DEFAULT_BACKFILL_BLOCKS + ", one epoch plus 1008). A restart resumes after the"
+                    + " last height on the topic instead.")
+    Integer backfillBlocks;
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS",
+            description = "How often the live source's tip is asked for (default: bitcoind 10, with --zmq 60,"
+                    + " esplora 30).")
+    Double pollInterval;
 
     @Option(names = "--exchanges", paramLabel = "LIST",
             description = "Live BTC-USD trade feeds, comma-separated: coinbase, kraken, bitstamp, or none"
@@ -123,9 +171,20 @@ public final class RunCommand implements Callable<Integer> {
     record Settings(Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
                     Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                     int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
-                    Path prices) {
+                    Path prices, LiveSource live) {
         boolean embedded() {
             return bootstrapServers == null;
+        }
+    }
+
+    /**
+     * A live header source: {@code kind} bitcoind or esplora; {@code pollInterval} null for the source's default.
+     * The URL may hold credentials: never log it unredacted (toString redacts).
+     */
+    record LiveSource(String kind, URI url, Path cookie, String zmq, int backfillBlocks, Duration pollInterval) {
+        @Override
+        public String toString() {
+            return kind + " " + Redact.uri(url) + (zmq == null ? "" : " + ZMQ " + zmq);
         }
     }
 
@@ -139,6 +198,9 @@ public final class RunCommand implements Callable<Integer> {
     private PriceReplay priceReplay;
     private Thread priceThread;
     private final List<FeedConnection> feeds = new ArrayList<>();
+    private ChainFollower follower;
+    private ChainPublisher chainPublisher;
+    private ZmqBlockNotifier zmqNotifier;
     private Thread publisherThread;
     private HashwatchStreams streams;
     private MetricsServer metricsServer;
@@ -230,8 +292,76 @@ public final class RunCommand implements Callable<Integer> {
         if (pricesFile != null) {
             checkReadableFile(pricesFile, "--prices");
         }
+        LiveSource live = resolveLive(file, headersFile != null);
         return new Settings(headersFile, start, Network.byName(net).get().id(), spd, bootstrap, data, port, bind,
-                appId, parts, kPort, file.kafka(), economicsSettings, List.copyOf(feeds), pricesFile);
+                appId, parts, kPort, file.kafka(), economicsSettings, List.copyOf(feeds), pricesFile, live);
+    }
+
+    /** The live header source, or null (a --headers replay, or --esplora none). */
+    private LiveSource resolveLive(ConfigFile file, boolean replay) {
+        String btc = first(bitcoind, file.get("bitcoind"), null);
+        Path cookie = bitcoindCookie != null ? bitcoindCookie : file.path("bitcoind-cookie");
+        String zmqEndpoint = first(zmq, file.get("zmq"), null);
+        String esp = first(esplora, file.get("esplora"), null);
+        Integer backfill = backfillBlocks != null ? backfillBlocks : parseInt(file, "backfill-blocks");
+        Double poll = pollInterval != null ? pollInterval : parseDouble(file, "poll-interval");
+        if (replay) {
+            if (btc != null || esp != null || zmqEndpoint != null || cookie != null) {
+                throw new UsageException("--headers replays a file and excludes the live header sources: drop"
+                        + " --bitcoind, --bitcoind-cookie, --zmq and --esplora (or --headers)");
+            }
+            return null;
+        }
+        if (btc != null && esp != null) {
+            throw new UsageException("--bitcoind and --esplora are both given: choose one live header source");
+        }
+        if (btc == null && zmqEndpoint != null) {
+            throw new UsageException("--zmq needs --bitcoind: ZMQ notifications come from a Bitcoin Core node");
+        }
+        if (btc == null && cookie != null) {
+            throw new UsageException("--bitcoind-cookie needs --bitcoind");
+        }
+        if (zmqEndpoint != null && !zmqEndpoint.matches("tcp://[^\\s/]+:\\d{1,5}")) {
+            throw new UsageException("--zmq must be tcp://HOST:PORT (bitcoind's -zmqpubhashblock), got '"
+                    + zmqEndpoint + "'");
+        }
+        int backfillN = backfill != null ? backfill : ChainSettings.DEFAULT_BACKFILL_BLOCKS;
+        if (backfillN < 1) {
+            throw new UsageException("--backfill-blocks must be >= 1, got " + backfillN);
+        }
+        Duration pollEvery = null;
+        if (poll != null) {
+            if (!(poll > 0) || poll.isInfinite() || poll > 86_400) {
+                throw new UsageException("--poll-interval must be a number of seconds > 0 (at most 86400), got "
+                        + poll);
+            }
+            pollEvery = Duration.ofMillis(Math.max(1, Math.round(poll * 1000)));
+        }
+        if (btc != null) {
+            return new LiveSource(BitcoindClient.ID, httpUrl(btc, "--bitcoind"), cookie, zmqEndpoint, backfillN,
+                    pollEvery);
+        }
+        if (esp != null && esp.trim().equalsIgnoreCase("none")) {
+            return null;
+        }
+        return new LiveSource(EsploraClient.ID, httpUrl(esp != null ? esp : EsploraClient.MEMPOOL_SPACE,
+                "--esplora"), null, null, backfillN, pollEvery);
+    }
+
+    private static URI httpUrl(String text, String flag) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new UsageException(flag + " is not a URL: '" + Redact.uri(text) + "'");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
+            throw new UsageException(flag + " must be an http:// or https:// URL with a host, e.g. "
+                    + (flag.equals("--bitcoind") ? "http://127.0.0.1:8332" : EsploraClient.MEMPOOL_SPACE)
+                    + "; got '" + Redact.uri(text) + "'");
+        }
+        return uri;
     }
 
     static String networks() {
@@ -350,9 +480,10 @@ public final class RunCommand implements Callable<Integer> {
             }, "hashwatch-price-replay");
             priceThread.start();
         }
-        if (source == null) {
-            log.info("no header source configured (no --headers; live header sources are not implemented yet):"
-                    + " serving the pipeline on {} until Ctrl-C", bootstrap);
+        if (source == null && s.live() != null) {
+            startLive(s.live(), bootstrap, s.kafka());
+        } else if (source == null) {
+            log.info("no header source (--esplora none): serving the pipeline on {} until Ctrl-C", bootstrap);
         } else {
             publisher = new HeaderPublisher(bootstrap, s.kafka());
             HeaderFileSource src = source;
@@ -373,6 +504,42 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }, "hashwatch-header-replay");
             publisherThread.start();
+        }
+    }
+
+    /** Starts following a live header source: its client, the topic's tail, a publisher, ZMQ if given. */
+    private void startLive(LiveSource live, String bootstrap, Map<String, String> kafka) {
+        ChainSourceMetrics metrics = new ChainSourceMetrics(registry, live.kind());
+        SourceLog sourceLog = new SourceLog(live.kind());
+        ChainSettings settings = live.kind().equals(BitcoindClient.ID) ? ChainSettings.bitcoind(live.zmq() != null)
+                : ChainSettings.esplora();
+        settings = settings.withBackfillBlocks(live.backfillBlocks());
+        if (live.pollInterval() != null) {
+            settings = settings.withPollInterval(live.pollInterval());
+        }
+        ChainSource client;
+        if (live.kind().equals(BitcoindClient.ID)) {
+            BitcoindAuth auth;
+            try {
+                auth = BitcoindAuth.resolve(live.url(), live.cookie(), System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (auth.problem() != null) {
+                log.warn("{} (read again when the node asks for credentials)", auth.problem());
+            }
+            log.info("live headers from bitcoind at {} ({})", Redact.uri(live.url()), auth.describe());
+            client = new BitcoindClient(live.url(), auth, settings, metrics, sourceLog);
+        } else {
+            log.info("live headers from the Esplora API at {}", Redact.uri(live.url()));
+            client = new EsploraClient(live.url(), settings, metrics, sourceLog);
+        }
+        chainPublisher = new ChainPublisher(bootstrap, kafka);
+        follower = new ChainFollower(client, settings, chainPublisher,
+                new HeadersTopicTail(bootstrap, kafka, Duration.ofSeconds(60)), sourceLog).start();
+        if (live.zmq() != null) {
+            ChainFollower f = follower;
+            zmqNotifier = new ZmqBlockNotifier(live.zmq(), hash -> f.wakeUp(), metrics, sourceLog).start();
         }
     }
 
@@ -407,6 +574,15 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (pricePublisher != null) {
                 quietly("price producer", pricePublisher::close);
+            }
+            if (zmqNotifier != null) {
+                quietly("ZMQ subscriber", zmqNotifier::close);
+            }
+            if (follower != null) {
+                quietly("live header source", follower::close);
+            }
+            if (chainPublisher != null) {
+                quietly("header producer", chainPublisher::close);
             }
             if (publisher != null) {
                 publisher.stop();

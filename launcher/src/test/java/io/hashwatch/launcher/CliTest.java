@@ -123,6 +123,74 @@ class CliTest {
     }
 
     @Test
+    void liveHeaderSourcesAndTheirSettings() throws Exception {
+        // No header flag: the public mempool.space API, the default backfill.
+        RunCommand.Settings d = new RunCommand().resolve();
+        assertEquals("esplora", d.live().kind());
+        assertEquals("https://mempool.space/api", d.live().url().toString());
+        assertEquals(3024, d.live().backfillBlocks());
+        assertEquals(null, d.live().pollInterval());
+
+        RunCommand run = new RunCommand();
+        run.bitcoind = "http://rpc:pw1234@127.0.0.1:8332";
+        run.zmq = "tcp://127.0.0.1:28332";
+        run.backfillBlocks = 100;
+        run.pollInterval = 2.5;
+        RunCommand.Settings s = run.resolve();
+        assertEquals("bitcoind", s.live().kind());
+        assertEquals("tcp://127.0.0.1:28332", s.live().zmq());
+        assertEquals(100, s.live().backfillBlocks());
+        assertEquals(java.time.Duration.ofMillis(2500), s.live().pollInterval());
+        assertTrue(!s.live().toString().contains("pw1234") && !s.toString().contains("pw1234"), s.toString());
+
+        RunCommand none = new RunCommand();
+        none.esplora = "none";
+        assertEquals(null, none.resolve().live());
+
+        // The same from a config file; a flag overrides it.
+        Path conf = tmp.resolve("live.properties");
+        Files.writeString(conf, "esplora=http://127.0.0.1:3002/api\nbackfill-blocks=50\npoll-interval=5\n");
+        RunCommand fromFile = new RunCommand();
+        fromFile.config = conf;
+        RunCommand.Settings f = fromFile.resolve();
+        assertEquals("http://127.0.0.1:3002/api", f.live().url().toString());
+        assertEquals(50, f.live().backfillBlocks());
+        assertEquals(java.time.Duration.ofSeconds(5), f.live().pollInterval());
+        fromFile.backfillBlocks = 7;
+        assertEquals(7, fromFile.resolve().live().backfillBlocks());
+
+        // A replay has no live source.
+        RunCommand replay = new RunCommand();
+        replay.headers = headerFile();
+        replay.startHeight = 0L;
+        assertEquals(null, replay.resolve().live());
+    }
+
+    @Test
+    void badLiveSourceSettings() throws Exception {
+        assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--bitcoind", "http://127.0.0.1:8332"), "--headers replays a file and excludes the live header"
+                + " sources");
+        assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--esplora", "https://mempool.space/api"), "excludes the live header sources");
+        assertFails(CommandRunner.run("run", "--bitcoind", "http://127.0.0.1:8332", "--esplora",
+                "https://mempool.space/api"), "choose one live header source");
+        assertFails(CommandRunner.run("run", "--zmq", "tcp://127.0.0.1:28332"), "--zmq needs --bitcoind");
+        assertFails(CommandRunner.run("run", "--bitcoind", "http://127.0.0.1:8332", "--zmq", "127.0.0.1:28332"),
+                "--zmq must be tcp://HOST:PORT");
+        assertFails(CommandRunner.run("run", "--bitcoind-cookie", "/x/.cookie"), "--bitcoind-cookie needs --bitcoind");
+        CommandRunner bad = CommandRunner.run("run", "--bitcoind", "ftp://rpc:topsecret@node:8332");
+        assertFails(bad, "--bitcoind must be an http:// or https:// URL");
+        assertTrue(!bad.err().contains("topsecret"), "credentials are not echoed: " + bad.err());
+        assertFails(CommandRunner.run("run", "--esplora", "mempool.space"), "--esplora must be an http://");
+        assertFails(CommandRunner.run("run", "--backfill-blocks", "0"), "--backfill-blocks must be >= 1");
+        assertFails(CommandRunner.run("run", "--poll-interval", "0"), "--poll-interval must be a number of seconds");
+        Path conf = tmp.resolve("bad.properties");
+        Files.writeString(conf, "backfill-blocks=many\n");
+        assertFails(CommandRunner.run("run", "--config", conf.toString()), "'backfill-blocks'", "many");
+    }
+
+    @Test
     void helpOnEachCommand() {
         for (String cmd : new String[] {"run", "backfill"}) {
             CommandRunner r = CommandRunner.run(cmd, "--help");

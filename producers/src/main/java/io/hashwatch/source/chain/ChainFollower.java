@@ -1,0 +1,453 @@
+package io.hashwatch.source.chain;
+
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.HeaderRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps the headers topic in step with a live {@link ChainSource}, on a daemon thread.
+ *
+ * <p>Each round asks the source for its tip. The first round reads back what the topic already holds for the
+ * source's network ({@link PublishedChain.Loader}): from an empty topic it backfills the last
+ * {@link ChainSettings#backfillBlocks()} blocks up to the tip; otherwise it resumes after the last published height,
+ * so a restart neither duplicates nor skips. Then it walks up to the tip, publishing each header only if its parent
+ * is the header published at the height below. A header that does not link, or a tip whose hash differs from the
+ * one published at its height, means the source reorganized: the fork point is found by comparing the source's hash
+ * with the published one at each height going down (at most {@link ChainSettings#reorgDepth()} heights), and the
+ * source's branch is published from the fork point up. A fork below the kept heights is refused
+ * ({@code wrong_chain}): the topic would get headers the pipeline cannot connect.
+ *
+ * <p>Rounds run every {@link ChainSettings#pollInterval()}, and at once when {@link #wakeUp} is called (a ZMQ
+ * notification). A failed round is retried with exponential backoff and jitter (at least the server's Retry-After);
+ * the source's state is logged once per change (down with the reason, up again with the outage's length), retries
+ * at debug level, and exported ({@link ChainSourceMetrics}). Nothing a source sends ends the loop.
+ */
+public final class ChainFollower implements AutoCloseable {
+    /** Blocks fetched one by one before they are published together (sources without a bulk call). */
+    static final int CHUNK = 50;
+    private static final long PROGRESS_INTERVAL_MS = 5_000;
+
+    private final ChainSource source;
+    private final ChainSettings settings;
+    private final HeaderSink sink;
+    private final PublishedChain.Loader loader;
+    private final ChainSourceMetrics metrics;
+    private final SourceLog log;
+    private final LongSupplier clockMs;
+    private final DoubleSupplier random;
+    private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread thread;
+
+    // Follower-thread state.
+    private Network network;
+    private PublishedChain published;
+    private Boolean reportedUp;
+    private SourceException.Kind downKind;
+    private long downSinceMs;
+    private boolean kafkaDown;
+    private boolean behind;
+    private boolean syncing;
+    private volatile long rounds;
+
+    public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
+                         SourceLog log) {
+        this(source, settings, sink, loader, log, System::currentTimeMillis,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
+                  SourceLog log, LongSupplier clockMs, DoubleSupplier random) {
+        this.source = source;
+        this.settings = settings;
+        this.sink = sink;
+        this.loader = loader;
+        this.metrics = source.metrics();
+        this.log = log;
+        this.clockMs = clockMs;
+        this.random = random;
+    }
+
+    public ChainSource source() {
+        return source;
+    }
+
+    public ChainSourceMetrics metrics() {
+        return metrics;
+    }
+
+    /** Rounds completed (successful or not). */
+    public long rounds() {
+        return rounds;
+    }
+
+    /** Starts the loop on a daemon thread; returns at once. */
+    public synchronized ChainFollower start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (stopped()) {
+            throw new IllegalStateException("already closed");
+        }
+        thread = new Thread(this::runLoop, "hashwatch-chain-" + source.id());
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Asks for a round now (a new block was announced); cheap, callable from any thread. */
+    public void wakeUp() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    /** Ends the loop after the current request (each is capped by the request timeout) and waits for it. */
+    @Override
+    public void close() {
+        stopSignal.countDown();
+        wake.release();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                if (!finished.await(settings.requestTimeout().toMillis() * 2 + 2_000, TimeUnit.MILLISECONDS)) {
+                    log.warn("the follower did not stop in time; leaving its thread");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        source.close();
+    }
+
+    private boolean stopped() {
+        return stopSignal.getCount() == 0;
+    }
+
+    private void runLoop() {
+        int failures = 0;
+        log.info("following " + source.describe() + " (polling every " + human(settings.pollInterval())
+                + ", backfill " + settings.backfillBlocks() + " blocks on an empty topic)");
+        try {
+            while (!stopped()) {
+                long delay;
+                try {
+                    round();
+                    markUp();
+                    failures = 0;
+                    if (kafkaDown) {
+                        kafkaDown = false;
+                        log.info("publishing to the headers topic works again");
+                    }
+                    delay = settings.pollInterval().toMillis();
+                } catch (SourceException e) {
+                    metrics.error(e.kind());
+                    if (e.kind() == SourceException.Kind.KAFKA) {
+                        kafkaFailed(e);
+                    } else {
+                        markDown(e);
+                    }
+                    delay = settings.backoffMillis(failures, random.getAsDouble());
+                    if (e.retryAfterMillis() > delay) {
+                        delay = Math.min(e.retryAfterMillis(), ChainSettings.MAX_RETRY_AFTER.toMillis());
+                    }
+                    failures = Math.min(failures + 1, 30);
+                    log.debug("retrying in " + delay + " ms after: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // A bug, not the source: never let it end the loop. Read the topic back before going on.
+                    metrics.error(SourceException.Kind.INTERNAL);
+                    published = null;
+                    log.error("unexpected failure in a round (retrying with backoff)", e);
+                    delay = settings.backoffMillis(failures, random.getAsDouble());
+                    failures = Math.min(failures + 1, 30);
+                }
+                rounds++;
+                if (stopped()) {
+                    break;
+                }
+                try {
+                    wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } finally {
+            metrics.up(false);
+            log.info("stopped following " + source.describe());
+            finished.countDown();
+        }
+    }
+
+    /** One round: the tip, the topic's state (first time), then publish what is missing. */
+    void round() throws SourceException {
+        ChainSource.Tip tip = source.tip();
+        metrics.tip(tip.height());
+        if (network == null) {
+            network = tip.network();
+        } else if (network != tip.network()) {
+            throw new SourceException(SourceException.Kind.WRONG_CHAIN, source.describe() + " is now on "
+                    + tip.network().id() + " but this follower publishes " + network.id() + " headers: not"
+                    + " publishing (was the node or the URL changed? restart to follow the new network)");
+        }
+        if (tip.syncing() != syncing) {
+            syncing = tip.syncing();
+            log.info(syncing ? source.describe() + " is in initial block download (tip " + tip.height() + "):"
+                    + " headers are published as it syncs" : source.describe() + " finished its initial block"
+                    + " download");
+        }
+        if (published == null) {
+            published = loader.load(network.id(), settings.reorgDepth() + 1);
+            reportResume(tip);
+        }
+        if (published.isEmpty()) {
+            long from = Math.max(0, tip.height() - settings.backfillBlocks() + 1);
+            walk(from, tip.height(), true);
+            return;
+        }
+        long last = published.lastHeight();
+        if (tip.height() <= last) {
+            String ours = published.hashAt(tip.height());
+            if (ours == null) {
+                setBehind(true, tip, last);
+                return;
+            }
+            if (ours.equals(tip.hash())) {
+                setBehind(tip.height() < last, tip, last);
+                return;
+            }
+            long fork = findFork(tip.height());
+            if (fork == tip.height()) {
+                return; // the tip moved between the two replies; the next round sees it
+            }
+            reorganized(fork, last);
+            walk(fork + 1, tip.height(), false);
+            return;
+        }
+        setBehind(false, tip, last);
+        walk(last + 1, tip.height(), false);
+    }
+
+    /**
+     * Publishes heights {@code from..to}, each header linked to the published one below it (the first one too,
+     * unless {@code anchor}: the first header of an empty topic). A header that does not link means the source
+     * reorganized meanwhile: its fork point is found and the walk goes on from there.
+     */
+    private void walk(long from, long to, boolean anchor) throws SourceException {
+        long next = from;
+        boolean first = anchor;
+        long total = to - from + 1;
+        long done = 0;
+        long started = clockMs.getAsLong();
+        long lastProgress = started;
+        int reorgs = 0;
+        while (next <= to && !stopped()) {
+            List<ChainSource.Block> chunk = fetch(next, to);
+            if (chunk.isEmpty()) {
+                return; // the source's chain is shorter than its tip said: it changed; the next round sees it
+            }
+            String parent = first ? null : published.hashAt(next - 1);
+            long observed = clockMs.getAsLong();
+            List<HeaderRecord> out = new ArrayList<>(chunk.size());
+            boolean broken = false;
+            for (ChainSource.Block b : chunk) {
+                if (parent != null && !b.header().prevHash().equals(parent)) {
+                    broken = true;
+                    break;
+                }
+                out.add(new HeaderRecord(network.id(), b.height(), b.header().hex(), b.feesSat(), b.txCount(),
+                        source.id(), observed));
+                parent = b.hash();
+            }
+            if (!out.isEmpty()) {
+                sink.publish(out);
+                markUp(); // progress: the source works, even if the rest of a long backfill is still to come
+                for (HeaderRecord r : out) {
+                    published.append(r.height(), chunk.get((int) (r.height() - next)).hash());
+                }
+                HeaderRecord lastOut = out.get(out.size() - 1);
+                metrics.published(lastOut.height(), out.size());
+                metrics.feesAvailable(source.feesAvailable());
+                first = false;
+                next += out.size();
+                done += out.size();
+                long now = clockMs.getAsLong();
+                if (total == 1 && out.size() == 1) {
+                    ChainSource.Block b = chunk.get(0);
+                    log.info("block " + b.height() + " " + b.hash() + (b.feesSat() == null ? ""
+                            : ", fees " + b.feesSat() + " sat") + (b.txCount() == null ? "" : ", " + b.txCount()
+                            + " txs"));
+                } else if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+                    log.info("published " + done + " of " + total + " headers, height " + lastOut.height()
+                            + " reached");
+                    lastProgress = now;
+                }
+            }
+            if (broken) {
+                if (++reorgs > 3) {
+                    log.warn("the source's chain keeps changing under the walk; trying again next round");
+                    return;
+                }
+                long fork = findFork(next - 1);
+                reorganized(fork, next - 1);
+                next = fork + 1;
+                total = to - fork;
+            }
+        }
+        if (done > 1) {
+            log.info("published " + done + " headers, " + from + ".." + (next - 1) + ", in "
+                    + (clockMs.getAsLong() - started) / 1000 + " s");
+        }
+    }
+
+    /**
+     * Blocks from {@code from} up, contiguous, at most a chunk: in bulk when the source can, else one by one.
+     * Empty when the source has no block at {@code from}.
+     */
+    private List<ChainSource.Block> fetch(long from, long to) throws SourceException {
+        int batch = source.batchSize();
+        if (batch > 1 && to > from) {
+            long top = Math.min(to, from + batch - 1);
+            List<ChainSource.Block> got = new ArrayList<>(source.blocksDownFrom(top));
+            got.removeIf(b -> b.height() < from || b.height() > top);
+            got.sort(Comparator.comparingLong(ChainSource.Block::height));
+            List<ChainSource.Block> run = new ArrayList<>();
+            for (ChainSource.Block b : got) {
+                if (b.height() != from + run.size()) {
+                    break;
+                }
+                if (!run.isEmpty() && !b.header().prevHash().equals(run.get(run.size() - 1).hash())) {
+                    break; // the bulk reply straddles a change of the source's chain
+                }
+                run.add(b);
+            }
+            if (!run.isEmpty()) {
+                return run;
+            }
+        }
+        List<ChainSource.Block> out = new ArrayList<>();
+        long end = Math.min(to, from + CHUNK - 1);
+        for (long h = from; h <= end && !stopped(); h++) {
+            String hash = source.hashAt(h);
+            if (hash == null) {
+                break;
+            }
+            out.add(source.block(h, hash));
+        }
+        return out;
+    }
+
+    /** The highest height at or below {@code start} where the source's hash is the published one. */
+    private long findFork(long start) throws SourceException {
+        long lowest = published.lowestHeight();
+        for (long h = start; h >= lowest && h >= 0; h--) {
+            String ours = published.hashAt(h);
+            String theirs = source.hashAt(h);
+            if (ours != null && ours.equals(theirs)) {
+                return h;
+            }
+        }
+        throw new SourceException(SourceException.Kind.WRONG_CHAIN, source.describe() + " has none of the last "
+                + published.size() + " published " + network.id() + " headers (heights " + lowest + ".." + start
+                + ") on its best chain: another chain, or a reorganization deeper than " + settings.reorgDepth()
+                + " blocks; not publishing (its headers could not connect)");
+    }
+
+    private void reorganized(long fork, long oldTip) {
+        metrics.reorg();
+        log.warn("reorganization at the source: the published headers " + (fork + 1) + ".." + oldTip
+                + " left its best chain (fork at height " + fork + ", " + published.hashAt(fork)
+                + "); publishing its branch from height " + (fork + 1));
+    }
+
+    private void reportResume(ChainSource.Tip tip) {
+        if (published.isEmpty()) {
+            long from = Math.max(0, tip.height() - settings.backfillBlocks() + 1);
+            log.info("the headers topic has no " + network.id() + " headers: backfilling " + (tip.height() - from + 1)
+                    + " blocks, heights " + from + ".." + tip.height() + ", then following the tip");
+            return;
+        }
+        long last = published.lastHeight();
+        long gap = tip.height() - last;
+        log.info("resuming " + network.id() + " after height " + last + " (" + published.lastHash()
+                + ", the last header on the topic" + (published.lastSource() == null ? ""
+                : ", from " + published.lastSource()) + "); source tip " + tip.height()
+                + (gap > 0 ? ": " + gap + " headers to publish" : "")
+                + (gap > settings.backfillBlocks() ? " (more than the backfill of " + settings.backfillBlocks()
+                + ": all are published, so that the chain stays connected)" : ""));
+    }
+
+    private void setBehind(boolean now, ChainSource.Tip tip, long last) {
+        if (now == behind) {
+            return;
+        }
+        behind = now;
+        if (now) {
+            log.info(source.describe() + " is behind: its tip " + tip.height() + " is below the last published"
+                    + " height " + last + "; waiting for it to catch up");
+        } else {
+            log.info(source.describe() + " caught up (tip " + tip.height() + ")");
+        }
+    }
+
+    private void markUp() {
+        metrics.up(true);
+        if (!Boolean.TRUE.equals(reportedUp)) {
+            log.info(reportedUp == null ? source.describe() + " up"
+                    : source.describe() + " up again after " + (clockMs.getAsLong() - downSinceMs) / 1000
+                    + " s down");
+            reportedUp = Boolean.TRUE;
+            downKind = null;
+        }
+    }
+
+    private void markDown(SourceException e) {
+        metrics.up(false);
+        if (!Boolean.FALSE.equals(reportedUp)) {
+            log.warn("down (" + e.kind().label() + "): " + e.getMessage() + "; retrying with backoff ("
+                    + human(settings.backoffBase()) + " up to " + human(settings.backoffMax())
+                    + "; retries at debug level)");
+            reportedUp = Boolean.FALSE;
+            downSinceMs = clockMs.getAsLong();
+            downKind = e.kind();
+        } else if (e.kind() != downKind) {
+            log.warn("still down, now (" + e.kind().label() + "): " + e.getMessage());
+            downKind = e.kind();
+        } else {
+            log.debug("still down: " + e.getMessage());
+        }
+    }
+
+    private void kafkaFailed(SourceException e) {
+        published = null; // some records may or may not be on the topic: read it back before going on
+        if (!kafkaDown) {
+            kafkaDown = true;
+            log.warn("the headers topic cannot be read or written: " + e.getMessage() + "; retrying with backoff"
+                    + " (the topic is read back first)");
+        } else {
+            log.debug("headers topic still failing: " + e.getMessage());
+        }
+    }
+
+    static String human(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return "ChainFollower[" + source.describe() + "]";
+    }
+}

@@ -1,0 +1,81 @@
+package io.hashwatch.source.chain;
+
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.Topics;
+import io.hashwatch.source.HeaderPublisher;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Writes a follower's headers to {@link Topics#HEADERS} with the same producer settings as the file replay
+ * ({@link HeaderPublisher#producerConfig}: idempotent, {@code acks=all}; key network, value the record as JSON,
+ * timestamp the block time but never after the observation). {@link #publish} flushes: when it returns, the records
+ * are on the topic.
+ */
+public final class ChainPublisher implements HeaderSink, AutoCloseable {
+    private final Producer<String, byte[]> producer;
+
+    public ChainPublisher(String bootstrapServers, Map<String, ?> extraProperties) {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put(ProducerConfig.CLIENT_ID_CONFIG, "hashwatch-chain-publisher");
+        // A send that cannot complete fails within a minute; the follower then reads the topic back and retries.
+        extra.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        extra.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        if (extraProperties != null) {
+            extra.putAll(extraProperties);
+        }
+        this.producer = new KafkaProducer<>(HeaderPublisher.producerConfig(bootstrapServers, extra));
+    }
+
+    ChainPublisher(Producer<String, byte[]> producer) {
+        this.producer = producer;
+    }
+
+    @Override
+    public void publish(List<HeaderRecord> records) throws SourceException {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try {
+            for (HeaderRecord r : records) {
+                producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, eventTime(r), r.network(),
+                        Json.write(r)), (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        } catch (KafkaException | IllegalStateException e) {
+            throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic " + Topics.HEADERS.name()
+                    + " failed: " + e.getMessage(), e);
+        }
+        Exception e = failure.get();
+        if (e != null) {
+            throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic " + Topics.HEADERS.name()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static long eventTime(HeaderRecord r) {
+        long observed = r.observedTimeMs() != null ? r.observedTimeMs() : System.currentTimeMillis();
+        try {
+            return Math.min(BlockHeader.fromHex(r.headerHex()).time() * 1000, observed);
+        } catch (IllegalArgumentException e) {
+            return observed;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,65 @@
+package io.hashwatch.source.chain;
+
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Network;
+import java.util.List;
+
+/**
+ * A live source of block headers: a Bitcoin Core node ({@link BitcoindClient}) or an Esplora / mempool.space API
+ * ({@link EsploraClient}). Every call is one or a few blocking requests; every failure is a {@link SourceException}
+ * of a kind. Implementations report each successful reply to their {@link ChainSourceMetrics}.
+ */
+public interface ChainSource extends AutoCloseable {
+
+    /** The source's best chain tip and its network. */
+    record Tip(Network network, long height, String hash, boolean syncing) {
+    }
+
+    /**
+     * One block as the source gives it: the 80-byte header (its hash checked against the hash it was asked for),
+     * and fees and transaction count where the source has them (else null).
+     */
+    record Block(long height, BlockHeader header, Long feesSat, Integer txCount) {
+        public String hash() {
+            return header.hash();
+        }
+    }
+
+    /** The {@code source} label and the {@code source} field of the published records: bitcoind, esplora. */
+    String id();
+
+    /** Where the source is, for log lines: a URL without credentials. */
+    String describe();
+
+    /** Tip height and hash, and the network (from the node's chain name or the genesis block). */
+    Tip tip() throws SourceException;
+
+    /** Hash of the block at {@code height} on the source's best chain, or null when the chain is not that high. */
+    String hashAt(long height) throws SourceException;
+
+    /** The block with this hash (at this height on the best chain when asked). */
+    Block block(long height, String hash) throws SourceException;
+
+    /**
+     * Blocks at {@code height} and below, as many as the source gives in one request (mempool.space: 15, Esplora:
+     * 10), highest first; empty when the source has no such bulk call. Each header is checked against its hash.
+     */
+    default List<Block> blocksDownFrom(long height) throws SourceException {
+        return List.of();
+    }
+
+    /** How many blocks {@link #blocksDownFrom} gives at most; 0 when the source has no bulk call. */
+    default int batchSize() {
+        return 0;
+    }
+
+    /** Whether the last blocks came with fees; false after the source said it cannot give them. */
+    default boolean feesAvailable() {
+        return true;
+    }
+
+    ChainSourceMetrics metrics();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,141 @@
+package io.hashwatch.source.chain;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The metrics of one live header source, labelled {@code source=<bitcoind|esplora>}. The first two are the same
+ * series the price feeds export ({@code io.hashwatch.source.price.SourceMetrics}), so one alert rule covers every
+ * source. Counter names carry no {@code _total}: the Prometheus registry adds it.
+ *
+ * <ul>
+ *   <li>{@code hashwatch_source_up}: 1 while the source answers, 0 while it is down (after a failed poll)</li>
+ *   <li>{@code hashwatch_source_last_message_timestamp_seconds}: wall-clock time of the last successful reply, NaN
+ *   before the first (the "last success" an alert on a stale source watches)</li>
+ *   <li>{@code hashwatch_source_errors{kind}}: failures by kind: connect, timeout, http, malformed, rpc_error,
+ *   wrong_chain, unsupported_network, kafka, internal (every kind registered at 0 from the start)</li>
+ *   <li>{@code hashwatch_source_tip_height}: tip height the source last reported</li>
+ *   <li>{@code hashwatch_source_published_height}: height of the last header published from the source</li>
+ *   <li>{@code hashwatch_source_headers}: headers published</li>
+ *   <li>{@code hashwatch_source_reorgs}: reorganizations seen at the source (a published block left its chain)</li>
+ *   <li>{@code hashwatch_source_fees_available}: 1 while the source gives block fees, 0 after it could not
+ *   (fees are then published as null)</li>
+ * </ul>
+ */
+public final class ChainSourceMetrics {
+    private final String source;
+    private final Map<SourceException.Kind, Counter> errors = new EnumMap<>(SourceException.Kind.class);
+    private final Counter headers;
+    private final Counter reorgs;
+    private final AtomicInteger up = new AtomicInteger();
+    private final AtomicLong lastMessageMs = new AtomicLong(-1);
+    private final AtomicLong tipHeight = new AtomicLong(-1);
+    private final AtomicLong publishedHeight = new AtomicLong(-1);
+    private final AtomicInteger feesAvailable = new AtomicInteger(1);
+
+    public ChainSourceMetrics(MeterRegistry registry, String source) {
+        this.source = source;
+        // Same names and descriptions as the price sources' SourceMetrics: one series per source in one family.
+        Gauge.builder("hashwatch_source_up", up, AtomicInteger::get)
+                .description("1 while the source is connected and receiving, else 0")
+                .tag("source", source).strongReference(true).register(registry);
+        Gauge.builder("hashwatch_source_last_message_timestamp_seconds", lastMessageMs,
+                        ms -> ms.get() < 0 ? Double.NaN : ms.get() / 1000.0)
+                .description("Wall-clock time of the last message from the source")
+                .tag("source", source).strongReference(true).register(registry);
+        for (SourceException.Kind kind : SourceException.Kind.values()) {
+            errors.put(kind, Counter.builder("hashwatch_source_errors")
+                    .description("Failed exchanges with a header source, by kind")
+                    .tag("source", source).tag("kind", kind.label()).register(registry));
+        }
+        headers = Counter.builder("hashwatch_source_headers").description("Block headers published from the source")
+                .tag("source", source).register(registry);
+        reorgs = Counter.builder("hashwatch_source_reorgs")
+                .description("Reorganizations seen at the source: a published block left its best chain")
+                .tag("source", source).register(registry);
+        Gauge.builder("hashwatch_source_tip_height", tipHeight, v -> v.get() < 0 ? Double.NaN : v.get())
+                .description("Tip height the source last reported").tag("source", source).strongReference(true)
+                .register(registry);
+        Gauge.builder("hashwatch_source_published_height", publishedHeight, v -> v.get() < 0 ? Double.NaN : v.get())
+                .description("Height of the last header published from the source").tag("source", source)
+                .strongReference(true).register(registry);
+        Gauge.builder("hashwatch_source_fees_available", feesAvailable, AtomicInteger::get)
+                .description("1 while the source gives block fees, 0 when it cannot (fees published as null)")
+                .tag("source", source).strongReference(true).register(registry);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    void success(long nowMs) {
+        lastMessageMs.set(nowMs);
+    }
+
+    void error(SourceException.Kind kind) {
+        errors.get(kind).increment();
+    }
+
+    void up(boolean isUp) {
+        up.set(isUp ? 1 : 0);
+    }
+
+    void tip(long height) {
+        tipHeight.set(height);
+    }
+
+    void published(long height, int count) {
+        publishedHeight.set(height);
+        headers.increment(count);
+    }
+
+    void reorg() {
+        reorgs.increment();
+    }
+
+    void feesAvailable(boolean available) {
+        feesAvailable.set(available ? 1 : 0);
+    }
+
+    public boolean up() {
+        return up.get() == 1;
+    }
+
+    public long errors(SourceException.Kind kind) {
+        return (long) errors.get(kind).count();
+    }
+
+    public long errors() {
+        return (long) errors.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Wall-clock ms of the last successful reply, -1 before the first. */
+    public long lastMessageMs() {
+        return lastMessageMs.get();
+    }
+
+    public long tipHeight() {
+        return tipHeight.get();
+    }
+
+    public long publishedHeight() {
+        return publishedHeight.get();
+    }
+
+    public long headers() {
+        return (long) headers.count();
+    }
+
+    public long reorgs() {
+        return (long) reorgs.count();
+    }
+
+    public boolean feesAvailable() {
+        return feesAvailable.get() == 1;
+    }
+}

@@ -1,0 +1,318 @@
+package io.hashwatch.source.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The Esplora REST API (Blockstream's electrs) and mempool.space's superset of it, at a configurable base URL
+ * (default {@value #MEMPOOL_SPACE}).
+ *
+ * <ul>
+ *   <li>network: the genesis hash, {@code /block-height/0} (mainnet and regtest; testnet3, testnet4 and signet are
+ *   refused as not supported by the verifier yet)</li>
+ *   <li>tip: {@code /blocks/tip/height}, {@code /blocks/tip/hash}; hash at a height: {@code /block-height/:h}</li>
+ *   <li>one block: mempool.space's {@code /v1/block/:hash} (header in {@code extras.header}, fees in
+ *   {@code extras.totalFees}, {@code tx_count}); on plain Esplora (no {@code /v1}) {@code /block/:hash/header}
+ *   and {@code /block/:hash} ({@code tx_count}), fees null</li>
+ *   <li>backfill in bulk: {@code /v1/blocks/:h} (15 blocks with extras) or Esplora's {@code /blocks/:h} (10 blocks;
+ *   the header is rebuilt from the block's fields and must hash to its id)</li>
+ * </ul>
+ * Whether {@code /v1} exists is asked once, with the genesis block. HTTP 429 and 5xx are {@code http} errors carrying
+ * the server's Retry-After, which the follower honours.
+ */
+public final class EsploraClient implements ChainSource {
+    public static final String ID = "esplora";
+    public static final String MEMPOOL_SPACE = "https://mempool.space/api";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final URI base;
+    private final String where;
+    private final HttpTransport http;
+    private final ChainSourceMetrics metrics;
+    private final SourceLog log;
+    private Network network;
+    private Boolean v1;
+    private boolean feesMissingLogged;
+
+    public EsploraClient(URI base, ChainSettings settings, ChainSourceMetrics metrics, SourceLog log) {
+        this(base, settings, metrics, log, System::currentTimeMillis);
+    }
+
+    EsploraClient(URI base, ChainSettings settings, ChainSourceMetrics metrics, SourceLog log, LongSupplier clockMs) {
+        this.base = Redact.withoutUserInfo(base);
+        this.where = "esplora at " + Redact.uri(base);
+        this.metrics = metrics;
+        this.log = log;
+        this.http = new HttpTransport(ID, settings, metrics, clockMs, List::of);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String describe() {
+        return where;
+    }
+
+    @Override
+    public ChainSourceMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Tip tip() throws SourceException {
+        Network net = network();
+        long height = number(get("/blocks/tip/height"), "/blocks/tip/height");
+        String hash = hash(get("/blocks/tip/hash"), "/blocks/tip/hash");
+        return new Tip(net, height, hash, false);
+    }
+
+    /** The network, from the genesis block (asked once); also finds out whether /v1 exists. */
+    private Network network() throws SourceException {
+        if (network != null) {
+            return network;
+        }
+        String genesis = hashAt(0);
+        if (genesis == null) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": /block-height/0 has no block");
+        }
+        Network net = KnownChains.byGenesis(genesis, where);
+        String path = "/v1/block/" + genesis;
+        HttpTransport.Reply r = send(path);
+        if (r.status() == 404) {
+            v1 = false;
+            log.info(where + " has no /v1 API (plain Esplora): blocks are published without fees (null)");
+            metrics.feesAvailable(false);
+        } else if (r.ok()) {
+            v1 = true;
+            http.success();
+        } else {
+            throw http.httpError(r, "GET " + Redact.uri(HttpTransport.resolve(base, path)), null);
+        }
+        network = net;
+        return net;
+    }
+
+    @Override
+    public String hashAt(long height) throws SourceException {
+        String path = "/block-height/" + height;
+        HttpTransport.Reply r = send(path);
+        if (r.status() == 404) {
+            http.success();
+            return null; // "Block not found": the chain is not that high
+        }
+        return hash(body(r, path), path);
+    }
+
+    @Override
+    public Block block(long height, String hash) throws SourceException {
+        if (Boolean.TRUE.equals(v1)) {
+            String path = "/v1/block/" + hash;
+            JsonNode b = json(get(path), path);
+            Block block = parseBlock(b, path, true);
+            if (!block.hash().equals(hash)) {
+                throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path
+                        + " describes block " + block.hash());
+            }
+            if (height >= 0 && block.height() != height) {
+                throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " says height "
+                        + block.height() + ", expected " + height);
+            }
+            return block;
+        }
+        String path = "/block/" + hash + "/header";
+        BlockHeader header = header(get(path), path);
+        if (!header.hash().equals(hash)) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path
+                    + " returned a header whose hash is " + header.hash());
+        }
+        JsonNode info = json(get("/block/" + hash), "/block/" + hash);
+        Integer txs = info.path("tx_count").canConvertToInt() && info.path("tx_count").isIntegralNumber()
+                ? info.get("tx_count").asInt() : null;
+        return new Block(height, header, null, txs);
+    }
+
+    @Override
+    public List<Block> blocksDownFrom(long height) throws SourceException {
+        boolean extras = Boolean.TRUE.equals(v1);
+        String path = (extras ? "/v1/blocks/" : "/blocks/") + height;
+        JsonNode list = json(get(path), path);
+        if (!list.isArray()) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " is not a JSON array");
+        }
+        List<Block> out = new ArrayList<>();
+        for (JsonNode b : list) {
+            out.add(parseBlock(b, path, extras));
+        }
+        return out;
+    }
+
+    @Override
+    public int batchSize() {
+        return Boolean.TRUE.equals(v1) ? 15 : 10;
+    }
+
+    @Override
+    public boolean feesAvailable() {
+        return !Boolean.FALSE.equals(v1);
+    }
+
+    /**
+     * A block object of the Esplora / mempool.space layout: the header from {@code extras.header} when there, else
+     * rebuilt from version, previousblockhash, merkle_root, timestamp, bits and nonce; either way it must hash to
+     * {@code id}.
+     */
+    private Block parseBlock(JsonNode b, String path, boolean extras) throws SourceException {
+        if (!b.isObject()) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + ": a block is not an"
+                    + " object");
+        }
+        String id = hash(b.get("id"), path + " id");
+        long height = number(b.get("height"), path + " height");
+        JsonNode ex = b.get("extras");
+        BlockHeader header;
+        if (ex != null && ex.path("header").isTextual()) {
+            header = header(ex.get("header").asText(), path + " extras.header");
+        } else {
+            header = rebuild(b, path);
+        }
+        if (!header.hash().equals(id)) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + ": the header of block "
+                    + id + " hashes to " + header.hash());
+        }
+        Integer txs = b.path("tx_count").isIntegralNumber() && b.get("tx_count").canConvertToInt()
+                ? b.get("tx_count").asInt() : null;
+        Long fees = null;
+        if (extras) {
+            JsonNode f = ex == null ? null : ex.get("totalFees");
+            if (f != null && f.isIntegralNumber() && f.asLong() >= 0) {
+                fees = f.asLong();
+            } else if (!feesMissingLogged) {
+                feesMissingLogged = true;
+                log.warn(path + ": block " + id + " has no extras.totalFees: its fees are published as null");
+            }
+        }
+        return new Block(height, header, fees, txs);
+    }
+
+    private BlockHeader rebuild(JsonNode b, String path) throws SourceException {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(BlockHeader.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putInt((int) field(b, "version"));
+            buf.put(reverse(HEX.parseHex(hash(b.get("previousblockhash"), path + " previousblockhash"))));
+            buf.put(reverse(HEX.parseHex(hash(b.get("merkle_root"), path + " merkle_root"))));
+            buf.putInt((int) field(b, "timestamp"));
+            buf.putInt((int) field(b, "bits"));
+            buf.putInt((int) field(b, "nonce"));
+            return BlockHeader.parse(buf.array());
+        } catch (IllegalArgumentException e) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + ": cannot rebuild a"
+                    + " header: " + e.getMessage());
+        }
+    }
+
+    private static long field(JsonNode b, String name) {
+        JsonNode v = b.get(name);
+        if (v == null || !v.isIntegralNumber() || v.asLong() < Integer.MIN_VALUE || v.asLong() > 0xffffffffL) {
+            throw new IllegalArgumentException("no 32-bit integer '" + name + "'");
+        }
+        return v.asLong();
+    }
+
+    private static byte[] reverse(byte[] in) {
+        byte[] out = new byte[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[in.length - 1 - i];
+        }
+        return out;
+    }
+
+    private HttpTransport.Reply send(String path) throws SourceException {
+        URI uri = HttpTransport.resolve(base, path);
+        return http.send(HttpRequest.newBuilder(uri).header("Accept", "application/json, text/plain").GET(),
+                "GET " + Redact.uri(uri));
+    }
+
+    private String get(String path) throws SourceException {
+        return body(send(path), path);
+    }
+
+    private String body(HttpTransport.Reply r, String path) throws SourceException {
+        if (!r.ok()) {
+            String hint = r.status() == 429 ? "rate limited; backing off" : null;
+            throw http.httpError(r, "GET " + Redact.uri(HttpTransport.resolve(base, path)), hint);
+        }
+        http.success();
+        return r.body();
+    }
+
+    private JsonNode json(String body, String path) throws SourceException {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " is not JSON ("
+                    + http.snippet(body) + ")");
+        }
+    }
+
+    private long number(String text, String path) throws SourceException {
+        String t = text == null ? "" : text.trim();
+        if (!t.matches("\\d{1,12}")) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " is not a height ("
+                    + http.snippet(t) + ")");
+        }
+        return Long.parseLong(t);
+    }
+
+    private long number(JsonNode v, String what) throws SourceException {
+        if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + what + " is not a height");
+        }
+        return v.asLong();
+    }
+
+    private String hash(String text, String path) throws SourceException {
+        String t = text == null ? "" : text.trim();
+        if (!t.matches("[0-9a-f]{64}")) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path
+                    + " is not a 64-hex-digit block hash (" + http.snippet(t) + ")");
+        }
+        return t;
+    }
+
+    private String hash(JsonNode v, String what) throws SourceException {
+        return hash(v == null || !v.isTextual() ? null : v.asText(), what);
+    }
+
+    private BlockHeader header(String text, String path) throws SourceException {
+        String t = text == null ? "" : text.trim();
+        if (!t.matches("[0-9a-fA-F]{160}")) {
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path
+                    + " is not an 80-byte header in hex (" + http.snippet(t) + ")");
+        }
+        return BlockHeader.fromHex(t.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "EsploraClient[" + where + "]";
+    }
+}

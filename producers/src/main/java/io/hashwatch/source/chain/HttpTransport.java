@@ -1,0 +1,238 @@
+package io.hashwatch.source.chain;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP side of the header sources: one JDK {@link HttpClient}, a hard cap on each request (connect, reply and
+ * body), a least spacing between requests, and every failure turned into a {@link SourceException} of a kind.
+ * Nothing here logs; messages name the request by a redacted URL and never carry credentials.
+ */
+final class HttpTransport implements AutoCloseable {
+    /** Replies longer than this are refused as malformed (the largest expected, mempool.space's 15 blocks, is ~40 KB). */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    record Reply(int status, String body, HttpHeaders headers) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final HttpClient client;
+    private final ExecutorService executor;
+    private final Duration requestTimeout;
+    private final long spacingNanos;
+    private final ChainSourceMetrics metrics;
+    private final LongSupplier clockMs;
+    private final Supplier<? extends Collection<String>> secrets;
+    private long lastRequestNanos = Long.MIN_VALUE;
+
+    HttpTransport(String name, ChainSettings settings, ChainSourceMetrics metrics, LongSupplier clockMs,
+                  Supplier<? extends Collection<String>> secrets) {
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "hashwatch-" + name + "-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().executor(executor).connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.requestTimeout = settings.requestTimeout();
+        this.spacingNanos = settings.requestSpacing().toNanos();
+        this.metrics = metrics;
+        this.clockMs = clockMs;
+        this.secrets = secrets;
+    }
+
+    /**
+     * Sends a request and returns whatever status came back; only transport failures throw.
+     *
+     * @param what the request for messages, e.g. "GET https://mempool.space/api/blocks/tip/height"
+     */
+    Reply send(HttpRequest.Builder request, String what) throws SourceException {
+        space();
+        HttpResponse.BodyHandler<byte[]> handler = info -> {
+            long length = info.headers().firstValueAsLong("content-length").orElse(-1);
+            return length > MAX_BODY_BYTES ? HttpResponse.BodySubscribers.replacing(null)
+                    : HttpResponse.BodySubscribers.ofByteArray();
+        };
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client.sendAsync(request.timeout(requestTimeout).build(), handler);
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(requestTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw timeout(what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new SourceException(SourceException.Kind.CONNECT, what + ": interrupted");
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause() == null ? e : e.getCause());
+        }
+        byte[] body = response.body();
+        if (body == null) {
+            throw new SourceException(SourceException.Kind.MALFORMED, what + ": reply larger than "
+                    + MAX_BODY_BYTES + " bytes (HTTP " + response.statusCode() + ")");
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new SourceException(SourceException.Kind.MALFORMED, what + ": reply of " + body.length
+                    + " bytes is larger than " + MAX_BODY_BYTES);
+        }
+        return new Reply(response.statusCode(), new String(body, StandardCharsets.UTF_8), response.headers());
+    }
+
+    /** Counts a reply that was as expected: the last-success time of the source. */
+    void success() {
+        metrics.success(clockMs.getAsLong());
+    }
+
+    private synchronized void space() throws SourceException {
+        if (spacingNanos <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (lastRequestNanos != Long.MIN_VALUE) {
+            long wait = lastRequestNanos + spacingNanos - now;
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SourceException(SourceException.Kind.CONNECT, "interrupted");
+                }
+                now = System.nanoTime();
+            }
+        }
+        lastRequestNanos = now;
+    }
+
+    private SourceException timeout(String what) {
+        return new SourceException(SourceException.Kind.TIMEOUT, what + ": no reply within "
+                + requestTimeout.toMillis() + " ms (request timeout)");
+    }
+
+    private SourceException failure(String what, Throwable e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return new SourceException(SourceException.Kind.TIMEOUT, what + ": connect timed out after "
+                    + requestTimeout.toMillis() + " ms");
+        }
+        if (e instanceof HttpTimeoutException) {
+            return timeout(what);
+        }
+        String detail = Redact.scrub(rootMessage(e), secrets.get());
+        if (e instanceof ConnectException || hasCause(e, UnresolvedAddressException.class)) {
+            return new SourceException(SourceException.Kind.CONNECT, what + ": cannot connect (" + detail + ")");
+        }
+        if (e instanceof IOException) {
+            return new SourceException(SourceException.Kind.CONNECT, what + ": connection failed (" + detail + ")");
+        }
+        return new SourceException(SourceException.Kind.CONNECT, what + ": request failed (" + detail + ")");
+    }
+
+    /** An HTTP status that is not what the caller expected, with the server's Retry-After when it sent one. */
+    SourceException httpError(Reply r, String what, String hint) {
+        long retryAfter = retryAfterMillis(r.headers(), clockMs.getAsLong());
+        String snippet = snippet(r.body());
+        return new SourceException(SourceException.Kind.HTTP, what + ": HTTP " + r.status()
+                + (snippet.isEmpty() ? "" : " (" + snippet + ")")
+                + (retryAfter >= 0 ? ", Retry-After " + (retryAfter + 999) / 1000 + " s" : "")
+                + (hint == null ? "" : ": " + hint), retryAfter, null);
+    }
+
+    /** The first 160 characters of a body, on one line, without control characters or secrets. */
+    String snippet(String body) {
+        if (body == null) {
+            return "";
+        }
+        String s = body.replaceAll("[\\p{Cntrl}]+", " ").trim();
+        if (s.length() > 160) {
+            s = s.substring(0, 160) + "...";
+        }
+        return Redact.scrub(s, secrets.get());
+    }
+
+    /** Retry-After as delay-seconds or an HTTP date, in ms from now; -1 when absent or unreadable. */
+    static long retryAfterMillis(HttpHeaders headers, long nowMs) {
+        String v = headers.firstValue("retry-after").orElse(null);
+        if (v == null || v.isBlank()) {
+            return -1;
+        }
+        v = v.trim();
+        try {
+            long s = Long.parseLong(v);
+            return s < 0 ? -1 : Math.min(s, Long.MAX_VALUE / 1000) * 1000;
+        } catch (NumberFormatException e) {
+            // an HTTP date
+        }
+        try {
+            long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            return Math.max(0, at - nowMs);
+        } catch (DateTimeParseException e) {
+            return -1;
+        }
+    }
+
+    static URI resolve(URI base, String path) {
+        String b = base.toString();
+        if (b.endsWith("/")) {
+            b = b.substring(0, b.length() - 1);
+        }
+        return URI.create(b + path);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The cause chain: "ConnectException <- UnresolvedAddressException". */
+    static String rootMessage(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause()) {
+            if (out.length() > 0) {
+                out.append(" <- ");
+            }
+            out.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null && (t.getCause() == null || !t.getMessage().equals(t.getCause().toString()))) {
+                out.append(": ").append(t.getMessage());
+            }
+            depth++;
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,174 @@
+package io.hashwatch.source.chain;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * Bitcoin Core's ZMQ {@code hashblock} notifications ({@code -zmqpubhashblock=tcp://...}), with JeroMQ: a SUB
+ * socket on a daemon thread. Each notification is three frames: the topic {@code hashblock}, the 32-byte block hash
+ * (display byte order) and a 4-byte little-endian sequence number. The hash goes to the callback, which wakes the
+ * follower; missed notifications do not matter (the follower walks from its last published height to the tip, and
+ * polls as the fallback), but sequence gaps are logged. Connection changes are logged once each (from the socket
+ * monitor); a malformed message is counted ({@code malformed}) and logged, the first few at warn.
+ */
+public final class ZmqBlockNotifier implements AutoCloseable {
+    public static final String TOPIC = "hashblock";
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int WARNINGS = 3;
+
+    private final String endpoint;
+    private final Consumer<String> onBlock;
+    private final ChainSourceMetrics metrics;
+    private final SourceLog log;
+    private final int instance = INSTANCES.incrementAndGet();
+    private volatile boolean closed;
+    private Thread thread;
+    private volatile long notifications;
+    private int warnings;
+    private Long lastSequence;
+
+    public ZmqBlockNotifier(String endpoint, Consumer<String> onBlock, ChainSourceMetrics metrics, SourceLog log) {
+        if (endpoint == null || !endpoint.matches("tcp://[^\\s/]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("ZMQ endpoint '" + endpoint + "' is not of the form tcp://HOST:PORT"
+                    + " (bitcoind's -zmqpubhashblock)");
+        }
+        this.endpoint = endpoint;
+        this.onBlock = onBlock;
+        this.metrics = metrics;
+        this.log = log;
+    }
+
+    public synchronized ZmqBlockNotifier start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        thread = new Thread(this::run, "hashwatch-zmq-" + instance);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** hashblock notifications received (well-formed). */
+    public long notifications() {
+        return notifications;
+    }
+
+    private void run() {
+        String monitorAddress = "inproc://hashwatch-zmq-monitor-" + instance;
+        try (ZContext ctx = new ZContext()) {
+            ZMQ.Socket sub = ctx.createSocket(SocketType.SUB);
+            sub.setLinger(0);
+            sub.setReconnectIVL(500);
+            sub.setReconnectIVLMax(10_000);
+            sub.monitor(monitorAddress, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
+            ZMQ.Socket monitor = ctx.createSocket(SocketType.PAIR);
+            monitor.setLinger(0);
+            monitor.connect(monitorAddress);
+            sub.subscribe(TOPIC.getBytes(StandardCharsets.US_ASCII));
+            sub.connect(endpoint);
+            log.info("ZMQ: subscribed to " + TOPIC + " on " + endpoint);
+            ZMQ.Poller poller = ctx.createPoller(2);
+            int subIndex = poller.register(sub, ZMQ.Poller.POLLIN);
+            int monIndex = poller.register(monitor, ZMQ.Poller.POLLIN);
+            Boolean connected = null;
+            while (!closed) {
+                if (poller.poll(200) <= 0) {
+                    continue;
+                }
+                if (poller.pollin(monIndex)) {
+                    for (ZMQ.Event e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT); e != null;
+                         e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) {
+                        boolean up = e.getEvent() == ZMQ.EVENT_CONNECTED;
+                        if (!Boolean.valueOf(up).equals(connected)) {
+                            if (up) {
+                                log.info("ZMQ: connected to " + endpoint);
+                            } else {
+                                log.warn("ZMQ: disconnected from " + endpoint + "; reconnecting (polling covers"
+                                        + " the gap)");
+                            }
+                            connected = up;
+                        }
+                    }
+                }
+                if (poller.pollin(subIndex)) {
+                    for (ZMsg msg = ZMsg.recvMsg(sub, ZMQ.DONTWAIT); msg != null;
+                         msg = ZMsg.recvMsg(sub, ZMQ.DONTWAIT)) {
+                        handle(msg);
+                    }
+                }
+            }
+            poller.close();
+        } catch (RuntimeException e) {
+            if (!closed) {
+                log.error("ZMQ: the subscriber on " + endpoint + " failed; polling continues without it", e);
+            }
+        }
+    }
+
+    private void handle(ZMsg msg) {
+        try {
+            if (msg.size() != 3) {
+                malformed("a message of " + msg.size() + " frames (expected 3: topic, hash, sequence)");
+                return;
+            }
+            String topic = new String(msg.pop().getData(), StandardCharsets.US_ASCII);
+            byte[] hash = msg.pop().getData();
+            byte[] seq = msg.pop().getData();
+            if (!TOPIC.equals(topic)) {
+                malformed("topic '" + topic + "' (expected " + TOPIC + ")");
+                return;
+            }
+            if (hash.length != 32 || seq.length != 4) {
+                malformed("a " + hash.length + "-byte hash and a " + seq.length + "-byte sequence (expected 32 and 4)");
+                return;
+            }
+            long sequence = ByteBuffer.wrap(seq).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            if (lastSequence != null && sequence != ((lastSequence + 1) & 0xffffffffL)) {
+                log.info("ZMQ: " + TOPIC + " sequence jumped from " + lastSequence + " to " + sequence
+                        + " (notifications missed or bitcoind restarted); the follower walks from its last"
+                        + " published height");
+            }
+            lastSequence = sequence;
+            notifications++;
+            String hex = HexFormat.of().formatHex(hash);
+            log.debug("ZMQ: " + TOPIC + " " + hex + " (sequence " + sequence + ")");
+            onBlock.accept(hex);
+        } finally {
+            msg.destroy();
+        }
+    }
+
+    private void malformed(String what) {
+        metrics.error(SourceException.Kind.MALFORMED);
+        String line = "ZMQ: ignored " + what + " on " + endpoint;
+        if (warnings++ < WARNINGS) {
+            log.warn(line + (warnings == WARNINGS ? " (further ones at debug level)" : ""));
+        } else {
+            log.debug(line);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.hashwatch.source.chain;
+
+import io.hashwatch.bitcoin.BlockHeader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The chain a fake node serves: real headers (from {@code ../shared/data/headers} or mined by RegtestChain) at
+ * their heights, a visible tip that a test advances, and a best branch that a test can swap (a reorganization).
+ * Every header ever served stays known by hash, as Bitcoin Core keeps stale blocks' headers.
+ */
+final class FakeChain {
+    private final TreeMap<Long, BlockHeader> best = new TreeMap<>();
+    private final Map<String, BlockHeader> known = new HashMap<>();
+    private final Map<String, Long> heights = new HashMap<>();
+    private long tip;
+    volatile String chainName;
+
+    FakeChain(String chainName) {
+        this.chainName = chainName;
+    }
+
+    /** Headers at {@code startHeight..}, consecutive; the tip is the last one. */
+    static FakeChain of(String chainName, long startHeight, List<BlockHeader> headers) {
+        FakeChain c = new FakeChain(chainName);
+        c.put(startHeight, headers);
+        c.tip = startHeight + headers.size() - 1;
+        return c;
+    }
+
+    /** Puts headers on the best branch from {@code startHeight} (replacing what was there: a reorganization). */
+    synchronized FakeChain put(long startHeight, List<BlockHeader> headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            BlockHeader h = headers.get(i);
+            best.put(startHeight + i, h);
+            known.put(h.hash(), h);
+            heights.put(h.hash(), startHeight + i);
+        }
+        return this;
+    }
+
+    /** Makes the best branch end at {@code height}: anything above is dropped (and the tip lowered). */
+    synchronized void truncateAbove(long height) {
+        best.tailMap(height, false).clear();
+        tip = Math.min(tip, height);
+    }
+
+    synchronized void setTip(long height) {
+        if (!best.containsKey(height)) {
+            throw new IllegalArgumentException("no header at " + height);
+        }
+        tip = height;
+    }
+
+    synchronized void advance(int blocks) {
+        setTip(tip + blocks);
+    }
+
+    synchronized long tip() {
+        return tip;
+    }
+
+    synchronized String tipHash() {
+        return best.get(tip).hash();
+    }
+
+    synchronized long lastAvailable() {
+        return best.lastKey();
+    }
+
+    /** The best branch's header at a height up to the tip, else null. */
+    synchronized BlockHeader at(long height) {
+        return height > tip ? null : best.get(height);
+    }
+
+    synchronized BlockHeader byHash(String hash) {
+        return known.get(hash);
+    }
+
+    synchronized Long heightOf(String hash) {
+        return heights.get(hash);
+    }
+
+    /** Synthetic but deterministic fees and tx counts (no real ones exist for these headers). */
+    static long fees(long height) {
+        return 1_000_000 + height % 9973 * 1000;
+    }
+
+    static int txs(long height) {
+        return 1 + (int) (height % 4001);
+    }
+}
