@@ -33,6 +33,9 @@ public final class Topics {
             new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), true);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
             new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), true);
+    /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
+    public static final Topic<String, AlertRecord> ALERTS =
+            new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), true);
     public static final Topic<String, ReorgRecord> REORGS =
             new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), false);
     /** Rejected input, value byte for byte as received, reason in the {@code hashwatch.reject.*} headers. */
@@ -59,7 +62,7 @@ public final class Topics {
 
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
-                HASHPRICE, ECONOMICS, REORGS, DEAD_LETTERS);
+                HASHPRICE, ECONOMICS, REORGS, DEAD_LETTERS, ALERTS);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */
