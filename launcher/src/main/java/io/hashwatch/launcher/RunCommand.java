@@ -5,6 +5,8 @@ import io.hashwatch.bitcoin.Network;
 import io.hashwatch.config.ConfigException;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.source.alerts.AlertPublisher;
+import io.hashwatch.source.alerts.AlertWebhook;
 import io.hashwatch.source.price.ExchangeFeed;
 import io.hashwatch.source.price.FeedConnection;
 import io.hashwatch.source.price.FeedSettings;
@@ -73,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     static final Set<String> SETTINGS = Set.of("headers", "start-height", "network", "speed", "bootstrap-servers",
-            "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port", "economics",
+            "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port", "alerts-port", "economics",
             "exchanges", "prices", "bitcoind", "bitcoind-cookie", "zmq", "esplora", "backfill-blocks", "poll-interval");
     static final String DEFAULT_EXCHANGES = "coinbase,kraken,bitstamp";
 
@@ -167,11 +169,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Client port of the embedded broker (default: the last run's if free, else any free).")
     Integer kafkaPort;
 
+    @Option(names = "--alerts-port", paramLabel = "PORT",
+            description = "Port of the Alertmanager webhook (POST /alerts) that publishes notifications to the"
+                    + " alerts topic; binds to --metrics-address (default: 9337; -1: off).")
+    Integer alertsPort;
+
     /** The settings after merging flags, config file and defaults. */
     record Settings(Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
                     Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                     int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
-                    Path prices, LiveSource live) {
+                    Path prices, LiveSource live, int alertsPort) {
         boolean embedded() {
             return bootstrapServers == null;
         }
@@ -204,6 +211,8 @@ public final class RunCommand implements Callable<Integer> {
     private Thread publisherThread;
     private HashwatchStreams streams;
     private MetricsServer metricsServer;
+    private AlertWebhook alertWebhook;
+    private AlertPublisher alertPublisher;
     private JvmMetrics jvmMetrics;
     private PrometheusMeterRegistry registry;
     private EmbeddedKafka broker;
@@ -222,6 +231,11 @@ public final class RunCommand implements Callable<Integer> {
         String appId = first(applicationId, file.get("application-id"), StreamsSettings.DEFAULT_APPLICATION_ID);
         int parts = partitions != null ? partitions : Optional.ofNullable(parseInt(file, "partitions")).orElse(1);
         int kPort = kafkaPort != null ? kafkaPort : Optional.ofNullable(parseInt(file, "kafka-port")).orElse(0);
+        int aPort = alertsPort != null ? alertsPort : Optional.ofNullable(parseInt(file, "alerts-port")).orElse(9337);
+        if (aPort < -1 || aPort > 65535) {
+            throw new UsageException("alerts port " + aPort + " is out of range: use 0..65535, or -1 for no webhook"
+                    + " (--alerts-port)");
+        }
 
         if (port < 0 || port > 65535) {
             throw new UsageException("metrics port " + port + " is out of range: use 0..65535 (--metrics-port)");
@@ -294,7 +308,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         LiveSource live = resolveLive(file, headersFile != null);
         return new Settings(headersFile, start, Network.byName(net).get().id(), spd, bootstrap, data, port, bind,
-                appId, parts, kPort, file.kafka(), economicsSettings, List.copyOf(feeds), pricesFile, live);
+                appId, parts, kPort, file.kafka(), economicsSettings, List.copyOf(feeds), pricesFile, live, aPort);
     }
 
     /** The live header source, or null (a --headers replay, or --esplora none). */
@@ -439,6 +453,17 @@ public final class RunCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(adminProps)) {
             TopicSetup.createAll(admin, s.partitions(), s.embedded() ? Optional.of((short) 1) : Optional.empty(),
                     Duration.ofSeconds(60));
+        }
+
+        if (s.alertsPort() >= 0) {
+            alertPublisher = new AlertPublisher(bootstrap, s.kafka());
+            InetSocketAddress alertsAt = new InetSocketAddress(s.metricsAddress(), s.alertsPort());
+            try {
+                alertWebhook = new AlertWebhook(alertsAt, alertPublisher, registry, System::currentTimeMillis);
+            } catch (IOException e) {
+                throw new UsageException("cannot serve the alert webhook on " + alertsAt.getHostString() + ":"
+                        + alertsAt.getPort() + ": " + e.getMessage() + " (choose another --alerts-port, or -1)");
+            }
         }
 
         StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
@@ -598,6 +623,12 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (metricsServer != null) {
                 quietly("metrics server", metricsServer::close);
+            }
+            if (alertWebhook != null) {
+                quietly("alert webhook", alertWebhook::close);
+            }
+            if (alertPublisher != null) {
+                quietly("alert producer", alertPublisher::close);
             }
             if (jvmMetrics != null) {
                 quietly("JVM metrics", jvmMetrics::close);
