@@ -2,7 +2,7 @@
 # The hashwatch images, built from this repository (docker-compose.yml builds both targets):
 #   --target streams-app   `hashwatch run` against an external Kafka: topology, /metrics on 9336, the
 #                          Alertmanager webhook on 9337
-#   --target producers     `hashwatch produce`: the sources (headers, prices), /metrics on 9336
+#   --target producers     `hashwatch run --role sources`: the sources (headers, prices), /metrics on 9336
 # Both run io.hashwatch.launcher.Hashwatch; the command line picks the subcommand.
 #
 #   docker build -f docker/hashwatch.Dockerfile --target streams-app -t hashwatch/streams-app .
@@ -41,10 +41,10 @@ EXPOSE 9336 9337
 VOLUME ["/var/lib/hashwatch"]
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:9336/metrics || exit 1
-CMD ["run", "--bootstrap-servers", "kafka:9092", "--metrics-address", "0.0.0.0", "--data-dir", "/var/lib/hashwatch"]
+CMD ["run", "--role", "streams", "--bootstrap-servers", "kafka:9092", "--metrics-address", "0.0.0.0", "--data-dir", "/var/lib/hashwatch"]
 
 FROM runtime AS producers
 EXPOSE 9336
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 \
     CMD curl -fsS -o /dev/null http://127.0.0.1:9336/metrics || exit 1
-CMD ["produce", "--bootstrap-servers", "kafka:9092", "--metrics-address", "0.0.0.0"]
+CMD ["run", "--role", "sources", "--bootstrap-servers", "kafka:9092", "--metrics-address", "0.0.0.0"]

@@ -169,6 +169,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Client port of the embedded broker (default: the last run's if free, else any free).")
     Integer kafkaPort;
 
+    /** What this process runs: everything, or one side of a deployment with separate services. */
+    enum Role { all, streams, sources }
+
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "all (default): streams app and sources; streams: the streams app, /metrics and the alert"
+                    + " webhook only; sources: the header and price sources and /metrics only. Valid: ${COMPLETION-CANDIDATES}.")
+    Role role;
+
     @Option(names = "--alerts-port", paramLabel = "PORT",
             description = "Port of the Alertmanager webhook (POST /alerts) that publishes notifications to the"
                     + " alerts topic; binds to --metrics-address (default: 9337; -1: off).")
@@ -455,12 +463,26 @@ public final class RunCommand implements Callable<Integer> {
                     Duration.ofSeconds(60));
         }
 
+        if (role == Role.sources) {
+            log.info("role sources: no streams app here");
+        } else {
+            startStreams(s, bootstrap);
+        }
+        if (role == Role.streams) {
+            log.info("role streams: no sources here");
+        } else {
+            startSources(s, source, bootstrap);
+        }
+    }
+
+    private void startStreams(Settings s, String bootstrap) {
         if (s.alertsPort() >= 0) {
             alertPublisher = new AlertPublisher(bootstrap, s.kafka());
             InetSocketAddress alertsAt = new InetSocketAddress(s.metricsAddress(), s.alertsPort());
             try {
                 alertWebhook = new AlertWebhook(alertsAt, alertPublisher, registry, System::currentTimeMillis);
             } catch (IOException e) {
+                quietly("alert producer", alertPublisher::close);
                 throw new UsageException("cannot serve the alert webhook on " + alertsAt.getHostString() + ":"
                         + alertsAt.getPort() + ": " + e.getMessage() + " (choose another --alerts-port, or -1)");
             }
@@ -480,7 +502,9 @@ public final class RunCommand implements Callable<Integer> {
         });
         streams.start();
         log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);
+    }
 
+    private void startSources(Settings s, HeaderFileSource source, String bootstrap) {
         Pacing pacing = s.speed() == null ? Pacing.asFastAsPossible() : Pacing.accelerated(s.speed());
         if (!s.exchanges().isEmpty() || s.prices() != null) {
             pricePublisher = new PricePublisher(bootstrap, s.kafka());
