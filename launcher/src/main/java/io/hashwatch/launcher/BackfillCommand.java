@@ -103,6 +103,11 @@ public final class BackfillCommand implements Callable<Integer> {
             description = "Directory for the <topic>.jsonl files (created; files there are replaced).")
     Path out;
 
+    @Option(names = "--openmetrics", paramLabel = "FILE",
+            description = "Also write the history of the gauges as OpenMetrics with the blocks' own timestamps, for"
+                    + " promtool tsdb create-blocks-from openmetrics FILE DIR.")
+    Path openMetrics;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Keep the broker and streams state here instead of a temporary directory.")
     Path dataDir;
@@ -182,6 +187,12 @@ public final class BackfillCommand implements Callable<Integer> {
         try {
             Summary summary = backfill(source, priceSources, economicsSettings, data);
             print(summary, source);
+            if (openMetrics != null) {
+                long samples = OpenMetricsHistory.write(out, openMetrics);
+                spec.commandLine().getOut().printf("  %-24s %8d samples -> %s%n", "openmetrics", samples,
+                        openMetrics);
+                spec.commandLine().getOut().flush();
+            }
             return 0;
         } finally {
             if (temporary) {

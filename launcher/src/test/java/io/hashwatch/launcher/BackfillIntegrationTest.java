@@ -30,8 +30,9 @@ class BackfillIntegrationTest {
         Path out = tmp.resolve("out");
 
         long t0 = System.nanoTime();
+        Path history = tmp.resolve("history.om");
         CommandRunner r = CommandRunner.run("backfill", "--headers", headers.toString(), "--start-height", "80001",
-                "--network", "mainnet", "--out", out.toString());
+                "--network", "mainnet", "--out", out.toString(), "--openmetrics", history.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("backfill of 20000 headers took %.1f s (%.0f headers/s)%n", seconds, 20000 / seconds);
         System.out.println(r.out());
@@ -50,6 +51,29 @@ class BackfillIntegrationTest {
         assertEquals(expectedRetargets, heights(out.resolve(Topics.DIFFICULTY_ADJUSTMENTS.name() + ".jsonl")));
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
         assertEquals(List.of(), lines(out.resolve(Topics.REORGS.name() + ".jsonl")));
+
+        // The history as OpenMetrics with the blocks' timestamps, loaded by the real promtool.
+        List<String> om = lines(history);
+        assertEquals("# EOF", om.get(om.size() - 1));
+        long samples = om.stream().filter(l -> !l.startsWith("#")).count();
+        List<String> tip = om.stream().filter(l -> l.startsWith("hashwatch_tip_height{")).toList();
+        assertEquals(20000, tip.size());
+        assertEquals("hashwatch_tip_height{network=\"mainnet\"} 80001.0 1284614422", tip.get(0),
+                "height 80,001 at its block time (2010-09-16)");
+        java.util.Optional<Path> promtool = Tools.find("promtool");
+        if (promtool.isEmpty()) {
+            Tools.skipOrFailInCi("promtool (Debian package prometheus) is not installed: the OpenMetrics history"
+                    + " was not loaded into a TSDB");
+            return;
+        }
+        Path tsdb = tmp.resolve("tsdb");
+        Tools.Result load = Tools.run(promtool.get().toString(), "tsdb", "create-blocks-from", "openmetrics",
+                "--max-block-duration=8760h", history.toString(), tsdb.toString());
+        assertEquals(0, load.exitCode(), load.output());
+        Tools.Result list = Tools.run(promtool.get().toString(), "tsdb", "list", tsdb.toString());
+        assertEquals(0, list.exitCode(), list.output());
+        long loaded = list.output().lines().skip(1).mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[4])).sum();
+        assertEquals(samples, loaded, "every sample in the TSDB:\n" + list.output());
     }
 
     /**
