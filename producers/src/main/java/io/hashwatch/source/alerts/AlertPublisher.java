@@ -3,7 +3,7 @@ package io.hashwatch.source.alerts;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
-import io.hashwatch.source.price.PricePublisher;
+import io.hashwatch.source.KafkaProducers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,8 @@ public final class AlertPublisher implements Function<List<AlertRecord>, Boolean
     private final KafkaProducer<String, byte[]> producer;
 
     public AlertPublisher(String bootstrapServers, Map<String, ?> extraProperties) {
-        producer = new KafkaProducer<>(PricePublisher.producerConfig(bootstrapServers, extraProperties));
+        producer = new KafkaProducer<>(KafkaProducers.idempotent(bootstrapServers, "hashwatch-alert-publisher",
+                Map.of(), extraProperties));
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.hashwatch.source.price;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.Topics;
+import io.hashwatch.source.KafkaProducers;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +14,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,22 +50,10 @@ public final class PricePublisher implements Consumer<PriceTick>, AutoCloseable 
 
     /** The producer settings this publisher uses. */
     public static Map<String, Object> producerConfig(String bootstrapServers, Map<String, ?> extraProperties) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "hashwatch-price-publisher");
         // A send blocks the websocket reader while Kafka has no metadata: fail (and count) after 10 s instead of 60,
         // well inside a feed's silence timeout.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        if (extraProperties != null) {
-            p.putAll(extraProperties);
-        }
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
+        return KafkaProducers.idempotent(bootstrapServers, "hashwatch-price-publisher",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), extraProperties);
     }
 
     /**
