@@ -26,28 +26,14 @@ import java.time.Duration;
 import io.hashwatch.model.PriceTick;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +56,8 @@ import picocli.CommandLine.Spec;
 public final class BackfillCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
     static final String APPLICATION_ID = "hashwatch-backfill";
-    /** Give up when the streams app commits nothing new for this long. */
-    static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
+    private static final List<String> INPUT_TOPICS = Topics.inputs().stream().map(Topic::name).toList();
+    private static final Duration POLL = Duration.ofMillis(100);
 
     @Spec
     CommandSpec spec;
@@ -238,7 +224,8 @@ public final class BackfillCommand implements Callable<Integer> {
                                     .published();
                             publisher.flush();
                         }
-                        awaitCommitted(admin, streams, streamsFailure);
+                        CommittedOffsets.await(admin, APPLICATION_ID, streams.kafkaStreams(), INPUT_TOPICS,
+                                streamsFailure, POLL);
                         log.info("{} price ticks from {} file(s) made the reference prices", ticks,
                                 priceSources.size());
                     }
@@ -246,7 +233,8 @@ public final class BackfillCommand implements Callable<Integer> {
                     try (HeaderPublisher publisher = new HeaderPublisher(bootstrap, Map.of())) {
                         published = publisher.publish(source, Pacing.asFastAsPossible()).published();
                     }
-                    awaitCommitted(admin, streams, streamsFailure);
+                    CommittedOffsets.await(admin, APPLICATION_ID, streams.kafkaStreams(), INPUT_TOPICS,
+                            streamsFailure, POLL);
                     pipeline = Duration.ofNanos(System.nanoTime() - publishStart);
                 } finally {
                     streams.close();
@@ -269,84 +257,6 @@ public final class BackfillCommand implements Callable<Integer> {
                         (System.nanoTime() - exportStart) / 1_000_000);
                 return new Summary(published, counts, Duration.ofNanos(System.nanoTime() - t0), pipeline);
             }
-        }
-    }
-
-    /**
-     * Waits until the streams app's committed offsets reach the end offsets of every partition it reads: the input
-     * topics and whatever its tasks consume (repartition topics, topics it writes and reads back). With exactly-once,
-     * every output of every input record is then committed too. Committed offsets are read before end offsets, so a
-     * partition an upstream task is still writing to never looks caught up.
-     */
-    private static void awaitCommitted(Admin admin, HashwatchStreams streams, AtomicReference<Throwable> failure)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Set<TopicPartition> inputs = new HashSet<>();
-        Map<String, TopicDescription> described = admin.describeTopics(
-                Topics.inputs().stream().map(Topic::name).toList()).allTopicNames().get(60, TimeUnit.SECONDS);
-        described.values().forEach(d -> d.partitions().forEach(p -> inputs.add(new TopicPartition(d.name(),
-                p.partition()))));
-        long lastDone = -1;
-        long lastChange = System.nanoTime();
-        long lastLog = System.nanoTime();
-        int caughtUp = 0;
-        while (true) {
-            Throwable f = failure.get();
-            if (f != null) {
-                throw new IllegalStateException("the streams app failed: " + f, f);
-            }
-            KafkaStreams.State state = streams.state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
-                throw new IllegalStateException("the streams app stopped (" + state + ") before processing every"
-                        + " input record");
-            }
-            Set<TopicPartition> sources = new HashSet<>(inputs);
-            boolean assigned = state == KafkaStreams.State.RUNNING;
-            for (ThreadMetadata thread : streams.kafkaStreams().metadataForLocalThreads()) {
-                for (TaskMetadata task : thread.activeTasks()) {
-                    sources.addAll(task.topicPartitions());
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-                    .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            sources.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
-                    .get(60, TimeUnit.SECONDS);
-            long done = 0;
-            long total = 0;
-            boolean all = assigned;
-            for (TopicPartition tp : sources) {
-                long e = end.get(tp).offset();
-                OffsetAndMetadata c = committed.get(tp);
-                long at = c == null ? 0 : c.offset();
-                if (inputs.contains(tp)) {
-                    done += Math.min(at, e);
-                    total += e;
-                }
-                if (at < e) {
-                    all = false;
-                }
-            }
-            // Twice in a row: a task that had not been assigned yet cannot be missed.
-            caughtUp = all ? caughtUp + 1 : 0;
-            if (caughtUp >= 2) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (done != lastDone) {
-                lastDone = done;
-                lastChange = now;
-            } else if (now - lastChange > STALL_TIMEOUT.toNanos()) {
-                throw new IllegalStateException("the streams app committed nothing for " + STALL_TIMEOUT.toMinutes()
-                        + " min (" + done + " of " + total + " input records, state " + state + ")");
-            }
-            if (now - lastLog >= 2_000_000_000L) {
-                log.info("streams app committed {} of {} input records ({} %), state {}", done, total,
-                        total == 0 ? 100 : done * 100 / total, state);
-                lastLog = now;
-            }
-            Thread.sleep(100);
         }
     }
 

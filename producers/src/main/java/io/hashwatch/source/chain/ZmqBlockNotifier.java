@@ -75,37 +75,29 @@ public final class ZmqBlockNotifier implements AutoCloseable {
             sub.subscribe(TOPIC.getBytes(StandardCharsets.US_ASCII));
             sub.connect(endpoint);
             log.info("ZMQ: subscribed to " + TOPIC + " on " + endpoint);
-            ZMQ.Poller poller = ctx.createPoller(2);
-            int subIndex = poller.register(sub, ZMQ.Poller.POLLIN);
-            int monIndex = poller.register(monitor, ZMQ.Poller.POLLIN);
+            // A blocking receive with a timeout rather than a Poller over both sockets: JeroMQ's poller could miss
+            // the SUB socket's readiness after a monitor event and leave notifications unread.
+            sub.setReceiveTimeOut(200);
             Boolean connected = null;
             while (!closed) {
-                if (poller.poll(200) <= 0) {
-                    continue;
-                }
-                if (poller.pollin(monIndex)) {
-                    for (ZMQ.Event e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT); e != null;
-                         e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) {
-                        boolean up = e.getEvent() == ZMQ.EVENT_CONNECTED;
-                        if (!Boolean.valueOf(up).equals(connected)) {
-                            if (up) {
-                                log.info("ZMQ: connected to " + endpoint);
-                            } else {
-                                log.warn("ZMQ: disconnected from " + endpoint + "; reconnecting (polling covers"
-                                        + " the gap)");
-                            }
-                            connected = up;
+                for (ZMQ.Event e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT); e != null;
+                     e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) {
+                    boolean up = e.getEvent() == ZMQ.EVENT_CONNECTED;
+                    if (!Boolean.valueOf(up).equals(connected)) {
+                        if (up) {
+                            log.info("ZMQ: connected to " + endpoint);
+                        } else {
+                            log.warn("ZMQ: disconnected from " + endpoint + "; reconnecting (polling covers"
+                                    + " the gap)");
                         }
+                        connected = up;
                     }
                 }
-                if (poller.pollin(subIndex)) {
-                    for (ZMsg msg = ZMsg.recvMsg(sub, ZMQ.DONTWAIT); msg != null;
-                         msg = ZMsg.recvMsg(sub, ZMQ.DONTWAIT)) {
-                        handle(msg);
-                    }
+                ZMsg msg = ZMsg.recvMsg(sub);
+                if (msg != null) {
+                    handle(msg);
                 }
             }
-            poller.close();
         } catch (RuntimeException e) {
             if (!closed) {
                 log.error("ZMQ: the subscriber on " + endpoint + " failed; polling continues without it", e);

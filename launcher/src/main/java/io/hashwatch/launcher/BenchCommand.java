@@ -1,0 +1,678 @@
+package io.hashwatch.launcher;
+
+import io.hashwatch.HashwatchStreams;
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.HeaderVerifier;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.PriceTick;
+import io.hashwatch.model.Topics;
+import io.hashwatch.model.Topics.Topic;
+import io.hashwatch.metrics.MetricsServer;
+import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.Pacing;
+import io.hashwatch.source.price.PricePublisher;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hashwatch bench}: measures the pipeline on this machine and prints each figure beside its ceiling measured
+ * in the same run (a pass-through Streams app over the same records, the raw broker rates), so that the ratios hold
+ * on a noisy machine. Run by hand; nothing here is a test.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure throughput, latency, memory and header hashing on this machine, each beside its"
+                + " ceiling measured in the same run, and print the figures.",
+            "Steps: sha (SHA-256d per second, one thread), headers (raw produce and consume rates, a pass-through"
+                + " Streams app, the full topology), latency (header to read_committed hashrate record and to the"
+                + " /metrics gauge, at a live-like rate, against the pass-through app), ticks (price ticks through"
+                + " the reference price against the pass-through app), memory (peak RSS of `run` with its embedded"
+                + " broker after the whole header file, and its state on disk)."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
+    private static final Duration OFFSET_POLL = Duration.ofMillis(20);
+    private static final String PASSTHROUGH_OUT = "bench-passthrough-out";
+    private static final Pattern TIP_HEIGHT = Pattern.compile(
+            "^hashwatch_tip_height\\{[^}]*network=\"([^\"]+)\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--headers", paramLabel = "FILE", required = true,
+            description = "File of raw 80-byte headers, e.g. ../shared/data/headers/mainnet_150001-340000.btcrelay.bin")
+    Path headers;
+
+    @Option(names = "--start-height", paramLabel = "N", required = true,
+            description = "Height of the first header in the file.")
+    Long startHeight;
+
+    @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
+            description = "Network of the headers (default: ${DEFAULT-VALUE}).")
+    String network;
+
+    @Option(names = "--steps", paramLabel = "LIST", split = ",", defaultValue = "sha,headers,latency,ticks,memory",
+            description = "Steps to run (default: ${DEFAULT-VALUE}).")
+    List<String> steps;
+
+    @Option(names = "--ticks", paramLabel = "N", defaultValue = "300000",
+            description = "Price ticks for the ticks step (default: ${DEFAULT-VALUE}).")
+    int ticks;
+
+    @Option(names = "--latency-headers", paramLabel = "N", defaultValue = "400",
+            description = "Headers held back from the headers step and sent one by one for the latency step"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int latencyHeaders;
+
+    @Option(names = "--latency-rate", paramLabel = "PER_SECOND", defaultValue = "20",
+            description = "Rate of the latency step's headers (default: ${DEFAULT-VALUE}/s).")
+    double latencyRate;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
+            description = "Streams commit interval of every app measured (default: run's, "
+                    + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ").")
+    Long commitIntervalMs;
+
+    @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m",
+            description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch).")
+    String memoryJavaOpts;
+
+    private final List<String> report = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        RunCommand.checkReadableFile(headers, "--headers");
+        List<String> known = List.of("sha", "headers", "latency", "ticks", "memory");
+        for (String s : steps) {
+            if (!known.contains(s)) {
+                throw new UsageException("unknown step '" + s + "' in --steps; known: " + String.join(",", known));
+            }
+        }
+        if (steps.contains("latency") && !steps.contains("headers")) {
+            throw new UsageException("the latency step continues the headers step's chain: add headers to --steps");
+        }
+        if (Network.byName(network).isEmpty()) {
+            throw new UsageException("unknown network '" + network + "' (--network): use one of "
+                    + RunCommand.networks());
+        }
+        HeaderFileSource source;
+        try {
+            source = new HeaderFileSource(headers, startHeight, network);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        long commitMs = commitIntervalMs == null ? StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS : commitIntervalMs;
+        line("hashwatch bench: %s, %d headers %d..%d; %d cores, Java %s (%s), max heap %d MiB, commit interval %d ms,"
+                        + " exactly_once_v2", source.file(), source.count(), source.startHeight(), source.lastHeight(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, commitMs);
+        if (steps.contains("sha")) {
+            sha(source);
+        }
+        if (steps.contains("headers")) {
+            headersAndLatency(source, commitMs, steps.contains("latency"));
+        }
+        if (steps.contains("ticks")) {
+            ticks(commitMs);
+        }
+        if (steps.contains("memory")) {
+            memory(source);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        out.println("== summary");
+        report.forEach(out::println);
+        out.flush();
+        return 0;
+    }
+
+    private void line(String format, Object... args) {
+        String s = String.format(format, args);
+        report.add(s);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(s);
+        out.flush();
+    }
+
+    // ---------------------------------------------------------------- sha
+
+    private void sha(HeaderFileSource source) throws Exception {
+        List<byte[]> raw = new ArrayList<>();
+        for (HeaderRecord r : source) {
+            raw.add(BlockHeader.fromHex(r.headerHex()).raw());
+            if (raw.size() == 100_000) {
+                break;
+            }
+        }
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        Network net = Network.byName(network).orElseThrow();
+        // Warm up both loops, then measure each for 3 s.
+        for (int round = 0; round < 2; round++) {
+            long duration = round == 0 ? 1_000_000_000L : 3_000_000_000L;
+            long n = 0;
+            long t0 = System.nanoTime();
+            byte sink = 0;
+            while (System.nanoTime() - t0 < duration) {
+                for (int i = 0; i < 1000; i++) {
+                    sha256.update(raw.get((int) (n++ % raw.size())));
+                    sink ^= sha256.digest(sha256.digest())[0];
+                }
+            }
+            double digestRate = n * 1e9 / (System.nanoTime() - t0);
+            n = 0;
+            int accepted = 0;
+            t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < duration) {
+                for (int i = 0; i < 1000; i++) {
+                    if (HeaderVerifier.checkProofOfWork(net, BlockHeader.parse(raw.get((int) (n++ % raw.size()))))
+                            .accepted()) {
+                        accepted++;
+                    }
+                }
+            }
+            double powRate = n * 1e9 / (System.nanoTime() - t0);
+            if (accepted == 0 || sink == 42 && accepted < 0) {
+                throw new IllegalStateException("no header passed the proof-of-work check");
+            }
+            if (round == 1) {
+                line("sha: SHA-256d of 80-byte headers, one thread (MessageDigest %s): %,.0f /s; parse + proof-of-work"
+                        + " check (HeaderVerifier.checkProofOfWork): %,.0f /s", sha256.getProvider().getName(),
+                        digestRate, powRate);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- headers and latency
+
+    private record Measured(Duration startup, Duration processing, long records) {
+        double perSecond() {
+            return records * 1e9 / processing.toNanos();
+        }
+    }
+
+    private void headersAndLatency(HeaderFileSource source, long commitMs, boolean latency) throws Exception {
+        List<HeaderRecord> all = new ArrayList<>();
+        source.forEach(all::add);
+        int held = latency ? Math.min(latencyHeaders, all.size() / 2) : 0;
+        List<HeaderRecord> bulk = all.subList(0, all.size() - held);
+        List<HeaderRecord> live = all.subList(all.size() - held, all.size());
+        long bytes = bulk.stream().mapToLong(r -> Json.write(r).length).sum();
+        Path dir = Files.createTempDirectory("hashwatch-bench-");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            createTopics(admin);
+
+            long t0 = System.nanoTime();
+            try (HeaderPublisher publisher = new HeaderPublisher(bootstrap, Map.of())) {
+                publisher.publish(bulk, Pacing.asFastAsPossible());
+            }
+            double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            line("headers: broker produce (idempotent, acks=all, HeaderPublisher): %,d records, %.1f MB in %.2f s:"
+                    + " %,.0f records/s, %.1f MB/s", bulk.size(), bytes / 1e6, produceSeconds,
+                    bulk.size() / produceSeconds, bytes / 1e6 / produceSeconds);
+            double consumeSeconds = consumeAll(bootstrap, Topics.HEADERS.name(), bulk.size());
+            line("headers: broker consume (read_committed): %,.0f records/s, %.1f MB/s",
+                    bulk.size() / consumeSeconds, bytes / 1e6 / consumeSeconds);
+
+            StreamsSettings ceilingSettings = settings(bootstrap, "bench-passthrough", dir, commitMs);
+            Measured ceiling = measure(admin, ceilingSettings, PassThroughTopology.build(Topics.HEADERS.name(),
+                    PASSTHROUGH_OUT, HeaderRecord.class), List.of(Topics.HEADERS.name()), bulk.size());
+            line("headers: ceiling, pass-through Streams app (parse JSON, one RocksDB put, emit): %,.0f records/s"
+                    + " (%,d in %.2f s after %.1f s start-up)", ceiling.perSecond(), ceiling.records(),
+                    ceiling.processing().toNanos() / 1e9, ceiling.startup().toNanos() / 1e9);
+
+            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, commitMs);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry);
+            try {
+                Measured m = measure(admin, full.kafkaStreams(), fullSettings.applicationId(),
+                        Topics.inputs().stream().map(Topic::name).toList(), bulk.size());
+                long out = outputRecords(admin);
+                line("headers: full topology: %,.0f headers/s = %.0f%% of the ceiling (%,d headers in %.2f s after"
+                                + " %.1f s start-up; %,d records on the output topics, %.1f per header)",
+                        m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(), m.records(),
+                        m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records());
+                if (latency && !live.isEmpty()) {
+                    latency(bootstrap, ceilingSettings, registry, live);
+                }
+            } finally {
+                full.close();
+                registry.close();
+            }
+        } finally {
+            BackfillCommand.deleteRecursively(dir);
+        }
+    }
+
+    private static void createTopics(Admin admin) throws Exception {
+        TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
+        admin.createTopics(List.of(new NewTopic(PASSTHROUGH_OUT, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    }
+
+    private static StreamsSettings settings(String bootstrap, String applicationId, Path dir, long commitMs) {
+        return new StreamsSettings(bootstrap, applicationId, dir.resolve("streams").toAbsolutePath(), 1, commitMs,
+                Map.of());
+    }
+
+    private static long outputRecords(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        admin.describeTopics(Topics.outputs().stream().map(Topic::name).toList()).allTopicNames()
+                .get(60, TimeUnit.SECONDS).values().forEach(d -> d.partitions().forEach(p ->
+                        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        // End offsets count the transaction markers too: one per partition per transaction, a small share.
+        return admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).values().stream()
+                .mapToLong(i -> i.offset()).sum();
+    }
+
+    private static double consumeAll(String bootstrap, String topic, long expected) {
+        Properties p = consumerProperties(bootstrap);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long n = 0;
+            long t0 = System.nanoTime();
+            long deadline = t0 + TimeUnit.MINUTES.toNanos(2);
+            while (n < expected && System.nanoTime() < deadline) {
+                n += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            if (n < expected) {
+                throw new IllegalStateException("read " + n + " of " + expected + " records of " + topic);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    private static Properties consumerProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return p;
+    }
+
+    private static Measured measure(Admin admin, StreamsSettings settings, Topology topology, List<String> inputs,
+                                    long records) throws Exception {
+        try (KafkaStreams streams = new KafkaStreams(topology, settings.toProperties())) {
+            return measure(admin, streams, settings.applicationId(), inputs, records);
+        }
+    }
+
+    /** From start to RUNNING (start-up), then until every input record is committed (processing). */
+    private static Measured measure(Admin admin, KafkaStreams streams, String applicationId, List<String> inputs,
+                                    long records) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        long t0 = System.nanoTime();
+        streams.start();
+        awaitRunning(streams);
+        long t1 = System.nanoTime();
+        CommittedOffsets.await(admin, applicationId, streams, inputs, failure, OFFSET_POLL);
+        long t2 = System.nanoTime();
+        return new Measured(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), records);
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the streams app did not reach RUNNING: " + streams.state());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Sends the held-back headers one at a time (each flushed, as a live source does) at the given rate, and times
+     * each until (a) its record is on the pass-through app's output, (b) its hashrate record is, both seen by
+     * read_committed consumers, and (c) the tip-height gauge on a real /metrics endpoint shows it.
+     */
+    private void latency(String bootstrap, StreamsSettings ceilingSettings, PrometheusMeterRegistry registry,
+                         List<HeaderRecord> live) throws Exception {
+        Map<Long, Long> sent = new ConcurrentHashMap<>();
+        Map<Long, Long> ceilingSeen = new ConcurrentHashMap<>();
+        Map<Long, Long> hashrateSeen = new ConcurrentHashMap<>();
+        Map<Long, Long> gaugeSeen = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Long> scrapeNanos = new ArrayList<>();
+        try (KafkaStreams ceiling = new KafkaStreams(PassThroughTopology.build(Topics.HEADERS.name(),
+                PASSTHROUGH_OUT, HeaderRecord.class), ceilingSettings.toProperties());
+             MetricsServer server = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     registry)) {
+            ceiling.start();
+            awaitRunning(ceiling);
+            List<Thread> threads = new ArrayList<>();
+            threads.add(tail(bootstrap, PASSTHROUGH_OUT, stop, ceilingSeen,
+                    r -> Json.read(r.value(), HeaderRecord.class).height()));
+            threads.add(tail(bootstrap, Topics.HASHRATE.name(), stop, hashrateSeen,
+                    r -> Long.parseLong(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)
+                            .substring(network.length() + 1))));
+            URI metrics = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
+            Thread scraper = new Thread(() -> scrape(metrics, stop, gaugeSeen, scrapeNanos), "bench-scraper");
+            threads.add(scraper);
+            threads.forEach(Thread::start);
+            Thread.sleep(2_000); // consumers assigned and at the end, scraper warm
+
+            Map<String, Object> producerConfig = HeaderPublisher.producerConfig(bootstrap, Map.of());
+            long intervalNanos = (long) (1e9 / latencyRate);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+                long start = System.nanoTime();
+                for (int i = 0; i < live.size(); i++) {
+                    long due = start + i * intervalNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    HeaderRecord r = live.get(i);
+                    long blockTimeMs = BlockHeader.fromHex(r.headerHex()).time() * 1000;
+                    sent.put(r.height(), System.nanoTime());
+                    producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, blockTimeMs, r.network(),
+                            Json.write(r)));
+                    producer.flush();
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((ceilingSeen.size() < live.size() || hashrateSeen.size() < live.size()
+                    || gaugeSeen.size() < live.size()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
+        }
+        double meanScrapeMs = scrapeNanos.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+        line("latency: %d headers at %.0f/s, each sent and flushed alone; producer linger.ms %s, streams commit"
+                        + " interval %d ms, state-store caching off (hashwatch's stores are not cached)",
+                live.size(), latencyRate, HeaderPublisher.producerConfig("x", Map.of())
+                        .getOrDefault("linger.ms", "default (5)"), ceilingSettings.commitIntervalMs());
+        line("latency: ceiling, pass-through app -> read_committed consumer: %s", percentiles(sent, ceilingSeen));
+        line("latency: full topology -> hashrate record, read_committed consumer: %s",
+                percentiles(sent, hashrateSeen));
+        line("latency: full topology -> hashwatch_tip_height on /metrics: %s (scraped every %.1f ms on average)",
+                percentiles(sent, gaugeSeen), meanScrapeMs + 2);
+    }
+
+    private static Thread tail(String bootstrap, String topic, AtomicBoolean stop, Map<Long, Long> seen,
+                               Function<ConsumerRecord<byte[], byte[]>, Long> height) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return new Thread(() -> {
+            try (consumer) {
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        seen.putIfAbsent(height.apply(r), System.nanoTime());
+                    }
+                }
+            }
+        }, "bench-tail-" + topic);
+    }
+
+    private void scrape(URI metrics, AtomicBoolean stop, Map<Long, Long> seen, List<Long> scrapeNanos) {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(metrics).GET().build();
+        long highest = -1;
+        while (!stop.get()) {
+            try {
+                long t0 = System.nanoTime();
+                String body = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+                long now = System.nanoTime();
+                scrapeNanos.add(now - t0);
+                Matcher m = TIP_HEIGHT.matcher(body);
+                while (m.find()) {
+                    if (m.group(1).equals(network)) {
+                        long tip = (long) Double.parseDouble(m.group(2));
+                        if (highest < 0) {
+                            highest = tip;
+                        }
+                        for (long h = highest + 1; h <= tip; h++) {
+                            seen.putIfAbsent(h, now);
+                        }
+                        highest = Math.max(highest, tip);
+                    }
+                }
+                Thread.sleep(2);
+            } catch (IOException e) {
+                log.warn("scraping {} failed: {}", metrics, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String percentiles(Map<Long, Long> sent, Map<Long, Long> seen) {
+        long[] ms = sent.entrySet().stream().filter(e -> seen.containsKey(e.getKey()))
+                .mapToLong(e -> seen.get(e.getKey()) - e.getValue()).sorted().toArray();
+        if (ms.length == 0) {
+            return "no record seen";
+        }
+        return String.format("p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d of %d seen)", pct(ms, 0.50) / 1e6,
+                pct(ms, 0.99) / 1e6, ms[ms.length - 1] / 1e6, ms.length, sent.size());
+    }
+
+    private static double pct(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    // ---------------------------------------------------------------- ticks
+
+    private void ticks(long commitMs) throws Exception {
+        List<PriceTick> generated = generateTicks(ticks);
+        Path dir = Files.createTempDirectory("hashwatch-bench-ticks-");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            createTopics(admin);
+            long t0 = System.nanoTime();
+            try (PricePublisher publisher = new PricePublisher(bootstrap, Map.of())) {
+                generated.forEach(publisher);
+                publisher.flush();
+            }
+            double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            line("ticks: broker produce (PricePublisher): %,.0f ticks/s", generated.size() / produceSeconds);
+            Measured ceiling = measure(admin, settings(bootstrap, "bench-passthrough", dir, commitMs),
+                    PassThroughTopology.build(Topics.PRICES.name(), PASSTHROUGH_OUT, PriceTick.class),
+                    List.of(Topics.PRICES.name()), generated.size());
+            line("ticks: ceiling, pass-through Streams app: %,.0f ticks/s (%,d in %.2f s)", ceiling.perSecond(),
+                    ceiling.records(), ceiling.processing().toNanos() / 1e9);
+            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, commitMs);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry)) {
+                Measured m = measure(admin, full.kafkaStreams(), fullSettings.applicationId(),
+                        Topics.inputs().stream().map(Topic::name).toList(), generated.size());
+                line("ticks: full topology (validation, repartition by pair, one-minute reference price, economics"
+                                + " price history): %,.0f ticks/s = %.0f%% of the ceiling (%,d in %.2f s; %,d"
+                                + " reference prices)", m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(),
+                        m.records(), m.processing().toNanos() / 1e9, endOffset(admin, Topics.REFERENCE_PRICES.name()));
+            } finally {
+                registry.close();
+            }
+        } finally {
+            BackfillCommand.deleteRecursively(dir);
+        }
+    }
+
+    private static long endOffset(Admin admin, String topic) throws Exception {
+        return admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest())).all()
+                .get(60, TimeUnit.SECONDS).values().iterator().next().offset();
+    }
+
+    /**
+     * Three exchanges taking turns, one trade each about every second, around a common random walk with a little
+     * noise per exchange: what a live feed of BTC-USD looks like, only faster.
+     */
+    static List<PriceTick> generateTicks(int count) {
+        SplittableRandom random = new SplittableRandom(42);
+        String[] exchanges = {"coinbase", "kraken", "bitstamp"};
+        long start = 1_735_689_600_000L; // 2025-01-01T00:00Z
+        double price = 95_000;
+        List<PriceTick> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            price *= 1 + (random.nextDouble() - 0.5) * 0.0004;
+            double quote = Math.round(price * (1 + (random.nextDouble() - 0.5) * 0.001) * 100) / 100.0;
+            long trade = start + i * 333L;
+            out.add(new PriceTick(exchanges[i % 3], "BTC-USD", quote, 0.01, trade, trade + 40,
+                    Integer.toString(i)));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private void memory(HeaderFileSource source) throws Exception {
+        Path dir = Files.createTempDirectory("hashwatch-bench-run-");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(memoryJavaOpts.trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Hashwatch.class.getName(), "run",
+                "--headers", source.file().toAbsolutePath().toString(), "--start-height",
+                Long.toString(source.startHeight()), "--network", network, "--esplora", "none", "--exchanges", "none",
+                "--alerts-port", "-1", "--metrics-port", Integer.toString(port), "--data-dir", dir.toString()));
+        Path logFile = dir.resolve("run.log");
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        long t0 = System.nanoTime();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+            long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
+            long tip = -1;
+            while (tip < source.lastHeight()) {
+                if (!run.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("`run` " + (run.isAlive() ? "did not reach the last header"
+                            : "exited with " + run.exitValue()) + "; its log: " + logFile);
+                }
+                Thread.sleep(500);
+                try {
+                    Matcher m = TIP_HEIGHT.matcher(client.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                    while (m.find()) {
+                        tip = Math.max(tip, (long) Double.parseDouble(m.group(2)));
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(5_000); // let the last commit, flushes and compactions settle before reading RSS and sizes
+            Map<String, String> status = procStatus(run.pid());
+            line("memory: `run` (%s, embedded broker, file replay) reached height %d %.1f s after start: peak RSS"
+                            + " %s, RSS now %s; on disk: streams state %s, broker %s", memoryJavaOpts,
+                    source.lastHeight(), seconds, status.getOrDefault("VmHWM", "?"),
+                    status.getOrDefault("VmRSS", "?"), mib(size(dir.resolve("streams"))),
+                    mib(size(dir.resolve("kafka"))));
+        } finally {
+            run.destroy();
+            if (!run.waitFor(60, TimeUnit.SECONDS)) {
+                run.destroyForcibly();
+            }
+            BackfillCommand.deleteRecursively(dir);
+        }
+    }
+
+    private static Map<String, String> procStatus(long pid) throws IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return out;
+        }
+        for (String l : Files.readAllLines(status)) {
+            int colon = l.indexOf(':');
+            if (colon > 0) {
+                String kb = l.substring(colon + 1).trim();
+                if (kb.endsWith(" kB")) {
+                    out.put(l.substring(0, colon), mib(Long.parseLong(kb.substring(0, kb.length() - 3).trim())
+                            * 1024));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.0f MiB", bytes / 1048576.0);
+    }
+}
