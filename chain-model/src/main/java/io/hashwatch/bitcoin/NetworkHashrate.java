@@ -58,46 +58,47 @@ public final class NetworkHashrate {
      * @param lookups window sizes in blocks, each >= 1
      */
     public static Estimate[] estimate(BlockSummary tip, Ancestors ancestors, int... lookups) {
-        int longest = 0;
-        for (int n : lookups) {
-            longest = Math.max(longest, n);
+        // Window ends in ascending order, so that one backward pass of running min/max serves every lookup.
+        Integer[] order = new Integer[lookups.length];
+        for (int k = 0; k < lookups.length; k++) {
+            order[k] = k;
         }
+        java.util.Arrays.sort(order, (x, y) -> Integer.compare(lookups[x], lookups[y]));
         // Core caps the lookup at the tip's height (the window cannot reach before genesis).
-        int reachable = (int) Math.min(longest, tip.height());
+        int reachable = (int) Math.min(lookups[order[order.length - 1]], tip.height());
         long minTime = tip.time();
         long maxTime = tip.time();
-        long[] minAt = new long[reachable + 1];
-        long[] maxAt = new long[reachable + 1];
-        BlockSummary[] startAt = new BlockSummary[reachable + 1];
-        minAt[0] = minTime;
-        maxAt[0] = maxTime;
-        startAt[0] = tip;
         int known = 0;
-        for (int i = 1; i <= reachable; i++) {
-            BlockSummary b = ancestors.at(tip.height() - i);
-            if (b == null) {
-                break;
-            }
-            minTime = Math.min(minTime, b.time());
-            maxTime = Math.max(maxTime, b.time());
-            minAt[i] = minTime;
-            maxAt[i] = maxTime;
-            startAt[i] = b;
-            known = i;
-        }
         Estimate[] out = new Estimate[lookups.length];
-        for (int k = 0; k < lookups.length; k++) {
-            int used = Math.min(lookups[k], known);
-            boolean full = used == lookups[k];
-            if (used == 0) {
-                out[k] = new Estimate(null, 0, false);
-                continue;
+        int next = 0;
+        for (int i = 0; i <= reachable && next < order.length; i++) {
+            if (i > 0) {
+                long t = ancestors.time(tip.height() - i);
+                if (t == Ancestors.UNKNOWN_TIME) {
+                    break;
+                }
+                minTime = Math.min(minTime, t);
+                maxTime = Math.max(maxTime, t);
+                known = i;
             }
-            long span = maxAt[used] - minAt[used];
-            double rate = span == 0 ? 0.0
-                    : Work.coreDouble(tip.chainwork().subtract(startAt[used].chainwork())) / span;
-            out[k] = new Estimate(rate, used, full);
+            while (next < order.length && Math.min(lookups[order[next]], reachable) == i) {
+                out[order[next]] = window(tip, ancestors, lookups[order[next]], i, maxTime - minTime);
+                next++;
+            }
+        }
+        // History ran out: the remaining windows use what is known.
+        for (; next < order.length; next++) {
+            out[order[next]] = window(tip, ancestors, lookups[order[next]], known, maxTime - minTime);
         }
         return out;
+    }
+
+    private static Estimate window(BlockSummary tip, Ancestors ancestors, int lookup, int used, long span) {
+        if (used == 0) {
+            return new Estimate(null, 0, false);
+        }
+        double rate = span == 0 ? 0.0
+                : Work.coreDouble(tip.chainwork().subtract(ancestors.at(tip.height() - used).chainwork())) / span;
+        return new Estimate(rate, used, used == lookup);
     }
 }

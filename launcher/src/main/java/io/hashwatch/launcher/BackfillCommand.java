@@ -56,6 +56,8 @@ import picocli.CommandLine.Spec;
 public final class BackfillCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
     static final String APPLICATION_ID = "hashwatch-backfill";
+    /** Fewer, larger transactions than run's: nobody watches a backfill's latency. */
+    static final long COMMIT_INTERVAL_MS = 1000;
     private static final List<String> INPUT_TOPICS = Topics.inputs().stream().map(Topic::name).toList();
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -99,7 +101,7 @@ public final class BackfillCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--commit-interval-ms", paramLabel = "MS", hidden = true,
-            description = "Streams commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+            description = "Streams commit interval (default: ${DEFAULT-VALUE}).", defaultValue = "" + COMMIT_INTERVAL_MS)
     long commitIntervalMs;
 
     /** What a backfill did. */

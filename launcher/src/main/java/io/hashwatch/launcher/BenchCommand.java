@@ -120,10 +120,21 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Rate of the latency step's headers (default: ${DEFAULT-VALUE}/s).")
     double latencyRate;
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS",
-            description = "Streams commit interval of every app measured (default: run's, "
-                    + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS + ").")
-    Long commitIntervalMs;
+    @Option(names = "--throughput-commit-interval-ms", paramLabel = "MS",
+            defaultValue = "" + BackfillCommand.COMMIT_INTERVAL_MS,
+            description = "Streams commit interval of the throughput steps, for the ceiling and the full topology"
+                    + " alike (default: backfill's, ${DEFAULT-VALUE}).")
+    long throughputCommitMs;
+
+    @Option(names = "--latency-commit-interval-ms", paramLabel = "MS",
+            defaultValue = "" + StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+            description = "Streams commit interval of the latency step (default: run's, ${DEFAULT-VALUE}).")
+    long latencyCommitMs;
+
+    @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams or client setting for every app measured, e.g."
+                    + " producer.linger.ms=20 (repeatable).")
+    Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
     @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m",
             description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch).")
@@ -153,19 +164,20 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        long commitMs = commitIntervalMs == null ? StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS : commitIntervalMs;
-        line("hashwatch bench: %s, %d headers %d..%d; %d cores, Java %s (%s), max heap %d MiB, commit interval %d ms,"
-                        + " exactly_once_v2", source.file(), source.count(), source.startHeight(), source.lastHeight(),
+        line("hashwatch bench: %s, %d headers %d..%d; %d cores, Java %s (%s), max heap %d MiB; streams apps with"
+                        + " exactly_once_v2, commit interval %d ms (throughput) and %d ms (latency)%s",
+                source.file(), source.count(), source.startHeight(), source.lastHeight(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, commitMs);
+                System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, throughputCommitMs,
+                latencyCommitMs, streamsConfig.isEmpty() ? "" : ", " + streamsConfig);
         if (steps.contains("sha")) {
             sha(source);
         }
         if (steps.contains("headers")) {
-            headersAndLatency(source, commitMs, steps.contains("latency"));
+            headersAndLatency(source, steps.contains("latency"));
         }
         if (steps.contains("ticks")) {
-            ticks(commitMs);
+            ticks();
         }
         if (steps.contains("memory")) {
             memory(source);
@@ -242,7 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void headersAndLatency(HeaderFileSource source, long commitMs, boolean latency) throws Exception {
+    private void headersAndLatency(HeaderFileSource source, boolean latency) throws Exception {
         List<HeaderRecord> all = new ArrayList<>();
         source.forEach(all::add);
         int held = latency ? Math.min(latencyHeaders, all.size() / 2) : 0;
@@ -268,17 +280,17 @@ public final class BenchCommand implements Callable<Integer> {
             line("headers: broker consume (read_committed): %,.0f records/s, %.1f MB/s",
                     bulk.size() / consumeSeconds, bytes / 1e6 / consumeSeconds);
 
-            StreamsSettings ceilingSettings = settings(bootstrap, "bench-passthrough", dir, commitMs);
-            Measured ceiling = measure(admin, ceilingSettings, PassThroughTopology.build(Topics.HEADERS.name(),
-                    PASSTHROUGH_OUT, HeaderRecord.class), List.of(Topics.HEADERS.name()), bulk.size());
+            Measured ceiling = measure(admin, settings(bootstrap, "bench-passthrough", dir, throughputCommitMs),
+                    PassThroughTopology.build(Topics.HEADERS.name(), PASSTHROUGH_OUT, HeaderRecord.class),
+                    List.of(Topics.HEADERS.name()), bulk.size());
             line("headers: ceiling, pass-through Streams app (parse JSON, one RocksDB put, emit): %,.0f records/s"
                     + " (%,d in %.2f s after %.1f s start-up)", ceiling.perSecond(), ceiling.records(),
                     ceiling.processing().toNanos() / 1e9, ceiling.startup().toNanos() / 1e9);
 
-            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, commitMs);
+            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir,
+                    throughputCommitMs);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry);
-            try {
+            try (HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry)) {
                 Measured m = measure(admin, full.kafkaStreams(), fullSettings.applicationId(),
                         Topics.inputs().stream().map(Topic::name).toList(), bulk.size());
                 long out = outputRecords(admin);
@@ -286,12 +298,11 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " %.1f s start-up; %,d records on the output topics, %.1f per header)",
                         m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(), m.records(),
                         m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records());
-                if (latency && !live.isEmpty()) {
-                    latency(bootstrap, ceilingSettings, registry, live);
-                }
-            } finally {
-                full.close();
-                registry.close();
+            }
+            if (latency && !live.isEmpty()) {
+                // Both apps again, resuming from their committed state, with run's commit interval.
+                latency(bootstrap, settings(bootstrap, "bench-passthrough", dir, latencyCommitMs),
+                        settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, latencyCommitMs), live);
             }
         } finally {
             BackfillCommand.deleteRecursively(dir);
@@ -303,9 +314,9 @@ public final class BenchCommand implements Callable<Integer> {
         admin.createTopics(List.of(new NewTopic(PASSTHROUGH_OUT, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
     }
 
-    private static StreamsSettings settings(String bootstrap, String applicationId, Path dir, long commitMs) {
+    private StreamsSettings settings(String bootstrap, String applicationId, Path dir, long commitMs) {
         return new StreamsSettings(bootstrap, applicationId, dir.resolve("streams").toAbsolutePath(), 1, commitMs,
-                Map.of());
+                streamsConfig);
     }
 
     private static long outputRecords(Admin admin) throws Exception {
@@ -386,7 +397,7 @@ public final class BenchCommand implements Callable<Integer> {
      * each until (a) its record is on the pass-through app's output, (b) its hashrate record is, both seen by
      * read_committed consumers, and (c) the tip-height gauge on a real /metrics endpoint shows it.
      */
-    private void latency(String bootstrap, StreamsSettings ceilingSettings, PrometheusMeterRegistry registry,
+    private void latency(String bootstrap, StreamsSettings ceilingSettings, StreamsSettings fullSettings,
                          List<HeaderRecord> live) throws Exception {
         Map<Long, Long> sent = new ConcurrentHashMap<>();
         Map<Long, Long> ceilingSeen = new ConcurrentHashMap<>();
@@ -394,12 +405,16 @@ public final class BenchCommand implements Callable<Integer> {
         Map<Long, Long> gaugeSeen = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> scrapeNanos = new ArrayList<>();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (KafkaStreams ceiling = new KafkaStreams(PassThroughTopology.build(Topics.HEADERS.name(),
                 PASSTHROUGH_OUT, HeaderRecord.class), ceilingSettings.toProperties());
+             HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry);
              MetricsServer server = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                      registry)) {
             ceiling.start();
+            full.start();
             awaitRunning(ceiling);
+            awaitRunning(full.kafkaStreams());
             List<Thread> threads = new ArrayList<>();
             threads.add(tail(bootstrap, PASSTHROUGH_OUT, stop, ceilingSeen,
                     r -> Json.read(r.value(), HeaderRecord.class).height()));
@@ -407,13 +422,17 @@ public final class BenchCommand implements Callable<Integer> {
                     r -> Long.parseLong(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)
                             .substring(network.length() + 1))));
             URI metrics = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
-            Thread scraper = new Thread(() -> scrape(metrics, stop, gaugeSeen, scrapeNanos), "bench-scraper");
+            long before = live.get(0).height() - 1;
+            Thread scraper = new Thread(() -> scrape(metrics, before, stop, gaugeSeen, scrapeNanos),
+                    "bench-scraper");
             threads.add(scraper);
             threads.forEach(Thread::start);
             Thread.sleep(2_000); // consumers assigned and at the end, scraper warm
 
             Map<String, Object> producerConfig = HeaderPublisher.producerConfig(bootstrap, Map.of());
             long intervalNanos = (long) (1e9 / latencyRate);
+            // The first tenth warms up the apps just restarted (JIT, first transactions) and is not counted.
+            int warmUp = live.size() / 10;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
                 long start = System.nanoTime();
                 for (int i = 0; i < live.size(); i++) {
@@ -424,15 +443,17 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                     HeaderRecord r = live.get(i);
                     long blockTimeMs = BlockHeader.fromHex(r.headerHex()).time() * 1000;
-                    sent.put(r.height(), System.nanoTime());
+                    if (i >= warmUp) {
+                        sent.put(r.height(), System.nanoTime());
+                    }
                     producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, blockTimeMs, r.network(),
                             Json.write(r)));
                     producer.flush();
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((ceilingSeen.size() < live.size() || hashrateSeen.size() < live.size()
-                    || gaugeSeen.size() < live.size()) && System.nanoTime() < deadline) {
+            while (!(ceilingSeen.keySet().containsAll(sent.keySet()) && hashrateSeen.keySet().containsAll(sent.keySet())
+                    && gaugeSeen.keySet().containsAll(sent.keySet())) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             stop.set(true);
@@ -441,10 +462,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double meanScrapeMs = scrapeNanos.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
-        line("latency: %d headers at %.0f/s, each sent and flushed alone; producer linger.ms %s, streams commit"
-                        + " interval %d ms, state-store caching off (hashwatch's stores are not cached)",
-                live.size(), latencyRate, HeaderPublisher.producerConfig("x", Map.of())
-                        .getOrDefault("linger.ms", "default (5)"), ceilingSettings.commitIntervalMs());
+        line("latency: %d headers at %.0f/s (the first %d not counted: warm-up), each sent and flushed alone; streams"
+                        + " commit interval %d ms, producer linger.ms %s, caching only on the economics-tips store",
+                live.size(), latencyRate, live.size() / 10,
+                ceilingSettings.commitIntervalMs(), ceilingSettings.toProperties().getProperty("producer.linger.ms",
+                        "5 (Kafka's default)"));
         line("latency: ceiling, pass-through app -> read_committed consumer: %s", percentiles(sent, ceilingSeen));
         line("latency: full topology -> hashrate record, read_committed consumer: %s",
                 percentiles(sent, hashrateSeen));
@@ -472,10 +494,11 @@ public final class BenchCommand implements Callable<Integer> {
         }, "bench-tail-" + topic);
     }
 
-    private void scrape(URI metrics, AtomicBoolean stop, Map<Long, Long> seen, List<Long> scrapeNanos) {
+    private void scrape(URI metrics, long highestBefore, AtomicBoolean stop, Map<Long, Long> seen,
+                        List<Long> scrapeNanos) {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(metrics).GET().build();
-        long highest = -1;
+        long highest = highestBefore;
         while (!stop.get()) {
             try {
                 long t0 = System.nanoTime();
@@ -486,9 +509,6 @@ public final class BenchCommand implements Callable<Integer> {
                 while (m.find()) {
                     if (m.group(1).equals(network)) {
                         long tip = (long) Double.parseDouble(m.group(2));
-                        if (highest < 0) {
-                            highest = tip;
-                        }
                         for (long h = highest + 1; h <= tip; h++) {
                             seen.putIfAbsent(h, now);
                         }
@@ -521,7 +541,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- ticks
 
-    private void ticks(long commitMs) throws Exception {
+    private void ticks() throws Exception {
         List<PriceTick> generated = generateTicks(ticks);
         Path dir = Files.createTempDirectory("hashwatch-bench-ticks-");
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), 0);
@@ -536,12 +556,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
             line("ticks: broker produce (PricePublisher): %,.0f ticks/s", generated.size() / produceSeconds);
-            Measured ceiling = measure(admin, settings(bootstrap, "bench-passthrough", dir, commitMs),
+            Measured ceiling = measure(admin, settings(bootstrap, "bench-passthrough", dir, throughputCommitMs),
                     PassThroughTopology.build(Topics.PRICES.name(), PASSTHROUGH_OUT, PriceTick.class),
                     List.of(Topics.PRICES.name()), generated.size());
             line("ticks: ceiling, pass-through Streams app: %,.0f ticks/s (%,d in %.2f s)", ceiling.perSecond(),
                     ceiling.records(), ceiling.processing().toNanos() / 1e9);
-            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, commitMs);
+            StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir,
+                    throughputCommitMs);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry)) {
                 Measured m = measure(admin, full.kafkaStreams(), fullSettings.applicationId(),
@@ -550,8 +571,6 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " price history): %,.0f ticks/s = %.0f%% of the ceiling (%,d in %.2f s; %,d"
                                 + " reference prices)", m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(),
                         m.records(), m.processing().toNanos() / 1e9, endOffset(admin, Topics.REFERENCE_PRICES.name()));
-            } finally {
-                registry.close();
             }
         } finally {
             BackfillCommand.deleteRecursively(dir);

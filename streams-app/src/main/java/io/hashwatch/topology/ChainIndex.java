@@ -19,12 +19,16 @@ final class ChainIndex implements Ancestors {
     private final BlockSummary[] ring = new BlockSummary[RING_CAPACITY];
     /** Fees of the blocks in {@link #ring}, null where the source gave none. */
     private final Long[] feeRing = new Long[RING_CAPACITY];
+    /** Heights and times of {@link #ring} in primitive arrays: the hashrate windows scan up to 2016 per block. */
+    private final long[] heightRing = new long[RING_CAPACITY];
+    private final long[] timeRing = new long[RING_CAPACITY];
     private StoredBlock tip;
     private long lowestHeight = -1;
 
     ChainIndex(String network, KeyValueStore<String, StoredBlock> blocks) {
         this.network = network;
         this.blocks = blocks;
+        java.util.Arrays.fill(heightRing, -1);
         load();
     }
 
@@ -49,8 +53,7 @@ final class ChainIndex implements Ancestors {
                     tip = b;
                 }
                 if (loaded < RING_CAPACITY) {
-                    ring[slot(b.height())] = b.summary();
-                    feeRing[slot(b.height())] = b.feesSat();
+                    remember(b);
                     loaded++;
                 }
                 lowestHeight = b.height();
@@ -89,6 +92,19 @@ final class ChainIndex implements Ancestors {
         return b == null ? null : b.summary();
     }
 
+    @Override
+    public long time(long height) {
+        if (tip == null || height > tip.height() || height < lowestHeight || height < 0) {
+            return UNKNOWN_TIME;
+        }
+        int slot = slot(height);
+        if (heightRing[slot] == height) {
+            return timeRing[slot];
+        }
+        StoredBlock b = blocks.get(storeKey(network, height));
+        return b == null ? UNKNOWN_TIME : b.summary().time();
+    }
+
     /** Average fees per block over the {@code window} blocks ending at the tip, of those whose fees are known. */
     Double averageFees(int window) {
         long sum = 0;
@@ -109,8 +125,7 @@ final class ChainIndex implements Ancestors {
             lowestHeight = block.height();
         }
         blocks.put(storeKey(network, block.height()), block);
-        ring[slot(block.height())] = block.summary();
-        feeRing[slot(block.height())] = block.feesSat();
+        remember(block);
         tip = block;
     }
 
@@ -119,8 +134,18 @@ final class ChainIndex implements Ancestors {
         StoredBlock removed = tip;
         blocks.delete(storeKey(network, removed.height()));
         ring[slot(removed.height())] = null;
+        heightRing[slot(removed.height())] = -1;
         tip = removed.height() > lowestHeight ? blocks.get(storeKey(network, removed.height() - 1)) : null;
         return removed;
+    }
+
+    private void remember(StoredBlock b) {
+        int slot = slot(b.height());
+        BlockSummary summary = b.summary();
+        ring[slot] = summary;
+        feeRing[slot] = b.feesSat();
+        heightRing[slot] = b.height();
+        timeRing[slot] = summary.time();
     }
 
     private static int slot(long height) {

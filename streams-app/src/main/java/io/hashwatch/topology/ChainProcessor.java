@@ -111,7 +111,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         StoredBlock sideParent = null;
         boolean onBestChain;
         StoredBlock tip = chain.tip();
-        BlockSummary candidate = header.prevHash().equals(tip.header().hash())
+        BlockSummary candidate = header.prevHash().equals(chain.tipSummary().hash())
                 ? chain.tipSummary() : chain.at(in.height() - 1);
         if (candidate != null && candidate.hash().equals(header.prevHash())) {
             parent = candidate;

@@ -67,8 +67,9 @@ public final class HashwatchTopology {
                 Serdes.String(), Json.serde(MinuteTrades.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_HISTORY_STORE),
                 Serdes.String(), Topics.REFERENCE_PRICES.valueSerde()));
+        // One key per network, rewritten by every block: cached, so that a commit logs it once, not per block.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ECONOMICS_TIPS_STORE),
-                Serdes.String(), Json.serde(EconomicsInput.class)));
+                Serdes.String(), Json.serde(EconomicsInput.class)).withCachingEnabled());
 
         // Prices: validate, bring every exchange of a pair together, make the one-minute reference price.
         KStream<String, Routed> ticks = builder
