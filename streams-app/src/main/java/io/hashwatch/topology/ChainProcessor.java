@@ -64,6 +64,9 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         this.context = context;
         this.bestChain = context.getStateStore(HashwatchTopology.BEST_CHAIN_STORE);
         this.sideBranches = context.getStateStore(HashwatchTopology.SIDE_BRANCH_STORE);
+        // Kafka Streams re-uses a processor after a dirty close (a task revived under exactly-once): the stores are
+        // then rolled back to the last commit, so the chain indexes cached from them must be rebuilt.
+        chains.clear();
     }
 
     @Override

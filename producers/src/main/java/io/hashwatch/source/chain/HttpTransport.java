@@ -169,11 +169,12 @@ final class HttpTransport implements AutoCloseable {
         if (body == null) {
             return "";
         }
-        String s = body.replaceAll("[\\p{Cntrl}]+", " ").trim();
+        // Scrubbed before it is cut: a secret across the cut would otherwise leave its first characters behind.
+        String s = Redact.scrub(body.replaceAll("[\\p{Cntrl}]+", " ").trim(), secrets.get());
         if (s.length() > 160) {
             s = s.substring(0, 160) + "...";
         }
-        return Redact.scrub(s, secrets.get());
+        return s;
     }
 
     /** Retry-After as delay-seconds or an HTTP date, in ms from now; -1 when absent or unreadable. */
