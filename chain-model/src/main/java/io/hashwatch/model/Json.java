@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -19,7 +22,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The one JSON mapping of the wire format: snake_case field names with digits as their own word
  * ({@code hashrate1dHps} is {@code hashrate_1d_hps}), strict about types (no "12" for 12, no trailing tokens),
- * tolerant of unknown fields so that producers can add some without breaking consumers.
+ * tolerant of unknown fields so that producers can add some without breaking consumers. Strict both ways: no number
+ * or boolean for a string either ({@code "network":5} is malformed, not the network "5"), and no empty string for
+ * a number ({@code "fees_sat":""} is malformed, not null).
  */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -33,6 +38,16 @@ public final class Json {
             // dominated the serialization of the per-block records.
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // ALLOW_COERCION_OF_SCALARS does not cover everything: Jackson still reads 5 or true into a String
+            // field, and "" or " " into a Long or Double field (as null), unless told otherwise.
+            .withCoercionConfig(LogicalType.Textual, c -> c
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Integer, c -> c
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail).setAcceptBlankAsEmpty(false))
+            .withCoercionConfig(LogicalType.Float, c -> c
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail).setAcceptBlankAsEmpty(false))
             .build();
 
     /** Jackson's snake_case, plus an underscore where a letter meets a digit. */

@@ -19,8 +19,11 @@ public enum RejectReason {
     BAD_DIFFBITS(true, false),
     /** Time not above the median of the previous 11 blocks (Core: time-too-old). */
     TIME_TOO_OLD(true, false),
-    /** Time more than two hours ahead of the clock (Core: time-too-new). */
-    TIME_TOO_NEW(true, false),
+    /**
+     * Time more than two hours ahead of the clock (Core: time-too-new); for a price tick, its trade time (a tick from
+     * the future would move the reference price's stream time ahead and make every real tick late).
+     */
+    TIME_TOO_NEW(true, true),
     /** Version made obsolete by BIP34/66/65 (Core: bad-version). */
     BAD_VERSION(true, false),
     /** Parent unknown: a broken link or a gap (Core: prev-blk-not-found). */

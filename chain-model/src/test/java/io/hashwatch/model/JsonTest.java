@@ -112,6 +112,13 @@ class JsonTest {
         "{\"network\":\"mainnet\",\"height\":12,\"fees_sat\":\"x\"}",
         "{\"network\":\"mainnet\",\"height\":12,\"tx_count\":3000000000}",   // beyond int
         "{\"network\":\"mainnet\",\"height\":99999999999999999999}",        // beyond long
+        // No number or boolean for a string, no empty string for a number (found by RecordParserFuzzTest).
+        "{\"network\":5,\"height\":12}",
+        "{\"network\":true,\"height\":12}",
+        "{\"network\":\"mainnet\",\"height\":12,\"header_hex\":12}",
+        "{\"network\":\"mainnet\",\"height\":12,\"source\":1.5}",
+        "{\"network\":\"mainnet\",\"height\":12,\"fees_sat\":\"\"}",
+        "{\"network\":\"mainnet\",\"height\":12,\"observed_time_ms\":\" \"}",
     })
     void malformedOrMistypedInputIsASerializationException(String json) {
         SerializationException e = assertThrows(SerializationException.class,

@@ -12,19 +12,27 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Price and economics metrics. Labels: {@code profile} (the configured cost profiles, at most 20),
  * {@code exchange} (the few configured sources), {@code reason}.
+ *
+ * <p>The exchange names come from the input, so the label is bounded here: the first
+ * {@value #MAX_EXCHANGE_LABELS} names seen are label values, any later one is counted as {@value #OTHER_EXCHANGE}.
  */
 public final class EconomicsMetrics {
+    public static final int MAX_EXCHANGE_LABELS = 20;
+    public static final String OTHER_EXCHANGE = "other";
+
     private final MeterRegistry registry;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private final Map<String, Counter> late = new ConcurrentHashMap<>();
     private final Map<String, Counter> outliers = new ConcurrentHashMap<>();
+    private final Set<String> exchangeLabels = ConcurrentHashMap.newKeySet();
     private final Counter noPrice;
     private final Map<String, ProfileGauges> profiles = new HashMap<>();
     private final Latest latest = new Latest();
@@ -88,8 +96,19 @@ public final class EconomicsMetrics {
     }
 
     private Counter counter(Map<String, Counter> map, String name, String description, String exchange) {
-        return map.computeIfAbsent(exchange, e -> Counter.builder(name).description(description)
+        return map.computeIfAbsent(exchangeLabel(exchange), e -> Counter.builder(name).description(description)
                 .tag("exchange", e).register(registry));
+    }
+
+    private String exchangeLabel(String exchange) {
+        if (exchangeLabels.contains(exchange)) {
+            return exchange;
+        }
+        if (exchangeLabels.size() < MAX_EXCHANGE_LABELS) {
+            exchangeLabels.add(exchange);
+            return exchange;
+        }
+        return OTHER_EXCHANGE;
     }
 
     public void referencePrice(ReferencePrice p) {

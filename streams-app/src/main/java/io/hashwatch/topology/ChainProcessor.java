@@ -89,7 +89,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         }
         network = Network.byName(in.network()).orElse(null);
         if (network == null) {
-            reject(record, in.network(), RejectReason.UNKNOWN_NETWORK, "no header rules for network '" + in.network()
+            reject(record, null, RejectReason.UNKNOWN_NETWORK, "no header rules for network '" + in.network()
                     + "'; known: mainnet, regtest");
             return;
         }
@@ -347,7 +347,8 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
 
     private void reject(Record<String, byte[]> record, String network, RejectReason reason, String detail) {
         metrics.rejected(reason);
-        log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network, detail);
+        log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network,
+                DeadLetters.bounded(detail));
         context.forward(DeadLetters.record(record, Topics.HEADERS, reason, detail));
     }
 

@@ -54,7 +54,8 @@ public final class HashwatchTopology {
     }
 
     /**
-     * @param nowSeconds the clock for Core's future-time rule (headers more than 2 h ahead are rejected)
+     * @param nowSeconds the clock for Core's future-time rule (headers more than 2 h ahead are rejected, and so are
+     *                   price ticks whose trade time is)
      */
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  EconomicsSettings settings, LongSupplier nowSeconds) {
@@ -75,7 +76,7 @@ public final class HashwatchTopology {
         KStream<String, Routed> ticks = builder
                 .stream(Topics.PRICES.name(), Consumed.with(Topics.PRICES.keySerde(), Topics.PRICES.valueSerde())
                         .withName("prices-source"))
-                .process(() -> new PriceValidationProcessor(settings.referencePrice(), economicsMetrics),
+                .process(() -> new PriceValidationProcessor(settings.referencePrice(), economicsMetrics, nowSeconds),
                         Named.as("price-validation"));
         BranchedKStream<String, Routed> tickRoutes = ticks.split(Named.as("price-validation-"));
         tickRoutes.branch((k, r) -> r.topic() != null, Branched.withConsumer(s -> sinks(s, "price-validation"),

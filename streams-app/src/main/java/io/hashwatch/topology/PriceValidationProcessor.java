@@ -6,6 +6,7 @@ import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.RejectReason;
 import io.hashwatch.model.Topics;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,18 +16,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parses price ticks and keeps only sane ones: a tick goes on keyed by its pair with its trade time as timestamp,
- * or to the dead-letter topic with the reason.
+ * or to the dead-letter topic with the reason. A trade time more than {@link #MAX_FUTURE_SECONDS} ahead of the clock
+ * is rejected: the reference price works in event time, and one tick from the future (a producer writing
+ * microseconds for milliseconds) would move its stream time ahead and make every real tick late.
  */
 final class PriceValidationProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(PriceValidationProcessor.class);
+    /** As Bitcoin Core's future limit for block times. */
+    static final long MAX_FUTURE_SECONDS = 2 * 60 * 60;
+    /**
+     * The exchange name is kept in state, outputs and a metric label: a longer one is malformed, and so is one with a
+     * lone UTF-16 surrogate (JSON can escape one, U+D800 alone; as a key of the minute's state Jackson writes it but
+     * cannot read it back, which would break the reference price for good).
+     */
+    static final int MAX_EXCHANGE_CHARS = 64;
 
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
+    private final LongSupplier nowSeconds;
     private ProcessorContext<String, Routed> context;
 
-    PriceValidationProcessor(ReferencePriceSettings settings, EconomicsMetrics metrics) {
+    PriceValidationProcessor(ReferencePriceSettings settings, EconomicsMetrics metrics, LongSupplier nowSeconds) {
         this.settings = settings;
         this.metrics = metrics;
+        this.nowSeconds = nowSeconds;
     }
 
     @Override
@@ -41,6 +54,14 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
             tick = Json.read(record.value(), PriceTick.class);
             if (tick.exchange() == null || tick.exchange().isBlank() || tick.pair() == null) {
                 throw new IllegalArgumentException("exchange and pair are required");
+            }
+            if (tick.exchange().length() > MAX_EXCHANGE_CHARS) {
+                throw new IllegalArgumentException("exchange name of " + tick.exchange().length()
+                        + " characters; at most " + MAX_EXCHANGE_CHARS);
+            }
+            if (tick.exchange().codePoints()
+                    .anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+                throw new IllegalArgumentException("exchange name with a lone surrogate is not text");
             }
             if (tick.tradeTimeMs() <= 0) {
                 throw new IllegalArgumentException("trade_time_ms " + tick.tradeTimeMs() + " is not a time");
@@ -59,13 +80,20 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
                     + " is outside [" + settings.minUsd() + ", " + settings.maxUsd() + "]");
             return;
         }
+        long now = nowSeconds.getAsLong();
+        if (tick.tradeTimeMs() / 1000 > now + MAX_FUTURE_SECONDS) {
+            reject(record, RejectReason.TIME_TOO_NEW, "trade_time_ms " + tick.tradeTimeMs() + " from "
+                    + tick.exchange() + " is more than " + MAX_FUTURE_SECONDS + " s ahead of the clock (" + now
+                    + " s)");
+            return;
+        }
         metrics.tickAccepted(tick.exchange());
         context.forward(new Record<>(tick.pair(), Routed.onward(tick), tick.tradeTimeMs()));
     }
 
     private void reject(Record<String, byte[]> record, RejectReason reason, String detail) {
         metrics.priceRejected(reason);
-        log.warn("rejected price tick ({}): {}", reason.label(), detail);
+        log.warn("rejected price tick ({}): {}", reason.label(), DeadLetters.bounded(detail));
         context.forward(DeadLetters.record(record, Topics.PRICES, reason, detail));
     }
 }

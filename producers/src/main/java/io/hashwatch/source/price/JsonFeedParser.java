@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
 abstract class JsonFeedParser implements FeedParser {
     private static final Pattern PAIR = Pattern.compile("[A-Z0-9]+-[A-Z0-9]+");
     private static final int SNIPPET = 160;
+    /**
+     * Longest decimal string read, as Jackson's own limit for JSON numbers: BigDecimal parses in quadratic time (a
+     * million digits take seconds, and a message may be 8 MiB).
+     */
+    static final int MAX_DECIMAL_CHARS = 1000;
 
     /** A message that is not of the expected layout; turned into {@link FeedEvent.Type#MALFORMED}. */
     static final class BadMessage extends RuntimeException {
@@ -132,7 +137,7 @@ abstract class JsonFeedParser implements FeedParser {
     static double decimal(String s, String what) {
         try {
             // BigDecimal accepts exactly the plain and exponent decimal forms; "NaN", "Infinity" and hex are errors.
-            return new BigDecimal(s.strip()).doubleValue();
+            return parseDecimal(s).doubleValue();
         } catch (NumberFormatException e) {
             throw new BadMessage(what + " is not a decimal number: \"" + s + "\"");
         }
@@ -164,10 +169,26 @@ abstract class JsonFeedParser implements FeedParser {
         }
     }
 
+    private static BigDecimal parseDecimal(String s) {
+        String t = s.strip();
+        if (t.length() > MAX_DECIMAL_CHARS) {
+            throw new NumberFormatException(t.length() + " characters");
+        }
+        return new BigDecimal(t);
+    }
+
     /** Decimal seconds since the epoch ("1618678142.557535") in ms, truncated. */
     static long decimalSecondsMs(String s, String what) {
         try {
-            return new BigDecimal(s.strip()).movePointRight(3).setScale(0, RoundingMode.DOWN).longValueExact();
+            // scaleByPowerOfTen, not movePointRight: that one normalizes to scale 0 at once, which on "1e20000000"
+            // computes 10^20000003 (seconds of CPU; more for larger exponents). The digits before the point are
+            // checked first.
+            BigDecimal ms = parseDecimal(s).scaleByPowerOfTen(3);
+            long integerDigits = (long) ms.precision() - ms.scale();
+            if (integerDigits > 19) {
+                throw new ArithmeticException("beyond long");
+            }
+            return integerDigits <= 0 ? 0 : ms.setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new BadMessage(what + " is not decimal seconds: \"" + s + "\"");
         }
