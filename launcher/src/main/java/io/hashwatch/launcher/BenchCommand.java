@@ -138,11 +138,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + " producer.linger.ms=20 (repeatable).")
     Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "2",
+            description = "Runs of the headers and ticks steps, each on a fresh broker; the last is reported, the"
+                    + " earlier ones warm up (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
     @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m",
             description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch).")
     String memoryJavaOpts;
 
     private final List<String> report = new ArrayList<>();
+    private int iteration = 1;
 
     @Override
     public Integer call() throws Exception {
@@ -152,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!known.contains(s)) {
                 throw new UsageException("unknown step '" + s + "' in --steps; known: " + String.join(",", known));
             }
+        }
+        if (iterations < 1) {
+            throw new UsageException("--iterations must be at least 1, got " + iterations);
         }
         if (steps.contains("latency") && !steps.contains("headers")) {
             throw new UsageException("the latency step continues the headers step's chain: add headers to --steps");
@@ -175,11 +184,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps.contains("sha")) {
             sha(source);
         }
-        if (steps.contains("headers")) {
-            headersAndLatency(source, steps.contains("latency"));
-        }
-        if (steps.contains("ticks")) {
-            ticks();
+        // Each throughput step runs --iterations times on a fresh broker; the earlier runs warm the JIT up (on two
+        // cores the compiler threads otherwise take a core from a run of ten seconds), the last one is reported.
+        for (int i = 1; i <= iterations; i++) {
+            iteration = i;
+            if (steps.contains("headers")) {
+                headersAndLatency(source, steps.contains("latency") && i == iterations);
+            }
+            if (steps.contains("ticks")) {
+                ticks();
+            }
         }
         if (steps.contains("memory")) {
             memory(source);
@@ -194,7 +208,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void line(String format, Object... args) {
         String s = String.format(format, args);
-        report.add(s);
+        boolean warmUp = iteration < iterations && (s.startsWith("headers:") || s.startsWith("ticks:"));
+        if (warmUp) {
+            s = "(warm-up " + iteration + ") " + s;
+        } else {
+            report.add(s);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(s);
         out.flush();

@@ -64,10 +64,11 @@ public final class HashwatchTopology {
                 Serdes.String(), Json.serde(StoredBlock.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SIDE_BRANCH_STORE),
                 Serdes.String(), Json.serde(StoredBlock.class)));
+        // The price stores are rewritten by every tick of a minute: cached, so that a commit logs each minute once.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_MINUTES_STORE),
-                Serdes.String(), Json.serde(MinuteTrades.class)));
+                Serdes.String(), Json.serde(MinuteTrades.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_HISTORY_STORE),
-                Serdes.String(), Topics.REFERENCE_PRICES.valueSerde()));
+                Serdes.String(), Topics.REFERENCE_PRICES.valueSerde()).withCachingEnabled());
         // One key per network, rewritten by every block: cached, so that a commit logs it once, not per block.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ECONOMICS_TIPS_STORE),
                 Serdes.String(), Json.serde(EconomicsInput.class)).withCachingEnabled());
