@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,11 +28,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ReferencePriceProcessor implements Processor<String, Routed, String, Routed> {
     static final long MINUTE_MS = 60_000;
+    /** The largest minute start a 15-digit key holds. */
+    private static final long MAX_MINUTE_MS = 999_999_999_999_999L;
 
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, MinuteTrades> minutes;
+    /**
+     * The store's minutes of each pair, by minute start, mirrored in memory: every tick reads about a dozen of them,
+     * and reading them from the store deserialized each one every time. Loaded from the store on first use after
+     * {@link #init}, so a restored or rolled-back store is what the mirror holds.
+     */
+    private final Map<String, NavigableMap<Long, MinuteTrades>> mirror = new HashMap<>();
 
     ReferencePriceProcessor(ReferencePriceSettings settings, EconomicsMetrics metrics) {
         this.settings = settings;
@@ -42,6 +51,18 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.minutes = context.getStateStore(HashwatchTopology.PRICE_MINUTES_STORE);
+        mirror.clear();
+    }
+
+    private NavigableMap<Long, MinuteTrades> minutesOf(String pair) {
+        return mirror.computeIfAbsent(pair, p -> {
+            NavigableMap<Long, MinuteTrades> m = new TreeMap<>();
+            try (KeyValueIterator<String, MinuteTrades> it =
+                         minutes.range(minuteKey(p, 0), minuteKey(p, MAX_MINUTE_MS))) {
+                it.forEachRemaining(kv -> m.put(Long.parseLong(kv.key.substring(p.length() + 1)), kv.value));
+            }
+            return m;
+        });
     }
 
     static String minuteKey(String pair, long minuteStartMs) {
@@ -57,13 +78,17 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
             metrics.tickTooLate(tick.exchange());
             return;
         }
-        String key = minuteKey(tick.pair(), minute);
-        MinuteTrades current = minutes.get(key);
+        NavigableMap<Long, MinuteTrades> pairMinutes = minutesOf(tick.pair());
+        MinuteTrades current = pairMinutes.get(minute);
         if (current == null) {
             current = MinuteTrades.empty();
-            purgeBefore(tick.pair(), streamTime - retentionMs());
+            purgeBefore(tick.pair(), pairMinutes, streamTime - retentionMs());
         }
-        minutes.put(key, current.with(tick.exchange(), new MinuteTrades.Trade(tick.price(), tick.tradeTimeMs())));
+        MinuteTrades updated = current.with(tick.exchange(), new MinuteTrades.Trade(tick.price(), tick.tradeTimeMs()));
+        if (updated != current) {
+            minutes.put(minuteKey(tick.pair(), minute), updated);
+            pairMinutes.put(minute, updated);
+        }
 
         ReferencePrice price = reference(tick.pair(), minute);
         if (price == null) {
@@ -87,13 +112,9 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
     private ReferencePrice reference(String pair, long minute) {
         long end = minute + MINUTE_MS;
         Map<String, MinuteTrades.Trade> last = new HashMap<>();
-        try (KeyValueIterator<String, MinuteTrades> it =
-                     minutes.range(minuteKey(pair, Math.max(0, end - lookbackMs())), minuteKey(pair, minute))) {
-            while (it.hasNext()) {
-                KeyValue<String, MinuteTrades> kv = it.next();
-                kv.value.trades().forEach((exchange, trade) -> last.merge(exchange, trade,
-                        (a, b) -> b.tradeTimeMs() >= a.tradeTimeMs() ? b : a));
-            }
+        for (MinuteTrades m : minutesOf(pair).subMap(Math.max(0, end - lookbackMs()), true, minute, true).values()) {
+            m.trades().forEach((exchange, trade) -> last.merge(exchange, trade,
+                    (a, b) -> b.tradeTimeMs() >= a.tradeTimeMs() ? b : a));
         }
         List<String> stale = new ArrayList<>();
         List<String> fresh = new ArrayList<>();
@@ -129,14 +150,12 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    private void purgeBefore(String pair, long cutoffMs) {
+    private void purgeBefore(String pair, NavigableMap<Long, MinuteTrades> pairMinutes, long cutoffMs) {
         if (cutoffMs <= 0) {
             return;
         }
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, MinuteTrades> it = minutes.range(minuteKey(pair, 0), minuteKey(pair, cutoffMs))) {
-            it.forEachRemaining(kv -> old.add(kv.key));
-        }
-        old.forEach(minutes::delete);
+        NavigableMap<Long, MinuteTrades> old = pairMinutes.headMap(cutoffMs, true);
+        old.keySet().forEach(m -> minutes.delete(minuteKey(pair, m)));
+        old.clear();
     }
 }
