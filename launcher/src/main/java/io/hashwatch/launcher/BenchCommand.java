@@ -498,10 +498,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         double meanScrapeMs = scrapeNanos.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
         line("latency: %d headers at %.0f/s (the first %d not counted: warm-up), each sent and flushed alone; streams"
-                        + " commit interval %d ms, producer linger.ms %s, caching only on the economics-tips store",
+                        + " commit interval %d ms, producer linger.ms %s, caching only on the stores rewritten under"
+                        + " one key",
                 live.size(), latencyRate, live.size() / 10,
-                ceilingSettings.commitIntervalMs(), ceilingSettings.toProperties().getProperty("producer.linger.ms",
-                        "5 (Kafka's default)"));
+                ceilingSettings.commitIntervalMs(), ceilingSettings.toProperties().get("producer.linger.ms"));
         line("latency: ceiling, pass-through app -> read_committed consumer: %s", percentiles(sent, ceilingSeen));
         line("latency: full topology -> hashrate record, read_committed consumer: %s",
                 percentiles(sent, hashrateSeen));
@@ -650,7 +650,7 @@ public final class BenchCommand implements Callable<Integer> {
         command.addAll(Arrays.asList(memoryJavaOpts.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Hashwatch.class.getName(), "run",
                 "--headers", source.file().toAbsolutePath().toString(), "--start-height",
-                Long.toString(source.startHeight()), "--network", network, "--esplora", "none", "--exchanges", "none",
+                Long.toString(source.startHeight()), "--network", network, "--exchanges", "none",
                 "--alerts-port", "-1", "--metrics-port", Integer.toString(port), "--data-dir", dir.toString()));
         Path logFile = dir.resolve("run.log");
         Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
