@@ -90,8 +90,9 @@ public final class ChainSourceMetrics {
     }
 
     void published(long height, int count) {
-        publishedHeight.set(height);
+        // Count first: whoever sees the new height sees the headers that took it there.
         headers.increment(count);
+        publishedHeight.set(height);
     }
 
     void reorg() {

@@ -59,7 +59,9 @@ class BitcoindFollowerTest {
             ChainFollower f = h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), Harness.FAST), Harness.FAST);
 
             // Initial backfill: the last 200 blocks up to the tip.
-            h.await(() -> h.topic.last() == FIRST + 499, "backfill to the tip");
+            // The follower updates its metrics just after the topic takes the chunk: wait for both.
+            h.await(() -> h.topic.last() == FIRST + 499 && h.metrics.publishedHeight() == FIRST + 499,
+                    "backfill to the tip");
             assertExactly(h.topic.records, FIRST + 300, FIRST + 499, true);
             assertTrue(h.logged("the headers topic has no mainnet headers: backfilling 200 blocks"), h.lines());
             assertTrue(h.metrics.up());
