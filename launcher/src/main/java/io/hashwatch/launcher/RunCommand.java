@@ -493,12 +493,19 @@ public final class RunCommand implements Callable<Integer> {
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
                 s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka()) : s.kafka());
         streams = new HashwatchStreams(streamsSettings, s.economics(), registry);
+        StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
-            log.error("the streams app failed; stopping", e);
+            var response = failures.onFailure();
+            if (response == org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+                    .StreamThreadExceptionResponse.REPLACE_THREAD) {
+                log.warn("a stream thread failed; replacing it (it resumes from the last commit): {}", e.toString());
+                return response;
+            }
+            log.error("stream threads failed {} times within {} min; stopping", StreamThreadFailures.MAX_REPLACEMENTS
+                    + 1, StreamThreadFailures.WINDOW.toMinutes(), e);
             exitCode.compareAndSet(0, Hashwatch.EXIT_FAILURE);
             requestStopAsync();
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .SHUTDOWN_CLIENT;
+            return response;
         });
         streams.start();
         log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);

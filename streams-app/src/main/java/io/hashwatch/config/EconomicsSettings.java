@@ -34,9 +34,18 @@ public record EconomicsSettings(ReferencePriceSettings referencePrice, long pric
      * @param graceSeconds       ticks up to this late (behind stream time) still update their minute
      * @param minUsd             prices below are absurd: dead-lettered
      * @param maxUsd             prices above are absurd: dead-lettered
+     * @param updateIntervalSeconds a minute's reference price is published again at most this often while ticks
+     *                           update it (null: {@value #DEFAULT_UPDATE_INTERVAL_SECONDS}); its final value
+     *                           always is
      */
     public record ReferencePriceSettings(String pair, double outlierBound, long staleAfterSeconds,
-                                         long graceSeconds, double minUsd, double maxUsd) {
+                                         long graceSeconds, double minUsd, double maxUsd,
+                                         Long updateIntervalSeconds) {
+        public static final long DEFAULT_UPDATE_INTERVAL_SECONDS = 5;
+
+        public long updateIntervalMs() {
+            return (updateIntervalSeconds == null ? DEFAULT_UPDATE_INTERVAL_SECONDS : updateIntervalSeconds) * 1000;
+        }
     }
 
     /** Difficulty-regression model coefficients (Checkmate/Glassnode "Difficulty Regression", 2022-09 fit). */
@@ -97,6 +106,10 @@ public record EconomicsSettings(ReferencePriceSettings referencePrice, long pric
         if (r.staleAfterSeconds() < 1 || r.graceSeconds() < 0) {
             throw new ConfigException(where + ": reference_price.stale_after_seconds must be >= 1 and "
                     + "grace_seconds >= 0");
+        }
+        if (r.updateIntervalSeconds() != null && r.updateIntervalSeconds() < 0) {
+            throw new ConfigException(where + ": reference_price.update_interval_seconds must be >= 0 (0: on every"
+                    + " tick), got " + r.updateIntervalSeconds());
         }
         if (!(r.minUsd() > 0 && r.maxUsd() > r.minUsd())) {
             throw new ConfigException(where + ": reference_price needs 0 < min_usd < max_usd");

@@ -5,13 +5,17 @@ import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,8 +27,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * minute's end (an exchange without a trade in the minute contributes its previous trade unless older than the
  * staleness bound), after leaving out trades more than the outlier bound away from the cross-exchange median
  * (from three exchanges on: the median of two is their mean, which cannot tell which one is off).
- * A tick updates its minute while the minute's end plus the grace period is ahead of stream time, and the
- * minute's record is emitted again; later ticks are counted and dropped.
+ * A tick updates its minute while the minute's end plus the grace period is ahead of stream time; later ticks are
+ * counted and dropped. A minute's record is published at its first tick, then again at most once per update
+ * interval of stream time while ticks change it, and once more with its final value: a punctuation in stream time
+ * publishes what is pending when the interval has passed or the minute has closed, and one in wall-clock time
+ * publishes it when the feeds fall silent. Per-tick records would cost a record downstream for every trade.
  */
 final class ReferencePriceProcessor implements Processor<String, Routed, String, Routed> {
     static final long MINUTE_MS = 60_000;
@@ -41,6 +48,13 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
      * {@link #init}, so a restored or rolled-back store is what the mirror holds.
      */
     private final Map<String, NavigableMap<Long, MinuteTrades>> mirror = new HashMap<>();
+    /** Stream time of each open minute's last publication (in memory: after a restart every minute is pending). */
+    private final Map<PairMinute, Long> published = new HashMap<>();
+    /** Minutes changed since their last publication. */
+    private final Set<PairMinute> pending = new LinkedHashSet<>();
+
+    private record PairMinute(String pair, long minute) {
+    }
 
     ReferencePriceProcessor(ReferencePriceSettings settings, EconomicsMetrics metrics) {
         this.settings = settings;
@@ -52,6 +66,11 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
         this.context = context;
         this.minutes = context.getStateStore(HashwatchTopology.PRICE_MINUTES_STORE);
         mirror.clear();
+        published.clear();
+        pending.clear();
+        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, t -> publishPending(false));
+        context.schedule(Duration.ofMillis(Math.max(1000, settings.updateIntervalMs())),
+                PunctuationType.WALL_CLOCK_TIME, t -> publishPending(true));
     }
 
     private NavigableMap<Long, MinuteTrades> minutesOf(String pair) {
@@ -61,6 +80,8 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
                          minutes.range(minuteKey(p, 0), minuteKey(p, MAX_MINUTE_MS))) {
                 it.forEachRemaining(kv -> m.put(Long.parseLong(kv.key.substring(p.length() + 1)), kv.value));
             }
+            // What the store holds may not all have been published before a restart: publish it again.
+            m.keySet().forEach(minute -> pending.add(new PairMinute(p, minute)));
             return m;
         });
     }
@@ -89,15 +110,42 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
             minutes.put(minuteKey(tick.pair(), minute), updated);
             pairMinutes.put(minute, updated);
         }
+        PairMinute key = new PairMinute(tick.pair(), minute);
+        Long last = published.get(key);
+        if (last == null || streamTime - last >= settings.updateIntervalMs()) {
+            publish(key, streamTime);
+        } else {
+            pending.add(key);
+        }
+    }
 
-        ReferencePrice price = reference(tick.pair(), minute);
+    private void publish(PairMinute key, long streamTime) {
+        pending.remove(key);
+        published.put(key, streamTime);
+        ReferencePrice price = reference(key.pair(), key.minute());
         if (price == null) {
             metrics.noReferencePrice();
             return;
         }
         metrics.referencePrice(price);
-        context.forward(new Record<>(Topics.blockKey(tick.pair(), minute), new Routed(Topics.REFERENCE_PRICES, price),
-                minute));
+        context.forward(new Record<>(Topics.blockKey(key.pair(), key.minute()),
+                new Routed(Topics.REFERENCE_PRICES, price), key.minute()));
+    }
+
+    /** Publishes pending minutes whose interval has passed or that have closed (all of them if {@code all}). */
+    private void publishPending(boolean all) {
+        long streamTime = context.currentStreamTimeMs();
+        for (PairMinute key : List.copyOf(pending)) {
+            Long last = published.get(key);
+            if (all || last == null || streamTime - last >= settings.updateIntervalMs() || closed(key, streamTime)) {
+                publish(key, streamTime);
+            }
+        }
+        published.keySet().removeIf(key -> closed(key, streamTime) && !pending.contains(key));
+    }
+
+    private boolean closed(PairMinute key, long streamTime) {
+        return key.minute() + MINUTE_MS + settings.graceSeconds() * 1000 <= streamTime;
     }
 
     /** Staleness is judged over twice its window, so that stale exchanges can be named. */

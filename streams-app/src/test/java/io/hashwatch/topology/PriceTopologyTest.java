@@ -126,6 +126,37 @@ class PriceTopologyTest {
     }
 
     @Test
+    void aMinuteIsPublishedAtItsFirstTickThenAtMostOncePerIntervalAndWithItsFinalValue() {
+        tick("coinbase", 100_000, M + 1_000);      // the minute's first tick: published at once
+        tick("kraken", 100_200, M + 2_000);        // within the 5 s interval: pending
+        tick("bitstamp", 100_400, M + 3_000);
+        List<KeyValue<String, ReferencePrice>> first = referencePrices();
+        assertEquals(1, first.size(), "one record for three ticks within the interval");
+        assertEquals(100_000, first.get(0).value.price(), 1e-9);
+
+        // Stream time moves 5.5 s past the publication: the pending minute goes out (the punctuation runs as the
+        // record's time advances stream time, before the record itself), and this tick is pending in its turn.
+        tick("coinbase", 100_600, M + 6_500);
+        List<KeyValue<String, ReferencePrice>> second = referencePrices();
+        assertEquals(1, second.size());
+        assertEquals(100_200, second.get(0).value.price(), 1e-9, "median of 100,000, 100,200, 100,400");
+        assertEquals(3, second.get(0).value.sources());
+
+        tick("kraken", 100_900, M + 8_000);        // pending when the minute closes
+        assertEquals(List.of(), referencePrices());
+        tick("coinbase", 100_500, M + 125_000);    // stream time passes M's end plus grace: its final value goes out
+        Map<String, ReferencePrice> closing = latest(referencePrices());
+        assertEquals(100_600, closing.get("BTC-USD:" + M).price(), 1e-9, "median of 100,600, 100,900, 100,400");
+        assertEquals(100_500, closing.get("BTC-USD:" + (M + 120_000)).price(), 1e-9);
+
+        tick("kraken", 100_300, M + 126_000);      // pending; the feeds then fall silent
+        assertEquals(List.of(), referencePrices());
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+        assertEquals(100_400, latest(referencePrices()).get("BTC-USD:" + (M + 120_000)).price(), 1e-9,
+                "published by the wall-clock punctuation: median of 100,500, 100,300 and bitstamp's fresh 100,400");
+    }
+
+    @Test
     void absurdAndMalformedTicksAreDeadLettered() {
         tick("coinbase", 0, M);
         tick("coinbase", -5, M);

@@ -1,0 +1,25 @@
+package io.hashwatch.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.junit.jupiter.api.Test;
+
+class StreamThreadFailuresTest {
+
+    @Test
+    void replacesAFewThreadsPerWindowThenStops() {
+        AtomicLong now = new AtomicLong();
+        StreamThreadFailures failures = new StreamThreadFailures(now::get);
+        for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
+            assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onFailure(), "failure " + (i + 1));
+            now.addAndGet(1_000_000_000L);
+        }
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, failures.onFailure(), "one too many in 10 min");
+
+        // Once the window has passed the first failures, threads are replaced again.
+        now.addAndGet(StreamThreadFailures.WINDOW.toNanos());
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onFailure());
+    }
+}
