@@ -59,11 +59,15 @@ public final class NetworkHashrate {
      */
     public static Estimate[] estimate(BlockSummary tip, Ancestors ancestors, int... lookups) {
         // Window ends in ascending order, so that one backward pass of running min/max serves every lookup.
-        Integer[] order = new Integer[lookups.length];
+        int[] order = new int[lookups.length];
         for (int k = 0; k < lookups.length; k++) {
-            order[k] = k;
+            // Insertion sort of the indices: a handful of windows, no boxing on the per-block path.
+            int j = k;
+            for (; j > 0 && lookups[order[j - 1]] > lookups[k]; j--) {
+                order[j] = order[j - 1];
+            }
+            order[j] = k;
         }
-        java.util.Arrays.sort(order, (x, y) -> Integer.compare(lookups[x], lookups[y]));
         // Core caps the lookup at the tip's height (the window cannot reach before genesis).
         int reachable = (int) Math.min(lookups[order[order.length - 1]], tip.height());
         long minTime = tip.time();

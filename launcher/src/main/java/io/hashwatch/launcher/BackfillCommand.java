@@ -1,7 +1,6 @@
 package io.hashwatch.launcher;
 
 import io.hashwatch.HashwatchStreams;
-import io.hashwatch.bitcoin.Network;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
@@ -39,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,17 +64,8 @@ public final class BackfillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--headers", paramLabel = "FILE", required = true,
-            description = "File of raw 80-byte headers (Bitcoin Core REST .bin, Electrum blockchain_headers).")
-    Path headers;
-
-    @Option(names = "--start-height", paramLabel = "N", required = true,
-            description = "Height of the first header in the file.")
-    Long startHeight;
-
-    @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
-            description = "Network of the headers (default: ${DEFAULT-VALUE}).")
-    String network;
+    @Mixin
+    HeaderFileOptions file;
 
     @Option(names = "--prices", paramLabel = "FILE",
             description = "BTC-USD OHLC price file (CSV: daily, hourly or minute bars), one tick per bar close;"
@@ -124,7 +115,7 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunCommand.checkReadableFile(headers, "--headers");
+        HeaderFileSource source = file.open();
         List<PriceCsvSource> priceSources = new ArrayList<>();
         for (Path file : prices) {
             RunCommand.checkReadableFile(file, "--prices");
@@ -139,19 +130,6 @@ public final class BackfillCommand implements Callable<Integer> {
             economicsSettings = economics == null ? EconomicsSettings.defaults() : EconomicsSettings.load(economics);
         } catch (ConfigException e) {
             throw new UsageException("--economics: " + e.getMessage());
-        }
-        if (startHeight < 0) {
-            throw new UsageException("--start-height must be >= 0, got " + startHeight);
-        }
-        if (Network.byName(network).isEmpty()) {
-            throw new UsageException("unknown network '" + network + "' (--network): use one of "
-                    + RunCommand.networks());
-        }
-        HeaderFileSource source;
-        try {
-            source = new HeaderFileSource(headers, startHeight, network);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UsageException("--out " + out + " is a file, not a directory");
