@@ -53,12 +53,12 @@ public final class NetworkHashrate {
     }
 
     /**
-     * Estimates for several lookups ending at {@code tip} in one backward pass over the ancestors.
+     * Estimates for several lookups ending at {@code tip}, the nested windows folded one into the next.
      *
      * @param lookups window sizes in blocks, each >= 1
      */
     public static Estimate[] estimate(BlockSummary tip, Ancestors ancestors, int... lookups) {
-        // Window ends in ascending order, so that one backward pass of running min/max serves every lookup.
+        // Windows in ascending order, so that each extends the running min/max of the one before.
         int[] order = new int[lookups.length];
         for (int k = 0; k < lookups.length; k++) {
             // Insertion sort of the indices: a handful of windows, no boxing on the per-block path.
@@ -68,31 +68,21 @@ public final class NetworkHashrate {
             }
             order[j] = k;
         }
-        // Core caps the lookup at the tip's height (the window cannot reach before genesis).
+        // Core caps the lookup at the tip's height (the window cannot reach before genesis); a window reaching past
+        // the known history uses what is known.
         int reachable = (int) Math.min(lookups[order[order.length - 1]], tip.height());
-        long minTime = tip.time();
-        long maxTime = tip.time();
-        int known = 0;
+        int known = ancestors.knownDepth(tip.height(), reachable);
+        long[] minMax = {tip.time(), tip.time()};
+        int folded = 0;
         Estimate[] out = new Estimate[lookups.length];
-        int next = 0;
-        for (int i = 0; i <= reachable && next < order.length; i++) {
-            if (i > 0) {
-                long t = ancestors.time(tip.height() - i);
-                if (t == Ancestors.UNKNOWN_TIME) {
-                    break;
-                }
-                minTime = Math.min(minTime, t);
-                maxTime = Math.max(maxTime, t);
-                known = i;
+        for (int k : order) {
+            int used = Math.min(lookups[k], known);
+            if (used > folded) {
+                // Windows are nested: each one only adds the heights below the previous one.
+                ancestors.foldTimes(tip.height() - used, tip.height() - folded - 1, minMax);
+                folded = used;
             }
-            while (next < order.length && Math.min(lookups[order[next]], reachable) == i) {
-                out[order[next]] = window(tip, ancestors, lookups[order[next]], i, maxTime - minTime);
-                next++;
-            }
-        }
-        // History ran out: the remaining windows use what is known.
-        for (; next < order.length; next++) {
-            out[order[next]] = window(tip, ancestors, lookups[order[next]], known, maxTime - minTime);
+            out[k] = window(tip, ancestors, lookups[k], used, minMax[1] - minMax[0]);
         }
         return out;
     }

@@ -19,10 +19,17 @@ public final class Work {
      * than BigInteger.doubleValue() so that hashrates equal getnetworkhashps to the last bit.
      */
     public static double coreDouble(BigInteger value) {
+        // The 32-bit limbs, least significant first, read from one big-endian copy (shifting the BigInteger for
+        // each limb allocated eight numbers per call, four calls per block).
+        byte[] bigEndian = value.toByteArray();
         double ret = 0.0;
         double fact = 1.0;
         for (int i = 0; i < 8; i++) {
-            long limb = value.shiftRight(32 * i).longValue() & 0xffffffffL;
+            long limb = 0;
+            for (int b = 3; b >= 0; b--) {
+                int index = bigEndian.length - 1 - (4 * i + b);
+                limb = (limb << 8) | (index >= 0 ? bigEndian[index] & 0xff : 0);
+            }
             ret += fact * limb;
             fact *= 4294967296.0;
         }

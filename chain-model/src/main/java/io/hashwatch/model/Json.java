@@ -6,11 +6,14 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -38,6 +41,7 @@ public final class Json {
             // dominated the serialization of the per-block records.
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .addModule(new BlackbirdModule())
             // ALLOW_COERCION_OF_SCALARS does not cover everything: Jackson still reads 5 or true into a String
             // field, and "" or " " into a Long or Double field (as null), unless told otherwise.
             .withCoercionConfig(LogicalType.Textual, c -> c
@@ -64,9 +68,23 @@ public final class Json {
     private Json() {
     }
 
+    /** Readers and writers resolved once per type: the per-record records would otherwise look them up per call. */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type);
+        }
+    };
+    private static final ClassValue<ObjectWriter> WRITERS = new ClassValue<>() {
+        @Override
+        protected ObjectWriter computeValue(Class<?> type) {
+            return MAPPER.writerFor(type);
+        }
+    };
+
     public static byte[] write(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return WRITERS.get(value.getClass()).writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,7 +97,7 @@ public final class Json {
         }
         T value;
         try {
-            value = MAPPER.readValue(bytes, type);
+            value = READERS.get(type).readValue(bytes);
         } catch (JsonProcessingException e) {
             throw new SerializationException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -172,4 +172,20 @@ class HashrateWindowTest {
         BigInteger max = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
         assertEquals(max.doubleValue(), Work.coreDouble(max), Math.ulp(max.doubleValue()));
     }
+
+    @Test
+    void coreDoubleSumsTheLimbsInCoresOrderToTheLastBit() {
+        // getdouble() transcribed limb by limb: for (i = 0; i < WIDTH; i++) { ret += fact * pn[i]; fact *= 2^32; }
+        Random random = new Random(11);
+        for (int i = 0; i < 5000; i++) {
+            BigInteger x = new BigInteger(1 + random.nextInt(256), random);
+            double ret = 0.0;
+            double fact = 1.0;
+            for (int limb = 0; limb < 8; limb++) {
+                ret += fact * (x.shiftRight(32 * limb).longValue() & 0xffffffffL);
+                fact *= 4294967296.0;
+            }
+            assertEquals(ret, Work.coreDouble(x), 0.0, x.toString(16));
+        }
+    }
 }
