@@ -21,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -256,9 +258,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- headers and latency
 
-    private record Measured(Duration startup, Duration processing, long records) {
+    /**
+     * @param processCpu CPU time of this whole JVM (broker, streams app, JIT, GC) while processing
+     * @param streamThreadCpu CPU time of the app's stream threads while processing
+     */
+    private record Measured(Duration startup, Duration processing, long records, Duration processCpu,
+                            Duration streamThreadCpu) {
         double perSecond() {
             return records * 1e9 / processing.toNanos();
+        }
+
+        /** Where the time went: CPU per record of the whole JVM and of the stream threads, and cores busy. */
+        String cpu() {
+            return String.format("CPU per record: %.1f us in the JVM (%.0f%% of %d cores busy), %.1f us in the stream"
+                            + " thread(s)", processCpu.toNanos() / 1e3 / records,
+                    100.0 * processCpu.toNanos() / processing.toNanos() / Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors(), streamThreadCpu.toNanos() / 1e3 / records);
         }
     }
 
@@ -305,8 +320,8 @@ public final class BenchCommand implements Callable<Integer> {
                     PassThroughTopology.build(Topics.HEADERS.name(), PASSTHROUGH_OUT, HeaderRecord.class),
                     List.of(Topics.HEADERS.name()), bulk.size());
             line("headers: ceiling, pass-through Streams app (parse JSON, one RocksDB put, emit): %,.0f records/s"
-                    + " (%,d in %.2f s after %.1f s start-up)", ceiling.perSecond(), ceiling.records(),
-                    ceiling.processing().toNanos() / 1e9, ceiling.startup().toNanos() / 1e9);
+                    + " (%,d in %.2f s after %.1f s start-up); %s", ceiling.perSecond(), ceiling.records(),
+                    ceiling.processing().toNanos() / 1e9, ceiling.startup().toNanos() / 1e9, ceiling.cpu());
 
             StreamsSettings fullSettings = settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir,
                     throughputCommitMs);
@@ -316,9 +331,10 @@ public final class BenchCommand implements Callable<Integer> {
                         Topics.inputs().stream().map(Topic::name).toList(), bulk.size());
                 long out = outputRecords(admin);
                 line("headers: full topology: %,.0f headers/s = %.0f%% of the ceiling (%,d headers in %.2f s after"
-                                + " %.1f s start-up; %,d records on the output topics, %.1f per header)",
+                                + " %.1f s start-up; %,d records on the output topics, %.1f per header); %s",
                         m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(), m.records(),
-                        m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records());
+                        m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records(),
+                        m.cpu());
             }
             if (latency && !live.isEmpty()) {
                 // Both apps again, resuming from their committed state, with run's commit interval.
@@ -398,10 +414,31 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         streams.start();
         awaitRunning(streams);
+        List<Long> streamThreads = streamThreadIds(applicationId);
+        long cpu0 = processCpuNanos();
+        long threadCpu0 = threadCpuNanos(streamThreads);
         long t1 = System.nanoTime();
         CommittedOffsets.await(admin, applicationId, streams, inputs, failure, OFFSET_POLL);
         long t2 = System.nanoTime();
-        return new Measured(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), records);
+        return new Measured(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), records,
+                Duration.ofNanos(processCpuNanos() - cpu0), Duration.ofNanos(threadCpuNanos(streamThreads) - threadCpu0));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The stream threads of the app (Kafka Streams names them {@code <application.id>-<uuid>-StreamThread-N}). */
+    private static List<Long> streamThreadIds(String applicationId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId + "-") && t.getName().contains("-StreamThread-"))
+                .map(Thread::getId).toList();
+    }
+
+    private static long threadCpuNanos(List<Long> threadIds) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threadIds.stream().mapToLong(threads::getThreadCpuTime).filter(n -> n > 0).sum();
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
