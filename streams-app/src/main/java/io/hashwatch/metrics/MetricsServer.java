@@ -1,6 +1,7 @@
 package io.hashwatch.metrics;
 
 import com.sun.net.httpserver.HttpServer;
+import io.hashwatch.http.HttpEndpoints;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,7 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
 
     public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
-        server = HttpServer.create(address, 0);
+        server = HttpEndpoints.create(address, "hashwatch-metrics-http");
         server.createContext("/metrics", exchange -> {
             try (exchange) {
                 if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {

@@ -3,6 +3,7 @@ package io.hashwatch.source.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.Json;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -54,12 +54,7 @@ public final class AlertWebhook implements AutoCloseable {
                 .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
         this.failed = Counter.builder("hashwatch_alert_notifications").tag("outcome", "publish_failed")
                 .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
-        server = HttpServer.create(address, 0);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "hashwatch-alert-webhook");
-            t.setDaemon(true);
-            return t;
-        }));
+        server = HttpEndpoints.create(address, "hashwatch-alert-webhook");
         server.createContext("/alerts", this::handle);
         server.start();
         log.info("Alertmanager webhook on http://{}:{}/alerts", address().getHostString(), address().getPort());

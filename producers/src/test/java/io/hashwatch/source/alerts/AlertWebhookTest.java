@@ -66,6 +66,22 @@ class AlertWebhookTest {
     }
 
     @Test
+    void aClientStalledHalfwayThroughItsBodyDoesNotHoldUpTheNext() throws Exception {
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", webhook.address().getPort())) {
+            stalled.getOutputStream().write(("POST /alerts HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"ver")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            stalled.getOutputStream().flush();
+            Thread.sleep(200); // the stalled body is being read before the next notification arrives
+            URI uri = URI.create("http://127.0.0.1:" + webhook.address().getPort() + "/alerts");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(NOTIFICATION.getBytes())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(2, published.size());
+        }
+    }
+
+    @Test
     void everyAlertOfANotificationIsPublishedWithAStableKey() throws Exception {
         HttpResponse<String> r = post(NOTIFICATION.getBytes());
         assertEquals(200, r.statusCode(), r.body());
