@@ -132,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " producer.linger.ms=20 (repeatable).")
     Map<String, String> streamsConfig = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "3",
             description = "Runs of the headers and ticks steps, each on a fresh broker; the last is reported, the"
                     + " earlier ones warm up (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
             sha(source);
         }
         // Each throughput step runs --iterations times on a fresh broker; the earlier runs warm the JIT up (on two
-        // cores the compiler threads otherwise take a core from a run of ten seconds), the last one is reported.
+        // cores the C2 compiler still took half a core through the second run of ten seconds), the last one counts.
         for (int i = 1; i <= iterations; i++) {
             iteration = i;
             if (steps.contains("headers")) {
