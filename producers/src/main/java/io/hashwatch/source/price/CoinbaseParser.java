@@ -20,7 +20,8 @@ import java.util.function.Function;
  *   <li>Gaps: per product, {@code trade_id} rises by exactly 1 from one match to the next; a jump of more than 1 is
  *   a gap (the detail says how many trades were missed). A trade id not above the last one seen is a duplicate and
  *   is ignored, so a trade is never published twice (Coinbase resends the latest one as {@code last_match} on every
- *   subscription). The {@code sequence} field is not used for this: it numbers every message of the product's full
+ *   subscription), unless it is more than {@link #MAX_TRADE_ID_RETREAT} below: then the ids restart from it. The
+ *   {@code sequence} field is not used for this: it numbers every message of the product's full
  *   order feed, so on the matches channel alone it jumps between any two trades (by 2 to 42 in the recorded feed,
  *   whose trade ids all step by 1). Nor is the heartbeat's {@code last_trade_id}, which clients have reported to
  *   be always 0.</li>
@@ -30,6 +31,12 @@ import java.util.function.Function;
  */
 public final class CoinbaseParser extends JsonFeedParser {
     public static final String EXCHANGE = "coinbase";
+    /**
+     * A trade id this far below the last one seen is no late duplicate (those are seconds, a few thousand ids, old):
+     * the last one was not a real id (one corrupt message would otherwise silence the product until a restart), or
+     * the ids started again. The sequence restarts from this trade.
+     */
+    static final long MAX_TRADE_ID_RETREAT = 1_000_000;
 
     private final Map<String, Long> lastTradeId = new HashMap<>();
     /** Products whose next trade is the first of a new connection: a jump there is the outage, not a gap. */
@@ -83,6 +90,9 @@ public final class CoinbaseParser extends JsonFeedParser {
             return FeedEvent.ignored("product " + product + " not subscribed");
         }
         Long last = lastTradeId.get(product);
+        if (last != null && tradeId < last - MAX_TRADE_ID_RETREAT) {
+            last = null;
+        }
         if (last != null && tradeId <= last) {
             return FeedEvent.ignored(product + " trade " + tradeId + " already seen (last " + last + ")");
         }

@@ -130,6 +130,26 @@ class CoinbaseParserTest {
     }
 
     @Test
+    void oneAbsurdTradeIdDoesNotSilenceTheProduct() {
+        List<String> matches = new ArrayList<>();
+        for (Recording.Line l : Recording.received(Recording.require(FILE))) {
+            if (l.raw().contains("\"type\":\"match\"") && l.raw().contains("\"product_id\":\"SKL-USD\"")) {
+                matches.add(l.raw());
+            }
+        }
+        CoinbaseParser parser = new CoinbaseParser(List.of("SKL-USD"));
+        assertEquals(FeedEvent.Type.TRADES, parser.parse(matches.get(0), 1).type());
+        String absurd = matches.get(1).replaceFirst("\"trade_id\":\\d+", "\"trade_id\":9000000000000000000");
+        assertEquals(FeedEvent.Type.TRADES, parser.parse(absurd, 2).type());
+        // The real trades that follow are far below it: they restart the ids instead of being taken for repeats.
+        FeedEvent next = parser.parse(matches.get(2), 3);
+        assertEquals(FeedEvent.Type.TRADES, next.type(), next.detail());
+        assertEquals(0, next.gaps());
+        assertEquals(FeedEvent.Type.TRADES, parser.parse(matches.get(3), 4).type());
+        assertEquals(FeedEvent.Type.IGNORED, parser.parse(matches.get(3), 5).type(), "a repeat is still a repeat");
+    }
+
+    @Test
     void onlySubscribedProductsBecomeTicks() {
         CoinbaseParser parser = new CoinbaseParser(List.of("BTC-USD"));
         for (Recording.Line l : Recording.received(Recording.require(FILE))) {
