@@ -29,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,12 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
     private static final Logger log = LoggerFactory.getLogger(ChainProcessor.class);
     /** Hashprice takes the average fees of the last 144 blocks. */
     static final int FEE_WINDOW_BLOCKS = 144;
+    /**
+     * Side-branch blocks more than this many blocks below the tip are dropped at each retarget: a branch forking
+     * deeper would need over two weeks of the whole network's work to overtake, and the store would otherwise keep
+     * every stale block (and every cheap early-difficulty fork someone sends) for good.
+     */
+    static final int SIDE_BRANCH_KEEP_BLOCKS = Network.RETARGET_INTERVAL;
 
     private final ChainMetrics metrics;
     private final LongSupplier nowSeconds;
@@ -246,6 +254,9 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
     /** Appends a block to the best chain and emits everything derived from it. */
     private void connect(ChainIndex chain, StoredBlock block) {
         chain.append(block);
+        if (block.height() % Network.RETARGET_INTERVAL == 0) {
+            pruneSideBranches(block.network(), block.height() - SIDE_BRANCH_KEEP_BLOCKS);
+        }
         String net = block.network();
         String key = Topics.blockKey(net, block.height());
         BlockRecord blockRecord = block.toRecord();
@@ -350,6 +361,22 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network,
                 DeadLetters.bounded(detail));
         context.forward(DeadLetters.record(record, Topics.HEADERS, reason, detail));
+    }
+
+    /** Deletes the network's side-branch blocks below {@code lowestKept}. */
+    private void pruneSideBranches(String net, long lowestKept) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, StoredBlock> it = sideBranches.prefixScan(net + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.height() < lowestKept) {
+                    stale.add(kv.key);
+                }
+            });
+        }
+        stale.forEach(sideBranches::delete);
+        if (!stale.isEmpty()) {
+            log.info("{}: {} side-branch blocks below height {} dropped", net, stale.size(), lowestKept);
+        }
     }
 
     private static String sideKey(String network, String hash) {

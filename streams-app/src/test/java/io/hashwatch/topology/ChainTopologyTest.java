@@ -33,6 +33,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -249,6 +250,43 @@ class ChainTopologyTest {
         send(main.record(10));
         assertEquals(1, counter("hashwatch_headers_duplicate", "network", "regtest"));
         assertTrue(drain(Topics.REORGS).isEmpty());
+    }
+
+    @Test
+    void sideBranchBlocksMoreThanAnEpochBelowTheTipAreDroppedAtARetarget() {
+        RegtestChain main = RegtestChain.fromGenesis(6);
+        main.extend(4040);
+        RegtestChain oldFork = main.fork(10);
+        oldFork.extend(2);                  // heights 11..12: stale by the end
+        RegtestChain recentFork = main.fork(3000);
+        recentFork.extend(1);               // height 3001: within an epoch of the tip at 4032
+        sendAll(main.records(0, 3005));
+        send(oldFork.record(11));
+        send(oldFork.record(12));
+        send(recentFork.record(3001));
+        KeyValueStore<String, StoredBlock> side = driver.getKeyValueStore(HashwatchTopology.SIDE_BRANCH_STORE);
+        assertEquals(3, count(side));
+
+        sendAll(main.records(3006, 4031));
+        assertEquals(3, count(side), "nothing is dropped before the retarget at 4032");
+        send(main.record(4032));
+        assertEquals(1, count(side), "the fork at height 11 is more than 2016 blocks below 4032");
+        assertNotNull(side.get("regtest/" + recentFork.at(3001).hash()));
+        // A dropped block sent again is a side branch whose parent is gone: rejected, not re-kept.
+        send(oldFork.record(12));
+        assertEquals(1, count(side));
+        assertEquals(1, counter("hashwatch_headers_rejected", "reason", "prev_block_not_found"));
+    }
+
+    private static long count(KeyValueStore<String, StoredBlock> store) {
+        try (var it = store.all()) {
+            long n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return n;
+        }
     }
 
     @Test
