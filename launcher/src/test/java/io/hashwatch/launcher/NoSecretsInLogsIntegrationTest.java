@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -276,6 +277,13 @@ class NoSecretsInLogsIntegrationTest {
                     + " accepted");
         } catch (ExecutionException e) {
             assertTrue(e.getCause() instanceof SslAuthenticationException, "refused at the TLS handshake, not: " + e);
+            // A certificate path that could not be built: the broker sent a certificate, so TLS really ran (a
+            // handshake cut short by a non-TLS listener would fail the same way, but without this cause).
+            boolean untrusted = false;
+            for (Throwable t = e; t != null && !untrusted; t = t.getCause()) {
+                untrusted = t instanceof CertPathBuilderException;
+            }
+            assertTrue(untrusted, "the broker's certificate was untrusted without the truststore, not: " + e);
         } catch (java.util.concurrent.TimeoutException e) {
             fail("a SASL_SSL client without the truststore got no answer in 30 s, expected a TLS handshake failure");
         }
