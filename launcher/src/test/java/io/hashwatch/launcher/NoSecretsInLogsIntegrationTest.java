@@ -19,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertPathBuilderException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,11 +29,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +49,16 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The secrets are real, in use, and each is actually presented:
  * <ul>
- *   <li>a Kafka SASL/PLAIN password in {@code kafka.sasl.jaas.config} of the {@code --config} file, against a broker
- *   (the launcher's {@link EmbeddedKafka}) that only accepts SASL on its client listener: the run can only publish and
- *   process because every Kafka client it makes received the {@code kafka.*} settings (the pass-through of TLS/SASL
- *   settings, tested for real);</li>
+ *   <li>a Kafka SASL/PLAIN password in {@code kafka.sasl.jaas.config} and a truststore password in
+ *   {@code kafka.ssl.truststore.password} of the {@code --config} file, against a broker (the launcher's
+ *   {@link EmbeddedKafka}) whose client listener accepts only SASL_SSL (TLS, then SASL/PLAIN). Its certificate is
+ *   self-signed, made at test time by the JDK's {@code keytool} for 127.0.0.1 (the address the broker binds and
+ *   advertises), so the clients verify the host name (the default {@code https} identification) and trust it only
+ *   through the truststore: the run can only publish and process because every Kafka client it makes received the
+ *   {@code kafka.*} settings (the pass-through of TLS/SASL settings, tested for real). A client given the same
+ *   settings but no truststore is refused at the TLS handshake, so the listener really speaks TLS. The broker's
+ *   keystore password is checked for too, though the child never gets it. Both store passwords are random per
+ *   run;</li>
  *   <li>a Bitcoin Core password in the {@code --bitcoind} URL ({@code http://user:password@host:port}), a cookie file
  *   ({@code --bitcoind-cookie}), and the environment ({@value BitcoindAuth#USER_ENV},
  *   {@value BitcoindAuth#PASSWORD_ENV}, the only secrets the code reads from the environment), each presented to a
@@ -63,9 +74,22 @@ class NoSecretsInLogsIntegrationTest {
     static final String URL_PASSWORD = "UrlS3cretPassw0rd";
     static final String COOKIE_PASSWORD = "C00kieS3cretValue9";
     static final String ENV_PASSWORD = "EnvS3cretPassw0rd";
+    // Random per run: they protect stores generated per run, and no fixed password need sit in the code.
+    static final String KEYSTORE_PASSWORD = randomPassword();
+    static final String TRUSTSTORE_PASSWORD = randomPassword();
 
     @TempDir
     Path tmp;
+
+    private static String randomPassword() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
 
     private static String basic(String user, String password) {
         return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -73,7 +97,8 @@ class NoSecretsInLogsIntegrationTest {
 
     /** Every secret, and every Authorization value made of one. */
     private static List<String> secrets() {
-        return List.of(KAFKA_PASSWORD, URL_PASSWORD, COOKIE_PASSWORD, ENV_PASSWORD, basic("rpcuser", URL_PASSWORD),
+        return List.of(KAFKA_PASSWORD, KEYSTORE_PASSWORD, TRUSTSTORE_PASSWORD, URL_PASSWORD, COOKIE_PASSWORD,
+                ENV_PASSWORD, basic("rpcuser", URL_PASSWORD),
                 basic("__cookie__", COOKIE_PASSWORD), basic("envuser", ENV_PASSWORD));
     }
 
@@ -159,27 +184,114 @@ class NoSecretsInLogsIntegrationTest {
         }
     }
 
-    /** Kafka's client settings for the SASL listener, as the --config file gives them (without the prefix). */
-    private static Map<String, String> sasl() {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+    /** The broker's PKCS12 keystore and the clients' PKCS12 truststore (its certificate only). */
+    private record Stores(Path keystore, Path truststore) {}
+
+    /**
+     * A self-signed RSA certificate for 127.0.0.1 (and localhost), made by the running JDK's keytool: a keystore for
+     * the broker, and a truststore holding the exported certificate for the clients. The passwords reach keytool
+     * through its environment ({@code -storepass:env}), not its command line.
+     */
+    private static Stores tlsStores(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path keystore = dir.resolve("broker.p12");
+        Path cert = dir.resolve("broker.crt");
+        Path truststore = dir.resolve("truststore.p12");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass:env", "KS_PASSWORD");
+        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass:env",
+                "KS_PASSWORD", "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
+                "-keystore", truststore.toString(), "-storepass:env", "TS_PASSWORD");
+        return new Stores(keystore, truststore);
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("KS_PASSWORD", KEYSTORE_PASSWORD);
+        pb.environment().put("TS_PASSWORD", TRUSTSTORE_PASSWORD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            fail("keytool " + args[0] + " failed: " + out);
+        }
+    }
+
+    /** Kafka's client settings for the SASL_SSL listener without the truststore (without the kafka. prefix). */
+    private static Map<String, String> saslWithoutTruststore() {
+        return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"hashwatch\" password=\""
                         + KAFKA_PASSWORD + "\";");
     }
 
-    /** A single-node broker whose client listener takes SASL/PLAIN only. */
-    private static EmbeddedKafka saslBroker(Path dir) {
+    /**
+     * Kafka's client settings for the SASL_SSL listener, as the --config file gives them (without the prefix).
+     * Host name verification stays at its default ({@code https}): the certificate names 127.0.0.1.
+     */
+    private static Map<String, String> sasl(Stores stores) {
+        Map<String, String> c = new java.util.HashMap<>(saslWithoutTruststore());
+        c.put("ssl.truststore.location", stores.truststore().toString());
+        c.put("ssl.truststore.password", TRUSTSTORE_PASSWORD);
+        c.put("ssl.truststore.type", "PKCS12");
+        return Map.copyOf(c);
+    }
+
+    /**
+     * A single-node broker whose client listener takes SASL_SSL (SASL/PLAIN over TLS) only. EmbeddedKafka names that
+     * listener PLAINTEXT whatever its protocol; the broker's own clients use it too (it is the inter-broker listener),
+     * so it gets the truststore as well as the keystore. The CONTROLLER listener stays PLAINTEXT.
+     */
+    private static EmbeddedKafka saslSslBroker(Path dir, Stores stores) {
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\""
                 + " password=\"broker-pw\" user_broker=\"broker-pw\" user_hashwatch=\"" + KAFKA_PASSWORD + "\";";
         return EmbeddedKafka.start(dir, 0, Map.of(
-                "listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map", "PLAINTEXT:SASL_SSL,CONTROLLER:PLAINTEXT",
                 "sasl.enabled.mechanisms", "PLAIN",
                 "sasl.mechanism.inter.broker.protocol", "PLAIN",
-                "listener.name.plaintext.plain.sasl.jaas.config", jaas));
+                "listener.name.plaintext.plain.sasl.jaas.config", jaas,
+                "listener.name.plaintext.ssl.keystore.type", "PKCS12",
+                "listener.name.plaintext.ssl.keystore.location", stores.keystore().toString(),
+                "listener.name.plaintext.ssl.keystore.password", KEYSTORE_PASSWORD,
+                "listener.name.plaintext.ssl.truststore.type", "PKCS12",
+                "listener.name.plaintext.ssl.truststore.location", stores.truststore().toString(),
+                "listener.name.plaintext.ssl.truststore.password", TRUSTSTORE_PASSWORD));
     }
 
-    private Path config(String name, String... extra) throws IOException {
+    /**
+     * Fails unless a client with the SASL settings but without the truststore is refused at the TLS handshake: the
+     * listener really speaks TLS, with a certificate only the truststore makes trusted.
+     */
+    private static void assertTlsRequired(String bootstrap) throws InterruptedException {
+        Map<String, Object> c = new java.util.HashMap<>(saslWithoutTruststore());
+        c.put("bootstrap.servers", bootstrap);
+        c.put("default.api.timeout.ms", "20000");
+        c.put("request.timeout.ms", "20000");
+        try (Admin admin = Admin.create(c)) {
+            admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            fail("a SASL_SSL client without the truststore listed the topics: no TLS, or an untrusted certificate"
+                    + " accepted");
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof SslAuthenticationException, "refused at the TLS handshake, not: " + e);
+            // A certificate path that could not be built: the broker sent a certificate, so TLS really ran (a
+            // handshake cut short by a non-TLS listener would fail the same way, but without this cause).
+            boolean untrusted = false;
+            for (Throwable t = e; t != null && !untrusted; t = t.getCause()) {
+                untrusted = t instanceof CertPathBuilderException;
+            }
+            assertTrue(untrusted, "the broker's certificate was untrusted without the truststore, not: " + e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            fail("a SASL_SSL client without the truststore got no answer in 30 s, expected a TLS handshake failure");
+        }
+    }
+
+    private Path config(String name, Stores stores, String... extra) throws IOException {
         List<String> lines = new ArrayList<>();
-        sasl().forEach((k, v) -> lines.add("kafka." + k + "=" + v.replace("\\", "\\\\")));
+        sasl(stores).forEach((k, v) -> lines.add("kafka." + k + "=" + v.replace("\\", "\\\\")));
         lines.addAll(List.of(extra));
         Path f = tmp.resolve(name + ".properties");
         Files.write(f, lines);
@@ -245,10 +357,12 @@ class NoSecretsInLogsIntegrationTest {
     void noSecretInTheOutputOfRun() throws Exception {
         Path logging = verboseLogging();
         List<String> jvm = List.of("-Dlog4j2.configurationFile=" + logging.toUri());
-        try (EmbeddedKafka kafka = saslBroker(tmp.resolve("kafka"));
+        Stores stores = tlsStores(tmp.resolve("tls"));
+        try (EmbeddedKafka kafka = saslSslBroker(tmp.resolve("kafka"), stores);
              Node node = new Node()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, Object> adminConfig = new java.util.HashMap<>(sasl());
+            assertTlsRequired(bootstrap);
+            Map<String, Object> adminConfig = new java.util.HashMap<>(sasl(stores));
             adminConfig.put("bootstrap.servers", bootstrap);
             try (Admin admin = Admin.create(adminConfig)) {
                 TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
@@ -260,12 +374,12 @@ class NoSecretsInLogsIntegrationTest {
             Path data1 = tmp.resolve("data-url");
             Path log1 = ChildJvm.logFile("no-secrets-url");
             try (ChildJvm child = ChildJvm.start(log1, env(), jvm, List.of("run", "--bootstrap-servers", bootstrap,
-                    "--config", config("url").toString(), "--bitcoind", node.url("rpcuser:" + URL_PASSWORD),
+                    "--config", config("url", stores).toString(), "--bitcoind", node.url("rpcuser:" + URL_PASSWORD),
                     "--backfill-blocks", "10", "--poll-interval", "1", "--exchanges", "none", "--data-dir",
                     data1.toString(), "--metrics-port", "0", "--alerts-port", "0"));
-                 PipelineOutput.CommittedKeys blocks = new PipelineOutput.CommittedKeys(bootstrap, sasl(),
+                 PipelineOutput.CommittedKeys blocks = new PipelineOutput.CommittedKeys(bootstrap, sasl(stores),
                          Topics.BLOCKS.name())) {
-                child.await(() -> blocks.count() >= 10, "the node's last 10 blocks through the SASL broker",
+                child.await(() -> blocks.count() >= 10, "the node's last 10 blocks through the SASL_SSL broker",
                         Duration.ofSeconds(120));
                 String out = child.output();
                 int metrics = port(out, "metrics");
@@ -280,6 +394,9 @@ class NoSecretsInLogsIntegrationTest {
                 assertTrue(out.contains("live headers from bitcoind at http://***@127.0.0.1:"), out);
                 assertTrue(out.contains("(user 'rpcuser' from the URL)"), out);
                 assertTrue(out.contains("sasl.jaas.config = [hidden]"), "Kafka logged its client settings");
+                assertTrue(out.contains("ssl.truststore.password = [hidden]"), "the truststore reached the clients");
+                assertTrue(out.contains("security.protocol = SASL_SSL"), "the clients used SASL_SSL");
+                assertTrue(out.contains("ssl.endpoint.identification.algorithm = https"), "host names verified");
                 assertNoSecret("the output of run --bitcoind http://user:password@...", out);
             }
             assertTrue(node.received.contains("Basic " + basic("rpcuser", URL_PASSWORD)), "the URL's password was used");
@@ -291,7 +408,7 @@ class NoSecretsInLogsIntegrationTest {
             node.accepted.set(basic("__cookie__", "another-one"));
             Path data2 = tmp.resolve("data-cookie");
             try (ChildJvm child = ChildJvm.start(ChildJvm.logFile("no-secrets-cookie"), env(), jvm, List.of("run",
-                    "--role", "sources", "--bootstrap-servers", bootstrap, "--config", config("cookie").toString(),
+                    "--role", "sources", "--bootstrap-servers", bootstrap, "--config", config("cookie", stores).toString(),
                     "--bitcoind", node.url(null), "--bitcoind-cookie", cookie.toString(), "--exchanges", "none",
                     "--data-dir", data2.toString(), "--metrics-port", "0"))) {
                 child.awaitOutput("bitcoind refused the credentials (cookie file", Duration.ofSeconds(90));
@@ -308,7 +425,7 @@ class NoSecretsInLogsIntegrationTest {
             Path data3 = tmp.resolve("data-env");
             try (ChildJvm child = ChildJvm.start(ChildJvm.logFile("no-secrets-env"), env(), jvm, List.of("run",
                     "--bootstrap-servers", bootstrap, "--config",
-                    config("env", "metrics-address=127.0.0.2").toString(), "--bitcoind", node.url(null),
+                    config("env", stores, "metrics-address=127.0.0.2").toString(), "--bitcoind", node.url(null),
                     "--poll-interval", "1", "--exchanges", "none", "--data-dir", data3.toString(), "--metrics-port",
                     "0", "--alerts-port", "0"))) {
                 child.awaitOutput("resuming regtest after height " + node.chain.tipHeight(), Duration.ofSeconds(90));
