@@ -70,8 +70,9 @@ public final class HashwatchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SIDE_BRANCH_STORE),
                 Serdes.String(), Json.serde(StoredBlock.class)));
         // The price stores are rewritten by every tick of a minute: cached, so that a commit logs each minute once.
+        // Rewritten by every tick, so its keys and values are bytes kept as they are (UTF-8 text; JSON of the tick).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXCHANGE_LAST_TICKS_STORE),
-                Serdes.String(), Json.serde(PriceTick.class)).withCachingEnabled());
+                Serdes.ByteArray(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_MINUTES_STORE),
                 Serdes.String(), Json.serde(MinuteTrades.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_HISTORY_STORE),
@@ -91,7 +92,7 @@ public final class HashwatchTopology {
         tickRoutes.branch((k, r) -> r.topic() != null, Branched.withConsumer(s -> sinks(s, "price-validation"),
                 "rejects"));
         tickRoutes.defaultBranch(Branched.withConsumer(valid -> valid
-                .mapValues(r -> (PriceTick) r.value(), Named.as("price-ticks"))
+                .mapValues(r -> (ValidTick) r.value(), Named.as("price-ticks"))
                 .process(() -> new TickConflationProcessor(settings.referencePrice(), economicsMetrics),
                         Named.as("price-conflation"), EXCHANGE_LAST_TICKS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Json.serde(PriceTick.class))

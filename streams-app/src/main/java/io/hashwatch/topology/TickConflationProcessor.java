@@ -2,7 +2,9 @@ package io.hashwatch.topology;
 
 import io.hashwatch.config.EconomicsSettings.ReferencePriceSettings;
 import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +37,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * each one once); what was forwarded when is in memory only, so after a restart every stored tick is pending again,
  * which is harmless: downstream keeps the not-older trade.
  */
-final class TickConflationProcessor implements Processor<String, PriceTick, String, PriceTick> {
+final class TickConflationProcessor implements Processor<String, ValidTick, String, PriceTick> {
     private static final long NEVER = Long.MIN_VALUE;
     /** How often the wall clock looks for silent feeds. */
     static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
@@ -43,7 +45,8 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
     private ProcessorContext<String, PriceTick> context;
-    private KeyValueStore<String, PriceTick> store;
+    /** Key: UTF-8 of {@link #storeKey}; value: the tick's JSON as it came in. */
+    private KeyValueStore<byte[], byte[]> store;
     /** The store's entries, mirrored with their forwarding state: a handful (exchanges x open minutes). */
     private final Map<SlotKey, Slot> slots = new HashMap<>();
     /** The largest trade time accepted: this stage's event time. */
@@ -58,13 +61,13 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
     /** One exchange-minute: its latest tick and when (event time) it was last forwarded. */
     private static final class Slot {
         final SlotKey key;
-        final String storeKey;
+        final byte[] storeKey;
         final long closesAt;
         PriceTick latest;
         long forwardedAt = NEVER;
         boolean pending;
 
-        Slot(SlotKey key, String storeKey, long closesAt) {
+        Slot(SlotKey key, byte[] storeKey, long closesAt) {
             this.key = key;
             this.storeKey = storeKey;
             this.closesAt = closesAt;
@@ -84,12 +87,13 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
         slots.clear();
         clock = NEVER;
         clockAtLastSilenceCheck = NEVER;
-        try (KeyValueIterator<String, PriceTick> it = store.all()) {
+        try (KeyValueIterator<byte[], byte[]> it = store.all()) {
             it.forEachRemaining(kv -> {
-                Slot slot = slot(kv.value);
-                slot.latest = kv.value;
+                PriceTick tick = Json.read(kv.value, PriceTick.class);
+                Slot slot = slot(tick);
+                slot.latest = tick;
                 slot.pending = true;    // forwarded or not before the restart: unknown, so again
-                clock = Math.max(clock, kv.value.tradeTimeMs());
+                clock = Math.max(clock, tick.tradeTimeMs());
             });
         }
         nextCheck = slots.isEmpty() ? Long.MAX_VALUE : NEVER;
@@ -108,7 +112,7 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
     private Slot slot(PriceTick tick) {
         long minute = minuteOf(tick.tradeTimeMs());
         return slots.computeIfAbsent(new SlotKey(tick.exchange(), tick.pair(), minute),
-                k -> new Slot(k, storeKey(k), closesAt(minute)));
+                k -> new Slot(k, storeKey(k).getBytes(StandardCharsets.UTF_8), closesAt(minute)));
     }
 
     /** Minute first (fixed width), then lengths, so that any exchange and pair names make distinct keys. */
@@ -117,8 +121,8 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
     }
 
     @Override
-    public void process(Record<String, PriceTick> record) {
-        PriceTick tick = record.value();
+    public void process(Record<String, ValidTick> record) {
+        PriceTick tick = record.value().tick();
         long minute = minuteOf(tick.tradeTimeMs());
         if (closesAt(minute) <= clock) {      // (a tick never closes its own minute)
             metrics.tickTooLate(tick.exchange());
@@ -134,7 +138,7 @@ final class TickConflationProcessor implements Processor<String, PriceTick, Stri
         if (changed) {
             slot.latest = tick;
             slot.pending = true;
-            store.put(slot.storeKey, tick);
+            store.put(slot.storeKey, record.value().json());
         }
         if (clock >= nextCheck) {
             forwardDue(false);

@@ -11,6 +11,7 @@ import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
 import io.hashwatch.testing.Topologies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,10 +178,10 @@ class TickConflationTest {
 
     private static final EconomicsSettings SETTINGS = EconomicsSettings.defaults();
 
-    private static KeyValueStore<String, PriceTick> store(MockProcessorContext<String, PriceTick> ctx) {
-        KeyValueStore<String, PriceTick> s = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(HashwatchTopology.EXCHANGE_LAST_TICKS_STORE), Serdes.String(),
-                Json.serde(PriceTick.class)).withLoggingDisabled().withCachingDisabled().build();
+    private static KeyValueStore<byte[], byte[]> store(MockProcessorContext<String, PriceTick> ctx) {
+        KeyValueStore<byte[], byte[]> s = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(HashwatchTopology.EXCHANGE_LAST_TICKS_STORE), Serdes.ByteArray(),
+                Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
         s.init(ctx.getStateStoreContext(), s);
         ctx.addStateStore(s);
         return s;
@@ -191,14 +192,14 @@ class TickConflationTest {
     }
 
     private static void process(TickConflationProcessor p, PriceTick tick) {
-        p.process(new Record<>(tick.pair(), tick, tick.tradeTimeMs()));
+        p.process(new Record<>(tick.pair(), new ValidTick(tick, Json.write(tick)), tick.tradeTimeMs()));
     }
 
     @Test
     void afterARestartWhatTheStoreHoldsIsForwardedAgainAndClosedMinutesArePurged() {
         EconomicsMetrics metrics = new EconomicsMetrics(new SimpleMeterRegistry(), SETTINGS);
         MockProcessorContext<String, PriceTick> ctx = new MockProcessorContext<>();
-        KeyValueStore<String, PriceTick> store = store(ctx);
+        KeyValueStore<byte[], byte[]> store = store(ctx);
         TickConflationProcessor p = new TickConflationProcessor(SETTINGS.referencePrice(), metrics);
         p.init(ctx);
         process(p, tick("coinbase", 100_000, M + 1_000));
@@ -218,10 +219,10 @@ class TickConflationTest {
         process(p, tick("bitstamp", 100_500, M + 121_000));
         assertEquals(List.of(M + 121_000), forwardedTimes(ctx));
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, PriceTick> it = store.all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
+        try (KeyValueIterator<byte[], byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> keys.add(new String(kv.key, StandardCharsets.UTF_8)));
         }
-        assertEquals(1, keys.size(), "only the new minute's entry: " + keys);
+        assertEquals(List.of("00" + (M + 120_000) + "/7/BTC-USD/bitstamp"), keys, "only the new minute's entry");
 
         // A fresh instance on that store derives the event time from it: a tick of closed minute M is late.
         TickConflationProcessor fresh = new TickConflationProcessor(SETTINGS.referencePrice(), metrics);
