@@ -27,8 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * prices --> price-validation --> price-conflation [exchange-last-ticks] --> prices-by-pair (repartition)
- *                                    (each exchange's last tick per minute,     --> reference-price [price-minutes]
- *                                     at most once per update interval)         --> reference-prices
+ *            (keyed by exchange)     (each exchange's last tick of a minute,
+ *                                     at most once per update interval)
+ *        --> reference-price [price-minutes] --> reference-prices
  *
  * headers --> chain-processor [best-chain, side-branches] --> blocks, hashrate, difficulty, difficulty-adjustments,
  *                  |                                          reorgs
@@ -39,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * The repartition by pair carries conflated ticks, not every tick: a minute's price only uses each exchange's last
  * trade in it, so the source partition keeps that and forwards it at the rate the price is published at.
- * Reference prices are written to the partition of mainnet's chain, so the economics processor sees a network's
+ * <p>Reference prices are written to the partition of mainnet's chain, so the economics processor sees a network's
  * blocks and the prices in one task; records carry event time, so Kafka Streams interleaves them by time.
  */
 public final class HashwatchTopology {
