@@ -626,8 +626,8 @@ public final class BenchCommand implements Callable<Integer> {
             try (HashwatchStreams full = new HashwatchStreams(fullSettings, EconomicsSettings.defaults(), registry)) {
                 Measured m = measure(admin, full.kafkaStreams(), fullSettings.applicationId(),
                         Topics.inputs().stream().map(Topic::name).toList(), generated.size());
-                line("ticks: full topology (validation, repartition by pair, one-minute reference price, economics"
-                                + " price history): %,.0f ticks/s = %.0f%% of the ceiling (%,d in %.2f s; %,d"
+                line("ticks: full topology (validation, conflation per exchange and minute, repartition by pair,"
+                                + " one-minute reference price, economics price history): %,.0f ticks/s = %.0f%% of the ceiling (%,d in %.2f s; %,d"
                                 + " reference prices)", m.perSecond(), 100 * m.perSecond() / ceiling.perSecond(),
                         m.records(), m.processing().toNanos() / 1e9, endOffset(admin, Topics.REFERENCE_PRICES.name()));
             }

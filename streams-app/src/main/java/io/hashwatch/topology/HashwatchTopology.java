@@ -24,7 +24,10 @@ import org.apache.kafka.streams.state.Stores;
  * The hashwatch topology, built by the one method that production and tests both call.
  *
  * <pre>
- * prices --> price-validation --> prices-by-pair (repartition) --> reference-price [price-minutes] --> reference-prices
+ * prices --> price-validation --> price-conflation [exchange-last-ticks] --> prices-by-pair (repartition)
+ *            (keyed by exchange)     (each exchange's last tick of a minute,
+ *                                     at most once per update interval)
+ *        --> reference-price [price-minutes] --> reference-prices
  *
  * headers --> chain-processor [best-chain, side-branches] --> blocks, hashrate, difficulty, difficulty-adjustments,
  *                  |                                          reorgs
@@ -33,12 +36,15 @@ import org.apache.kafka.streams.state.Stores;
  * (rejects of both inputs --> dead-letters)
  * </pre>
  *
- * Reference prices are written to the partition of mainnet's chain, so the economics processor sees a network's
+ * The repartition by pair carries conflated ticks, not every tick: a minute's price only uses each exchange's last
+ * trade in it, so the source partition keeps that and forwards it at the rate the price is published at.
+ * <p>Reference prices are written to the partition of mainnet's chain, so the economics processor sees a network's
  * blocks and the prices in one task; records carry event time, so Kafka Streams interleaves them by time.
  */
 public final class HashwatchTopology {
     public static final String BEST_CHAIN_STORE = "best-chain";
     public static final String SIDE_BRANCH_STORE = "side-branches";
+    public static final String EXCHANGE_LAST_TICKS_STORE = "exchange-last-ticks";
     public static final String PRICE_MINUTES_STORE = "price-minutes";
     public static final String PRICE_HISTORY_STORE = "price-history";
     public static final String ECONOMICS_TIPS_STORE = "economics-tips";
@@ -63,6 +69,9 @@ public final class HashwatchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SIDE_BRANCH_STORE),
                 Serdes.String(), Json.serde(StoredBlock.class)));
         // The price stores are rewritten by every tick of a minute: cached, so that a commit logs each minute once.
+        // Rewritten by every tick, so its keys and values are bytes kept as they are (UTF-8 text; JSON of the tick).
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXCHANGE_LAST_TICKS_STORE),
+                Serdes.ByteArray(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_MINUTES_STORE),
                 Serdes.String(), Json.serde(MinuteTrades.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_HISTORY_STORE),
@@ -71,7 +80,8 @@ public final class HashwatchTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ECONOMICS_TIPS_STORE),
                 Serdes.String(), Json.serde(EconomicsInput.class)).withCachingEnabled());
 
-        // Prices: validate, bring every exchange of a pair together, make the one-minute reference price.
+        // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
+        // the one-minute reference price.
         KStream<String, Routed> ticks = builder
                 .stream(Topics.PRICES.name(), Consumed.with(Topics.PRICES.keySerde(), Topics.PRICES.valueSerde())
                         .withName("prices-source"))
@@ -81,7 +91,9 @@ public final class HashwatchTopology {
         tickRoutes.branch((k, r) -> r.topic() != null, Branched.withConsumer(s -> sinks(s, "price-validation"),
                 "rejects"));
         tickRoutes.defaultBranch(Branched.withConsumer(valid -> valid
-                .mapValues(r -> (PriceTick) r.value(), Named.as("price-ticks"))
+                .mapValues(r -> (ValidTick) r.value(), Named.as("price-ticks"))
+                .process(() -> new TickConflationProcessor(settings.referencePrice(), economicsMetrics),
+                        Named.as("price-conflation"), EXCHANGE_LAST_TICKS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), Json.serde(PriceTick.class))
                         .withName("prices-by-pair"))
                 .mapValues(Routed::onward, Named.as("price-ticks-by-pair"))

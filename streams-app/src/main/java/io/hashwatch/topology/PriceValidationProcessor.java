@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses price ticks and keeps only sane ones: a tick goes on keyed by its pair with its trade time as timestamp,
+ * Parses price ticks and keeps only sane ones: a tick goes on ({@link ValidTick}, with the JSON it was read from)
+ * keyed by its pair with its trade time as timestamp,
  * or to the dead-letter topic with the reason. A trade time more than {@link #MAX_FUTURE_SECONDS} ahead of the clock
  * is rejected: the reference price works in event time, and one tick from the future (a producer writing
  * microseconds for milliseconds) would move its stream time ahead and make every real tick late.
@@ -88,7 +89,8 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
             return;
         }
         metrics.tickAccepted(tick.exchange());
-        context.forward(new Record<>(tick.pair(), Routed.onward(tick), tick.tradeTimeMs()));
+        context.forward(new Record<>(tick.pair(), Routed.onward(new ValidTick(tick, record.value())),
+                tick.tradeTimeMs()));
     }
 
     private void reject(Record<String, byte[]> record, RejectReason reason, String detail) {

@@ -32,6 +32,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * interval of stream time while ticks change it, and once more with its final value: a punctuation in stream time
  * publishes what is pending when the interval has passed or the minute has closed, and one in wall-clock time
  * publishes it when the feeds fall silent. Per-tick records would cost a record downstream for every trade.
+ *
+ * <p>Its input is conflated by {@link TickConflationProcessor}: each exchange's latest tick of a minute, at most once
+ * per update interval, which the same rules turn into the same prices. That stage already drops late ticks; the
+ * check here only catches a tick delayed between source partitions whose event times have drifted apart.
  */
 final class ReferencePriceProcessor implements Processor<String, Routed, String, Routed> {
     static final long MINUTE_MS = 60_000;
