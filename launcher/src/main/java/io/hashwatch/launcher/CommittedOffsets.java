@@ -36,12 +36,25 @@ final class CommittedOffsets {
     private CommittedOffsets() {
     }
 
-    /**
-     * @param failure set by the app's uncaught-exception handler; thrown as soon as it is
-     * @param poll    how often offsets are compared (the resolution of a measurement that ends here)
-     */
+    /** Told at every poll the committed offset of each partition the app reads (0 where nothing is committed). */
+    @FunctionalInterface
+    interface Listener {
+        void committed(long nanoTime, Map<TopicPartition, Long> offsets);
+    }
+
     static void await(Admin admin, String applicationId, KafkaStreams streams, Collection<String> inputTopics,
                       AtomicReference<Throwable> failure, Duration poll)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        await(admin, applicationId, streams, inputTopics, failure, poll, (t, offsets) -> { });
+    }
+
+    /**
+     * @param failure  set by the app's uncaught-exception handler; thrown as soon as it is
+     * @param poll     how often offsets are compared (the resolution of a measurement that ends here)
+     * @param listener told the committed offsets at every poll
+     */
+    static void await(Admin admin, String applicationId, KafkaStreams streams, Collection<String> inputTopics,
+                      AtomicReference<Throwable> failure, Duration poll, Listener listener)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<TopicPartition> inputs = new HashSet<>();
         Map<String, TopicDescription> described = admin.describeTopics(inputTopics).allTopicNames()
@@ -79,10 +92,12 @@ final class CommittedOffsets {
             long done = 0;
             long total = 0;
             boolean all = assigned;
+            Map<TopicPartition, Long> offsets = new HashMap<>();
             for (TopicPartition tp : sources) {
                 long e = end.get(tp).offset();
                 OffsetAndMetadata c = committed.get(tp);
                 long at = c == null ? 0 : c.offset();
+                offsets.put(tp, at);
                 if (inputs.contains(tp)) {
                     done += Math.min(at, e);
                     total += e;
@@ -91,6 +106,7 @@ final class CommittedOffsets {
                     all = false;
                 }
             }
+            listener.committed(System.nanoTime(), offsets);
             // Twice in a row: a task that had not been assigned yet cannot be missed.
             caughtUp = all ? caughtUp + 1 : 0;
             if (caughtUp >= 2) {
