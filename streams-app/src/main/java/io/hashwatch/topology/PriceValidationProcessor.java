@@ -17,14 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Parses price ticks and keeps only sane ones: a tick goes on ({@link ValidTick}, with the JSON it was read from)
  * keyed by its pair with its trade time as timestamp,
- * or to the dead-letter topic with the reason. A trade time more than {@link #MAX_FUTURE_SECONDS} ahead of the clock
- * is rejected: the reference price works in event time, and one tick from the future (a producer writing
- * microseconds for milliseconds) would move its stream time ahead and make every real tick late.
+ * or to the dead-letter topic with the reason. A trade time at or beyond the clock plus the grace period is rejected:
+ * the reference price works in event time, and one tick from further ahead (a producer writing microseconds for
+ * milliseconds, a skewed exchange clock) would move its event time far enough to close the current minute and make
+ * every real tick late. Up to there it cannot: a minute closes only at its end plus the grace period.
  */
 final class PriceValidationProcessor implements Processor<String, byte[], String, Routed> {
     private static final Logger log = LoggerFactory.getLogger(PriceValidationProcessor.class);
-    /** As Bitcoin Core's future limit for block times. */
-    static final long MAX_FUTURE_SECONDS = 2 * 60 * 60;
     /**
      * The exchange name is kept in state, outputs and a metric label: a longer one is malformed, and so is one with a
      * lone UTF-16 surrogate (JSON can escape one, U+D800 alone; as a key of the minute's state Jackson writes it but
@@ -82,10 +81,10 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
             return;
         }
         long now = nowSeconds.getAsLong();
-        if (tick.tradeTimeMs() / 1000 > now + MAX_FUTURE_SECONDS) {
+        if (tick.tradeTimeMs() >= (now + settings.graceSeconds()) * 1000) {
             reject(record, RejectReason.TIME_TOO_NEW, "trade_time_ms " + tick.tradeTimeMs() + " from "
-                    + tick.exchange() + " is more than " + MAX_FUTURE_SECONDS + " s ahead of the clock (" + now
-                    + " s)");
+                    + tick.exchange() + " is not before the clock (" + now + " s) plus the grace period ("
+                    + settings.graceSeconds() + " s)");
             return;
         }
         metrics.tickAccepted(tick.exchange());

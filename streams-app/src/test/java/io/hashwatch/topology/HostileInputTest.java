@@ -651,6 +651,7 @@ class HostileInputTest {
         assertEquals(2, t.counterSum("hashwatch_prices_accepted"));
         assertTrue(t.drain(Topics.DEAD_LETTERS).isEmpty());
         assertEquals(12, t.rejectedPrices(RejectReason.PRICE_OUT_OF_RANGE));
+        t.nowSeconds.set(NOW + 120);
         assertAValidTickStillMakesAPrice(NOW_MS + 120_000, 100_000);
     }
 
@@ -681,29 +682,32 @@ class HostileInputTest {
     /**
      * A tick from the future used to be accepted and re-stamped with its trade time, moving the reference price's
      * stream time ahead: every real tick after it was then "late" and dropped (for good with trade_time_ms near
-     * Long.MAX_VALUE, where the lateness bound also overflowed). Now such ticks are rejected as {@code time_too_new}
-     * by the same 2-hour rule as headers.
+     * Long.MAX_VALUE, where the lateness bound also overflowed). Now a tick at or beyond the clock plus the grace
+     * period is rejected as {@code time_too_new}; one just inside is accepted and cannot close the current minute.
+     * (A bound of 2 h, as for headers, let one tick 1 h 59 min ahead make every real tick late for two hours.)
      */
     @Test
     void aTickFromTheFutureIsRejectedAndDoesNotStopTheReferencePrice() {
-        long limitMs = (NOW + 7200) * 1000;
+        long limitMs = (NOW + 60) * 1000;  // the default grace period
         List<byte[]> inputs = new ArrayList<>();
-        for (long tradeTime : new long[] {Long.MAX_VALUE, NOW_MS * 1000, NOW_MS + 86_400_000L, limitMs + 1000}) {
+        for (long tradeTime : new long[] {Long.MAX_VALUE, NOW_MS * 1000, NOW_MS + 86_400_000L, NOW_MS + 7_199_000L,
+                limitMs}) {
             inputs.add(Json.write(tick("coinbase", 100_000, tradeTime)));
         }
         // (Sent with a sane record timestamp: TopologyTestDriver runs the whole topology as one task, so the input's
         // own timestamp would move the reference price's stream time too; in Kafka they are different tasks.)
         assertRejectedTicks(inputs, RejectReason.TIME_TOO_NEW);
         t.sendPrice(Json.write(tick("coinbase", 100_000, NOW_MS * 1000)), NOW_MS);
-        assertEquals("trade_time_ms " + NOW_MS * 1000 + " from coinbase is more than 7200 s ahead of the clock ("
-                + NOW + " s)", detail(t.drain(Topics.DEAD_LETTERS).get(0)));
+        assertEquals("trade_time_ms " + NOW_MS * 1000 + " from coinbase is not before the clock (" + NOW
+                + " s) plus the grace period (60 s)", detail(t.drain(Topics.DEAD_LETTERS).get(0)));
 
         assertAValidTickStillMakesAPrice(NOW_MS, 100_000);
-        assertAValidTickStillMakesAPrice(NOW_MS + 60_000, 101_000);
+        t.send(tick("kraken", 102_000, limitMs - 1));            // just inside the limit: accepted
+        assertEquals(2, t.counterSum("hashwatch_prices_accepted"));
+        // ... and it closes no minute a tick of now can belong to.
+        assertAValidTickStillMakesAPrice(NOW_MS + 1_000, 101_500);
         assertEquals(0, t.counterSum("hashwatch_prices_late_dropped"));
-        t.send(tick("kraken", 102_000, limitMs + 999));          // at the limit: accepted
-        assertEquals(3, t.counterSum("hashwatch_prices_accepted"));
-        assertEquals(5, t.rejectedPrices(RejectReason.TIME_TOO_NEW));
+        assertEquals(6, t.rejectedPrices(RejectReason.TIME_TOO_NEW));
     }
 
     /**
@@ -765,6 +769,7 @@ class HostileInputTest {
         List<TestRecord<String, byte[]>> dead = t.drain(Topics.DEAD_LETTERS);
         assertDeadLetters(dead, List.of(bigPair), RejectReason.UNKNOWN_PAIR, "prices");
         assertTrue(cutFrom(detail(dead.get(0))) > MIB, detail(dead.get(0)).substring(480));
+        t.nowSeconds.set(NOW + 120);
         assertAValidTickStillMakesAPrice(NOW_MS + 120_000, 100_000);
     }
 }
