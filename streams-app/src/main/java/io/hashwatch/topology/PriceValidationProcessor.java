@@ -59,8 +59,7 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
                 throw new IllegalArgumentException("exchange name of " + tick.exchange().length()
                         + " characters; at most " + MAX_EXCHANGE_CHARS);
             }
-            if (tick.exchange().codePoints()
-                    .anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            if (hasLoneSurrogate(tick.exchange())) {
                 throw new IllegalArgumentException("exchange name with a lone surrogate is not text");
             }
             if (tick.tradeTimeMs() <= 0) {
@@ -90,6 +89,19 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
         metrics.tickAccepted(tick.exchange());
         context.forward(new Record<>(tick.pair(), Routed.onward(new ValidTick(tick, record.value())),
                 tick.tradeTimeMs()));
+    }
+
+    /** Whether a UTF-16 surrogate stands without its pair (a plain loop: this runs for every tick). */
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reject(Record<String, byte[]> record, RejectReason reason, String detail) {
