@@ -5,16 +5,13 @@ import io.hashwatch.bitcoin.Network;
 import io.hashwatch.config.ConfigException;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.metrics.MetricsServer;
+import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.Pacing;
 import io.hashwatch.source.alerts.AlertPublisher;
 import io.hashwatch.source.alerts.AlertWebhook;
-import io.hashwatch.source.price.ExchangeFeed;
-import io.hashwatch.source.price.FeedConnection;
-import io.hashwatch.source.price.FeedSettings;
-import io.hashwatch.source.price.PriceCsvSource;
-import io.hashwatch.source.price.PricePublisher;
-import io.hashwatch.source.price.PriceReplay;
-import io.hashwatch.metrics.MetricsServer;
-import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.chain.BitcoindAuth;
 import io.hashwatch.source.chain.BitcoindClient;
 import io.hashwatch.source.chain.ChainFollower;
@@ -24,11 +21,17 @@ import io.hashwatch.source.chain.ChainSource;
 import io.hashwatch.source.chain.ChainSourceMetrics;
 import io.hashwatch.source.chain.EsploraClient;
 import io.hashwatch.source.chain.HeadersTopicTail;
+import io.hashwatch.source.chain.PublishedChain;
 import io.hashwatch.source.chain.Redact;
+import io.hashwatch.source.chain.SourceException;
 import io.hashwatch.source.chain.SourceLog;
 import io.hashwatch.source.chain.ZmqBlockNotifier;
-import io.hashwatch.source.HeaderPublisher;
-import io.hashwatch.source.Pacing;
+import io.hashwatch.source.price.ExchangeFeed;
+import io.hashwatch.source.price.FeedConnection;
+import io.hashwatch.source.price.FeedSettings;
+import io.hashwatch.source.price.PriceCsvSource;
+import io.hashwatch.source.price.PricePublisher;
+import io.hashwatch.source.price.PriceReplay;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -543,11 +546,10 @@ public final class RunCommand implements Callable<Integer> {
         } else {
             publisher = new HeaderPublisher(bootstrap, s.kafka());
             HeaderFileSource src = source;
-            log.info("replaying {} headers {}..{} from {} ({})", src.count(), src.startHeight(), src.lastHeight(),
-                    src.file(), pacing);
+            Iterable<HeaderRecord> remaining = remainingOf(src, bootstrap, s.kafka(), pacing);
             publisherThread = new Thread(() -> {
                 try {
-                    HeaderPublisher.Result r = publisher.publish(src, pacing);
+                    HeaderPublisher.Result r = publisher.publish(remaining, pacing);
                     if (!r.stopped()) {
                         log.info("replay of {} done; serving the pipeline until Ctrl-C", src.file());
                     }
@@ -561,6 +563,37 @@ public final class RunCommand implements Callable<Integer> {
             }, "hashwatch-header-replay");
             publisherThread.start();
         }
+    }
+
+    /**
+     * What of the file is not on the headers topic yet: the headers above the topic's last one for the network when
+     * that one is the file's header at its height (a run stopped mid-replay and started again), else the whole file
+     * (the duplicates are recognized downstream; a file that does not continue the topic is replayed as given).
+     */
+    private Iterable<HeaderRecord> remainingOf(HeaderFileSource src, String bootstrap, Map<String, String> kafka,
+                                               Pacing pacing) {
+        PublishedChain published;
+        try {
+            published = new HeadersTopicTail(bootstrap, kafka, Duration.ofSeconds(60)).load(src.network(), 1);
+        } catch (SourceException e) {
+            log.warn("cannot read the end of the headers topic ({}): replaying the whole file", e.getMessage());
+            published = new PublishedChain(src.network(), 1);
+        }
+        if (!published.isEmpty() && published.lastHeight() >= src.startHeight()
+                && published.lastHeight() <= src.lastHeight()
+                && published.lastHash().equals(src.hashAt(published.lastHeight()))) {
+            log.info("the headers topic already ends with this file's header at height {}: replaying {}..{} from {}"
+                    + " ({})", published.lastHeight(), published.lastHeight() + 1, src.lastHeight(), src.file(),
+                    pacing);
+            return src.after(published.lastHeight());
+        }
+        if (!published.isEmpty()) {
+            log.info("the headers topic ends at height {} ({}), which this file does not continue", published
+                    .lastHeight(), published.lastHash());
+        }
+        log.info("replaying {} headers {}..{} from {} ({})", src.count(), src.startHeight(), src.lastHeight(),
+                src.file(), pacing);
+        return src;
     }
 
     /** Starts following a live header source: its client, the topic's tail, a publisher, ZMQ if given. */

@@ -110,16 +110,41 @@ public final class HeaderFileSource implements Iterable<HeaderRecord> {
 
     @Override
     public Iterator<HeaderRecord> iterator() {
-        ByteBuffer data;
+        return iterator(0);
+    }
+
+    /** The records above {@code height}: the whole file below its start, nothing past its end. */
+    public Iterable<HeaderRecord> after(long height) {
+        long skip = Math.max(0, Math.min(count, height - startHeight + 1));
+        return () -> iterator(skip);
+    }
+
+    /** The hash of the file's header at {@code height}, which must be within the file. */
+    public String hashAt(long height) {
+        if (height < startHeight || height > lastHeight()) {
+            throw new IllegalArgumentException("height " + height + " is not in " + this);
+        }
+        ByteBuffer data = map();
+        byte[] raw = new byte[BlockHeader.SIZE];
+        data.position(Math.toIntExact((height - startHeight) * BlockHeader.SIZE)).get(raw);
+        return BlockHeader.parse(raw).hash();
+    }
+
+    private ByteBuffer map() {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = Math.min(ch.size(), count * BlockHeader.SIZE);
-            data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read header file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private Iterator<HeaderRecord> iterator(long skip) {
+        ByteBuffer data = map();
+        data.position(Math.toIntExact(Math.min(data.limit(), skip * BlockHeader.SIZE)));
         String source = sourceName();
         return new Iterator<>() {
-            private long next = 0;
+            private long next = skip;
             private final byte[] buf = new byte[BlockHeader.SIZE];
 
             @Override

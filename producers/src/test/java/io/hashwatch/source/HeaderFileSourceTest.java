@@ -66,6 +66,32 @@ class HeaderFileSourceTest {
     }
 
     @Test
+    void resumesAfterAHeightAndNamesTheHashAtOne() throws Exception {
+        List<byte[]> all = SharedData.readHeaders(SharedData.requireHeaders(REAL));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < 10; i++) {
+            out.write(all.get(i));
+        }
+        Path file = tmp.resolve("headers_80001-80010.bin");
+        Files.write(file, out.toByteArray());
+        HeaderFileSource source = new HeaderFileSource(file, 80001, "mainnet");
+
+        List<Long> heights = new ArrayList<>();
+        source.after(80004).forEach(r -> heights.add(r.height()));
+        assertEquals(List.of(80005L, 80006L, 80007L, 80008L, 80009L, 80010L), heights);
+        assertEquals(HexFormat.of().formatHex(all.get(4)), source.after(80004).iterator().next().headerHex());
+        assertEquals(10, countOf(source.after(12)), "below the file: all of it");
+        assertEquals(0, countOf(source.after(80010)), "its last height: nothing");
+        assertEquals(0, countOf(source.after(90000)));
+
+        for (int i : new int[] {0, 6, 9}) {
+            assertEquals(BlockHeader.parse(all.get(i)).hash(), source.hashAt(80001 + i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> source.hashAt(80000));
+        assertThrows(IllegalArgumentException.class, () -> source.hashAt(80011));
+    }
+
+    @Test
     void fileNotAMultipleOf80IsAClearError() throws Exception {
         Path file = tmp.resolve("bad.bin");
         Files.write(file, new byte[2 * 80 + 7]);
