@@ -76,6 +76,8 @@ import picocli.CommandLine.Option;
                 + " Options on the command line override the file."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    /** How long reading the end of the headers topic back may take (file replay and live sources alike). */
+    private static final Duration TOPIC_TAIL_TIMEOUT = Duration.ofSeconds(60);
 
     static final Set<String> SETTINGS = Set.of("headers", "start-height", "network", "speed", "bootstrap-servers",
             "data-dir", "metrics-port", "metrics-address", "application-id", "partitions", "kafka-port", "alerts-port", "economics",
@@ -574,7 +576,7 @@ public final class RunCommand implements Callable<Integer> {
                                                Pacing pacing) {
         PublishedChain published;
         try {
-            published = new HeadersTopicTail(bootstrap, kafka, Duration.ofSeconds(60)).load(src.network(), 1);
+            published = new HeadersTopicTail(bootstrap, kafka, TOPIC_TAIL_TIMEOUT).load(src.network(), 1);
         } catch (SourceException e) {
             log.warn("cannot read the end of the headers topic ({}): replaying the whole file", e.getMessage());
             published = new PublishedChain(src.network(), 1);
@@ -625,7 +627,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         chainPublisher = new ChainPublisher(bootstrap, kafka);
         follower = new ChainFollower(client, settings, chainPublisher,
-                new HeadersTopicTail(bootstrap, kafka, Duration.ofSeconds(60)), sourceLog).start();
+                new HeadersTopicTail(bootstrap, kafka, TOPIC_TAIL_TIMEOUT), sourceLog).start();
         if (live.zmq() != null) {
             ChainFollower f = follower;
             zmqNotifier = new ZmqBlockNotifier(live.zmq(), hash -> f.wakeUp(), metrics, sourceLog).start();

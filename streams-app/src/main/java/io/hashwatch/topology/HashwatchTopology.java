@@ -68,8 +68,8 @@ public final class HashwatchTopology {
                 Serdes.String(), Json.serde(StoredBlock.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SIDE_BRANCH_STORE),
                 Serdes.String(), Json.serde(StoredBlock.class)));
-        // The price stores are rewritten by every tick of a minute: cached, so that a commit logs each minute once.
-        // Rewritten by every tick, so its keys and values are bytes kept as they are (UTF-8 text; JSON of the tick).
+        // The price stores are rewritten by every tick of a minute: cached, so that a commit logs each key once. The
+        // conflation's keys and values are bytes kept as they are (UTF-8 text; the tick's JSON as it came in).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXCHANGE_LAST_TICKS_STORE),
                 Serdes.ByteArray(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_MINUTES_STORE),
