@@ -11,7 +11,7 @@ import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
-import io.hashwatch.metrics.MetricsServer;
+import io.hashwatch.http.MetricsServer;
 import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.HeaderPublisher;
 import io.hashwatch.source.KafkaProducers;

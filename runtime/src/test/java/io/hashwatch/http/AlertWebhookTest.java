@@ -1,4 +1,4 @@
-package io.hashwatch.source.alerts;
+package io.hashwatch.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

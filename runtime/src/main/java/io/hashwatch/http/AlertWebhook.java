@@ -1,18 +1,14 @@
-package io.hashwatch.source.alerts;
+package io.hashwatch.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.hashwatch.http.HttpEndpoints;
+import io.hashwatch.http.HttpEndpoints.Reply;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,79 +30,65 @@ public final class AlertWebhook implements AutoCloseable {
     /** Alertmanager notifications are small; anything larger is refused before it is read whole. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
-    private final HttpServer server;
+    private final HttpEndpoints server;
     private final Function<List<AlertRecord>, Boolean> publish;
     private final LongSupplier clockMs;
     private final Counter received;
     private final Counter invalid;
     private final Counter failed;
 
+    public AlertWebhook(InetSocketAddress address, Function<List<AlertRecord>, Boolean> publish,
+                        MeterRegistry registry, LongSupplier clockMs) throws IOException {
+        this(address, publish, registry, clockMs, HttpEndpoints.Settings.DEFAULTS);
+    }
+
     /**
      * @param publish publishes the records and returns whether all were acknowledged
      */
     public AlertWebhook(InetSocketAddress address, Function<List<AlertRecord>, Boolean> publish,
-                        MeterRegistry registry, LongSupplier clockMs) throws IOException {
+                        MeterRegistry registry, LongSupplier clockMs, HttpEndpoints.Settings settings)
+            throws IOException {
         this.publish = publish;
         this.clockMs = clockMs;
-        this.received = Counter.builder("hashwatch_alert_notifications").tag("outcome", "published")
-                .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
-        this.invalid = Counter.builder("hashwatch_alert_notifications").tag("outcome", "invalid")
-                .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
-        this.failed = Counter.builder("hashwatch_alert_notifications").tag("outcome", "publish_failed")
-                .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
-        server = HttpEndpoints.create(address, "hashwatch-alert-webhook");
-        server.createContext("/alerts", this::handle);
-        server.start();
+        this.received = notifications("published", registry);
+        this.invalid = notifications("invalid", registry);
+        this.failed = notifications("publish_failed", registry);
+        server = HttpEndpoints.start(address, "hashwatch-alert-webhook", Map.of("/alerts", this::handle), settings);
         log.info("Alertmanager webhook on http://{}:{}/alerts", address().getHostString(), address().getPort());
     }
 
+    private static Counter notifications(String outcome, MeterRegistry registry) {
+        return Counter.builder("hashwatch_alert_notifications").tag("outcome", outcome)
+                .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
+    }
+
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                respond(exchange, 405, "POST an Alertmanager webhook notification\n");
-                return;
-            }
-            byte[] body = readLimited(exchange.getRequestBody());
-            if (body == null) {
-                invalid.increment();
-                respond(exchange, 413, "notification larger than " + MAX_BODY_BYTES + " bytes\n");
-                return;
-            }
-            List<AlertRecord> alerts;
-            try {
-                alerts = parse(body, clockMs.getAsLong());
-            } catch (IllegalArgumentException e) {
-                invalid.increment();
-                log.warn("invalid Alertmanager notification: {}", e.getMessage());
-                respond(exchange, 400, e.getMessage() + "\n");
-                return;
-            }
-            if (!publish.apply(alerts)) {
-                failed.increment();
-                respond(exchange, 503, "could not publish to Kafka; retry\n");
-                return;
-            }
-            received.increment();
-            respond(exchange, 200, "published " + alerts.size() + " alerts\n");
+    private Reply handle(String method, InputStream in) throws IOException {
+        if (!"POST".equals(method)) {
+            return Reply.text(405, "POST an Alertmanager webhook notification\n");
         }
-    }
-
-    private static byte[] readLimited(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        return bytes.length > MAX_BODY_BYTES ? null : bytes;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, b.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(b);
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            invalid.increment();
+            return Reply.text(413, "notification larger than " + MAX_BODY_BYTES + " bytes\n");
         }
+        List<AlertRecord> alerts;
+        try {
+            alerts = parse(body, clockMs.getAsLong());
+        } catch (IllegalArgumentException e) {
+            invalid.increment();
+            log.warn("invalid Alertmanager notification: {}", e.getMessage());
+            return Reply.text(400, e.getMessage() + "\n");
+        }
+        if (!publish.apply(alerts)) {
+            failed.increment();
+            return Reply.text(503, "could not publish to Kafka; retry\n");
+        }
+        received.increment();
+        return Reply.text(200, "published " + alerts.size() + " alerts\n");
     }
 
     /** The alerts of an Alertmanager webhook notification (version 4). */
@@ -157,6 +139,6 @@ public final class AlertWebhook implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

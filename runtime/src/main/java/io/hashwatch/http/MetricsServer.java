@@ -1,0 +1,37 @@
+package io.hashwatch.http;
+
+import io.hashwatch.http.HttpEndpoints.Reply;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Serves the registry in the Prometheus text format on {@code /metrics}. */
+public final class MetricsServer implements AutoCloseable {
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpEndpoints server;
+
+    public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
+        this(address, registry, HttpEndpoints.Settings.DEFAULTS);
+    }
+
+    public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, HttpEndpoints.Settings settings)
+            throws IOException {
+        server = HttpEndpoints.start(address, "hashwatch-metrics-http", Map.of("/metrics", (method, body) ->
+                "GET".equals(method) || "HEAD".equals(method)
+                        ? new Reply(200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8))
+                        : Reply.text(405, "GET /metrics\n")), settings);
+    }
+
+    /** The bound address (the port is the real one when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
