@@ -5,42 +5,47 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * A {@code --config} file: Java properties. Keys {@code kafka.<name>} pass through, without the prefix, to every
- * Kafka client hashwatch makes (Streams, producer, admin, consumer: TLS, SASL, tuning). Other keys are hashwatch
- * settings named like the command's long flags without the dashes ({@code metrics-port=9336}); a flag on the
- * command line overrides the file. An unknown key is an error (a typo must not be silently ignored). Relative paths
- * in the file are resolved against the file's directory.
+ * Kafka client hashwatch makes (Streams, producer, admin, consumer: TLS, SASL, tuning). Every other key is one of the
+ * command's long options without the dashes ({@code metrics-port=9336}), parsed exactly as that option would be; an
+ * option given on the command line wins over the file. The keys are the command's own options, so there is no list
+ * to keep in step; an unknown key is an error (a typo must not be silently ignored). Relative paths in the file are
+ * resolved against the file's directory.
  */
 public final class ConfigFile {
     public static final String KAFKA_PREFIX = "kafka.";
+    /** Options that say how to run the command line itself, not what to run. */
+    private static final Set<String> NOT_SETTINGS = Set.of("config", "help", "version", "verbose");
 
-    private final Path file;
-    private final Map<String, String> settings;
     private final Map<String, String> kafka;
 
-    private ConfigFile(Path file, Map<String, String> settings, Map<String, String> kafka) {
-        this.file = file;
-        this.settings = settings;
+    private ConfigFile(Map<String, String> kafka) {
         this.kafka = kafka;
     }
 
-    /** No file: no settings, no client overrides. */
+    /** No file: no client overrides. */
     public static ConfigFile none() {
-        return new ConfigFile(null, Map.of(), Map.of());
+        return new ConfigFile(Map.of());
     }
 
     /**
-     * @param allowedSettings the hashwatch setting names this command knows
-     * @throws UsageException if the file is missing, unreadable, malformed or has an unknown key
+     * Reads {@code file} and sets each option of {@code command} that the command line left out from it.
+     *
+     * @throws UsageException if the file is missing, unreadable or malformed, has an unknown key or a bad value
      */
-    public static ConfigFile load(Path file, Set<String> allowedSettings) {
+    public static ConfigFile apply(Path file, CommandSpec command) {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("config file " + file + " does not exist (or is not a file): fix --config");
         }
@@ -50,48 +55,71 @@ public final class ConfigFile {
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException("cannot read config file " + file + ": " + e.getMessage());
         }
-        Map<String, String> settings = new TreeMap<>();
         Map<String, String> kafka = new TreeMap<>();
-        for (String key : p.stringPropertyNames()) {
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
             String value = p.getProperty(key).trim();
             if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
                 kafka.put(key.substring(KAFKA_PREFIX.length()), value);
-            } else if (allowedSettings.contains(key)) {
-                settings.put(key, value);
-            } else {
+                continue;
+            }
+            OptionSpec option = NOT_SETTINGS.contains(key) ? null : command.findOption("--" + key);
+            if (option == null) {
                 throw new UsageException("unknown setting '" + key + "' in config file " + file + ": use one of "
-                        + new TreeSet<>(allowedSettings)
-                        + " or kafka.<client property>");
+                        + settingNames(command) + " or kafka.<client property>");
+            }
+            if (!command.commandLine().getParseResult().hasMatchedOption(option)) {
+                set(option, option.type() == Path.class ? relativeTo(file, value) : value, key, file);
             }
         }
-        return new ConfigFile(file, Collections.unmodifiableMap(settings), Collections.unmodifiableMap(kafka));
+        return new ConfigFile(Collections.unmodifiableMap(kafka));
+    }
+
+    /** Parses {@code value} as the command line would, through a fresh copy of the option, and sets it. */
+    private static void set(OptionSpec option, String value, String key, Path file) {
+        // A binding of its own: a value that fails to parse leaves the command's option as it was.
+        Binding binding = new Binding();
+        CommandSpec scratch = CommandSpec.create()
+                .addOption(OptionSpec.builder(option).setter(binding).getter(binding).build());
+        try {
+            new CommandLine(scratch).parseArgs(option.longestName(), value);
+        } catch (ParameterException e) {
+            throw new UsageException("'" + key + "' in config file " + file + ": " + e.getMessage());
+        }
+        option.setValue(binding.value);
+    }
+
+    /** Where the scratch option keeps its value. */
+    private static final class Binding implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
+        private Object value;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            return (T) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T set(T newValue) {
+            T old = (T) value;
+            value = newValue;
+            return old;
+        }
+    }
+
+    private static String relativeTo(Path file, String value) {
+        Path p = Path.of(value);
+        Path base = file.toAbsolutePath().getParent();
+        return p.isAbsolute() || base == null ? value : base.resolve(p).normalize().toString();
+    }
+
+    private static List<String> settingNames(CommandSpec command) {
+        return command.options().stream().map(o -> o.longestName().replaceFirst("^--", ""))
+                .filter(n -> !NOT_SETTINGS.contains(n)).sorted().toList();
     }
 
     /** The client properties from {@code kafka.*} keys, prefix removed. */
     public Map<String, String> kafka() {
         return kafka;
-    }
-
-    public String get(String name) {
-        return settings.get(name);
-    }
-
-    /** Where a value came from, for error messages. */
-    public String where(String name) {
-        return "'" + name + "' in config file " + file;
-    }
-
-    /** A path setting, relative to the config file's directory. */
-    public Path path(String name) {
-        String v = settings.get(name);
-        if (v == null) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (p.isAbsolute() || file == null) {
-            return p;
-        }
-        Path base = file.toAbsolutePath().getParent();
-        return base == null ? p : base.resolve(p).normalize();
     }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 /** The {@code hashwatch} command line: {@code run}, {@code backfill} and {@code bench}. */
 @Command(name = "hashwatch", mixinStandardHelpOptions = true, version = "hashwatch 0.1.0",
         description = "Streaming monitor of the Bitcoin network on Kafka Streams.",
-        subcommands = {RunCommand.class, BackfillCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, TopicsCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Hashwatch implements Callable<Integer> {
     /** Exit code of a configuration or argument error (as picocli's for a usage error). */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
@@ -22,7 +23,7 @@ public final class Hashwatch implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("hashwatch: a command is required (run, backfill, bench)");
+        spec.commandLine().getErr().println("hashwatch: a command is required (run, backfill, topics, bench)");
         spec.commandLine().usage(spec.commandLine().getErr());
         return EXIT_USAGE;
     }

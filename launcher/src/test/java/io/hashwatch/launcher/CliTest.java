@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad arguments stop at start-up with a non-zero exit and a message naming the problem. */
@@ -18,6 +19,16 @@ class CliTest {
         Path f = tmp.resolve("h.bin");
         Files.write(f, new byte[160]);
         return f;
+    }
+
+    /** The settings {@code run} would run with, given these arguments. */
+    private static RunSettings runSettings(String... args) {
+        CommandLine cl = Hashwatch.commandLine();
+        String[] withRun = new String[args.length + 1];
+        withRun[0] = "run";
+        System.arraycopy(args, 0, withRun, 1, args.length);
+        RunCommand run = cl.parseArgs(withRun).subcommand().commandSpec().commandLine().getCommand();
+        return run.settings();
     }
 
     private static void assertFails(CommandRunner r, String... mentions) {
@@ -103,10 +114,7 @@ class CliTest {
         // A flag overrides the file.
         Files.writeString(conf, "headers=h.bin\nstart-height=3\nkafka.security.protocol=SSL\n");
         Files.write(tmp.resolve("h.bin"), new byte[80]);
-        RunCommand run = new RunCommand();
-        run.config = conf;
-        run.startHeight = 7L;
-        RunCommand.Settings s = run.resolve();
+        RunSettings s = runSettings("--config", conf.toString(), "--start-height", "7");
         assertEquals(tmp.resolve("h.bin"), s.headers(), "relative to the config file");
         assertEquals(7L, s.startHeight());
         assertEquals(9336, s.metricsPort());
@@ -125,45 +133,33 @@ class CliTest {
     @Test
     void liveHeaderSourcesAndTheirSettings() throws Exception {
         // No header flag: the public mempool.space API, the default backfill.
-        RunCommand.Settings d = new RunCommand().resolve();
+        RunSettings d = runSettings();
         assertEquals("esplora", d.live().kind());
         assertEquals("https://mempool.space/api", d.live().url().toString());
         assertEquals(3024, d.live().backfillBlocks());
         assertEquals(null, d.live().pollInterval());
 
-        RunCommand run = new RunCommand();
-        run.bitcoind = "http://rpc:pw1234@127.0.0.1:8332";
-        run.zmq = "tcp://127.0.0.1:28332";
-        run.backfillBlocks = 100;
-        run.pollInterval = 2.5;
-        RunCommand.Settings s = run.resolve();
+        RunSettings s = runSettings("--bitcoind", "http://rpc:pw1234@127.0.0.1:8332", "--zmq",
+                "tcp://127.0.0.1:28332", "--backfill-blocks", "100", "--poll-interval", "2.5");
         assertEquals("bitcoind", s.live().kind());
         assertEquals("tcp://127.0.0.1:28332", s.live().zmq());
         assertEquals(100, s.live().backfillBlocks());
         assertEquals(java.time.Duration.ofMillis(2500), s.live().pollInterval());
         assertTrue(!s.live().toString().contains("pw1234") && !s.toString().contains("pw1234"), s.toString());
 
-        RunCommand none = new RunCommand();
-        none.esplora = "none";
-        assertEquals(null, none.resolve().live());
+        assertEquals(null, runSettings("--esplora", "none").live());
 
         // The same from a config file; a flag overrides it.
         Path conf = tmp.resolve("live.properties");
         Files.writeString(conf, "esplora=http://127.0.0.1:3002/api\nbackfill-blocks=50\npoll-interval=5\n");
-        RunCommand fromFile = new RunCommand();
-        fromFile.config = conf;
-        RunCommand.Settings f = fromFile.resolve();
+        RunSettings f = runSettings("--config", conf.toString());
         assertEquals("http://127.0.0.1:3002/api", f.live().url().toString());
         assertEquals(50, f.live().backfillBlocks());
         assertEquals(java.time.Duration.ofSeconds(5), f.live().pollInterval());
-        fromFile.backfillBlocks = 7;
-        assertEquals(7, fromFile.resolve().live().backfillBlocks());
+        assertEquals(7, runSettings("--config", conf.toString(), "--backfill-blocks", "7").live().backfillBlocks());
 
         // A replay has no live source.
-        RunCommand replay = new RunCommand();
-        replay.headers = headerFile();
-        replay.startHeight = 0L;
-        assertEquals(null, replay.resolve().live());
+        assertEquals(null, runSettings("--headers", headerFile().toString(), "--start-height", "0").live());
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.hashwatch.launcher;
+
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.FileAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the logs of a command that runs Kafka go. The console is for hashwatch's own lines and real problems; the
+ * embedded broker and the Kafka clients log a great deal (configs, rebalances, warnings that are routine on one
+ * node), so their lines go to a file, and only their errors to the console. {@code --verbose} puts their warnings
+ * back on the console too, as well as in the file.
+ */
+final class LogOptions {
+    /** The loggers of Kafka (clients, Streams, broker, controller) and of Jetty, as log4j2.xml names them. */
+    private static final String[] LIBRARY_LOGGERS = {"org.apache.kafka", "kafka", "state.change.logger",
+        "org.eclipse.jetty"};
+    private static final String CONSOLE = "stderr";
+    private static final String FILE = "kafka-file";
+    static final String FILE_NAME = "kafka.log";
+
+    @Option(names = "--verbose", description = "Also show Kafka's warnings on the console (they are always in"
+            + " the log file named at start-up).")
+    boolean verbose;
+
+    /** Sends the library loggers to {@code dir/kafka.log} (appended to) from now on, and says so on the console. */
+    void sendKafkaLogsTo(Path dir) {
+        Path file = dir.resolve(FILE_NAME).toAbsolutePath();
+        LoggerContext context = LoggerContext.getContext(false);
+        Configuration config = context.getConfiguration();
+        Appender previous = config.getAppender(FILE);
+        Appender toFile = FileAppender.newBuilder().setName(FILE).withFileName(file.toString()).withAppend(true)
+                .setLayout(PatternLayout.newBuilder().withConfiguration(config)
+                        .withPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%t] %c - %msg%n").build())
+                .setConfiguration(config).build();
+        toFile.start();
+        config.addAppender(toFile);
+        Appender console = config.getAppender(CONSOLE);
+        for (String name : LIBRARY_LOGGERS) {
+            LoggerConfig logger = config.getLoggerConfig(name);
+            logger.removeAppender(CONSOLE);
+            logger.removeAppender(FILE);
+            logger.setLevel(Level.INFO);
+            logger.addAppender(console, verbose ? Level.WARN : Level.ERROR, null);
+            logger.addAppender(toFile, Level.INFO, null);
+        }
+        context.updateLoggers();
+        if (previous != null && previous != toFile) {
+            previous.stop();
+        }
+        LoggerFactory.getLogger(LogOptions.class).info("Kafka's logs: {}{}", file,
+                verbose ? " (warnings also here)" : " (--verbose also shows its warnings here)");
+    }
+}

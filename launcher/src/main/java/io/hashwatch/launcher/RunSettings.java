@@ -1,0 +1,217 @@
+package io.hashwatch.launcher;
+
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.ConfigException;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.source.chain.BitcoindClient;
+import io.hashwatch.source.chain.ChainSettings;
+import io.hashwatch.source.chain.EsploraClient;
+import io.hashwatch.source.chain.Redact;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code run} runs, checked: made once from the command line and the config file ({@link #of}), then only read.
+ *
+ * @param headers     a header file to replay, or null
+ * @param startHeight the height of its first header (with {@code headers})
+ * @param speed       replay pacing (times real time), or null for as fast as possible
+ * @param kafka       client properties from the config file's {@code kafka.*} keys
+ * @param live        the live header source, or null (a replay, or {@code --esplora none})
+ * @param alertsPort  the webhook's port, -1 for none
+ */
+record RunSettings(Role role, Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
+                   Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
+                   int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
+                   Path prices, LiveSource live, int alertsPort) {
+
+    /** What this process runs: everything, or one side of a deployment with separate services. */
+    enum Role {
+        all, streams, sources;
+
+        boolean runsStreams() {
+            return this != sources;
+        }
+
+        boolean runsSources() {
+            return this != streams;
+        }
+    }
+
+    /** The exchanges {@code --exchanges} knows, in the order of its default. */
+    static final List<String> EXCHANGES = List.of("coinbase", "kraken", "bitstamp");
+
+    /**
+     * A live header source: {@code kind} bitcoind or esplora; {@code pollInterval} null for the source's default.
+     * The URL may hold credentials: never log it unredacted (toString redacts).
+     */
+    record LiveSource(String kind, URI url, Path cookie, String zmq, int backfillBlocks, Duration pollInterval) {
+        @Override
+        public String toString() {
+            return kind + " " + Redact.uri(url) + (zmq == null ? "" : " + ZMQ " + zmq);
+        }
+    }
+
+    boolean embedded() {
+        return bootstrapServers == null;
+    }
+
+    /** Checks the options; any problem is a {@link UsageException} that says what to fix. */
+    static RunSettings of(RunCommand o, Map<String, String> kafka) {
+        checkPort(o.metricsPort, "metrics port", "--metrics-port", "0..65535");
+        checkPort(o.kafkaPort, "kafka port", "--kafka-port", "0..65535");
+        if (o.alertsPort != -1) {
+            checkPort(o.alertsPort, "alerts port", "--alerts-port", "0..65535, or -1 for no webhook");
+        }
+        if (o.partitions < 1) {
+            throw new UsageException("partitions must be >= 1 (--partitions), got " + o.partitions);
+        }
+        if (Network.byName(o.network).isEmpty()) {
+            throw new UsageException("unknown network '" + o.network + "' (--network): use one of "
+                    + PathChecks.networks());
+        }
+        if (o.bootstrapServers != null && o.bootstrapServers.isBlank()) {
+            throw new UsageException("--bootstrap-servers is empty");
+        }
+        if (o.applicationId.isBlank()) {
+            throw new UsageException("--application-id is empty");
+        }
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(o.metricsAddress);
+        } catch (UnknownHostException e) {
+            throw new UsageException("metrics address '" + o.metricsAddress + "' does not resolve (--metrics-address)");
+        }
+        checkReplay(o);
+        if (o.bootstrapServers == null && Files.exists(o.dataDir) && !Files.isDirectory(o.dataDir)) {
+            throw new UsageException("data directory " + o.dataDir + " is a file (--data-dir)");
+        }
+        EconomicsSettings economics;
+        try {
+            economics = o.economics == null ? EconomicsSettings.defaults() : EconomicsSettings.load(o.economics);
+        } catch (ConfigException e) {
+            throw new UsageException("--economics: " + e.getMessage());
+        }
+        if (o.prices != null) {
+            PathChecks.checkReadableFile(o.prices, "--prices");
+        }
+        return new RunSettings(o.role, o.headers, o.startHeight, Network.byName(o.network).get().id(), o.speed,
+                o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
+                Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort);
+    }
+
+    private static void checkPort(int port, String what, String flag, String range) {
+        if (port < 0 || port > 65535) {
+            throw new UsageException(what + " " + port + " is out of range: use " + range + " (" + flag + ")");
+        }
+    }
+
+    private static void checkReplay(RunCommand o) {
+        if (o.headers == null) {
+            if (o.startHeight != null) {
+                throw new UsageException("--start-height only applies to a --headers replay; give --headers FILE");
+            }
+            return;
+        }
+        PathChecks.checkReadableFile(o.headers, "--headers");
+        if (o.startHeight == null) {
+            throw new UsageException("--headers needs --start-height N: the height of the first header in "
+                    + o.headers);
+        }
+        if (o.startHeight < 0) {
+            throw new UsageException("--start-height must be >= 0, got " + o.startHeight);
+        }
+        if (o.speed != null && (!(o.speed > 0) || o.speed.isInfinite())) {
+            throw new UsageException("--speed must be a number > 0 (1 = real time, 600 = ten minutes a second), got "
+                    + o.speed);
+        }
+    }
+
+    private static List<String> exchanges(String list) {
+        List<String> feeds = new ArrayList<>();
+        for (String id : list.split(",")) {
+            String e = id.trim().toLowerCase(Locale.ROOT);
+            if (e.isEmpty() || e.equals("none")) {
+                continue;
+            }
+            if (!EXCHANGES.contains(e)) {
+                throw new UsageException("unknown exchange '" + e + "' (--exchanges): use "
+                        + String.join(", ", EXCHANGES) + " or none");
+            }
+            feeds.add(e);
+        }
+        return List.copyOf(feeds);
+    }
+
+    /** The live header source, or null (a --headers replay, or --esplora none). */
+    private static LiveSource live(RunCommand o) {
+        if (o.headers != null) {
+            if (o.bitcoind != null || o.esplora != null || o.zmq != null || o.bitcoindCookie != null) {
+                throw new UsageException("--headers replays a file and excludes the live header sources: drop"
+                        + " --bitcoind, --bitcoind-cookie, --zmq and --esplora (or --headers)");
+            }
+            return null;
+        }
+        if (o.bitcoind != null && o.esplora != null) {
+            throw new UsageException("--bitcoind and --esplora are both given: choose one live header source");
+        }
+        if (o.bitcoind == null && o.zmq != null) {
+            throw new UsageException("--zmq needs --bitcoind: ZMQ notifications come from a Bitcoin Core node");
+        }
+        if (o.bitcoind == null && o.bitcoindCookie != null) {
+            throw new UsageException("--bitcoind-cookie needs --bitcoind");
+        }
+        if (o.zmq != null && !o.zmq.matches("tcp://[^\\s/]+:\\d{1,5}")) {
+            throw new UsageException("--zmq must be tcp://HOST:PORT (bitcoind's -zmqpubhashblock), got '" + o.zmq
+                    + "'");
+        }
+        if (o.backfillBlocks < 1) {
+            throw new UsageException("--backfill-blocks must be >= 1, got " + o.backfillBlocks);
+        }
+        Duration pollEvery = null;
+        if (o.pollInterval != null) {
+            if (!(o.pollInterval > 0) || o.pollInterval.isInfinite() || o.pollInterval > 86_400) {
+                throw new UsageException("--poll-interval must be a number of seconds > 0 (at most 86400), got "
+                        + o.pollInterval);
+            }
+            pollEvery = Duration.ofMillis(Math.max(1, Math.round(o.pollInterval * 1000)));
+        }
+        if (o.bitcoind != null) {
+            return new LiveSource(BitcoindClient.ID, httpUrl(o.bitcoind, "--bitcoind"), o.bitcoindCookie, o.zmq,
+                    o.backfillBlocks, pollEvery);
+        }
+        if (o.esplora != null && o.esplora.trim().equalsIgnoreCase("none")) {
+            return null;
+        }
+        return new LiveSource(EsploraClient.ID, httpUrl(o.esplora != null ? o.esplora : EsploraClient.MEMPOOL_SPACE,
+                "--esplora"), null, null, o.backfillBlocks, pollEvery);
+    }
+
+    private static URI httpUrl(String text, String flag) {
+        URI uri;
+        try {
+            uri = new URI(text.trim());
+        } catch (URISyntaxException e) {
+            throw new UsageException(flag + " is not a URL: '" + Redact.uri(text) + "'");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
+            throw new UsageException(flag + " must be an http:// or https:// URL with a host, e.g. "
+                    + (flag.equals("--bitcoind") ? "http://127.0.0.1:8332" : EsploraClient.MEMPOOL_SPACE)
+                    + "; got '" + Redact.uri(text) + "'");
+        }
+        return uri;
+    }
+
+    /** The default of {@code --backfill-blocks}, for the option's annotation. */
+    static final String DEFAULT_BACKFILL_BLOCKS = "" + ChainSettings.DEFAULT_BACKFILL_BLOCKS;
+}
