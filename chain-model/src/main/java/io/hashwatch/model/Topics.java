@@ -1,46 +1,71 @@
 package io.hashwatch.model;
 
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Every topic hashwatch reads or writes, with its serdes. The single place topic names are spelled. */
 public final class Topics {
 
-    /**
-     * A topic and its serdes. {@code compacted} topics are keyed so that the latest record per key is the truth.
-     */
-    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean compacted) {
+    /** What a topic keeps: the topic-level configs hashwatch creates it with. */
+    public enum Retention {
+        /** Keyed so that the latest record per key is the truth (per-height outputs: a correction replaces). */
+        COMPACTED(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        /** The history, kept whole: replayed records carry old timestamps that time-based retention would delete. */
+        FOREVER(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+        /** The broker's default retention. */
+        BROKER_DEFAULT(Map.of());
+
+        private final Map<String, String> configs;
+
+        Retention(Map<String, String> configs) {
+            this.configs = configs;
+        }
+
+        public Map<String, String> configs() {
+            return configs;
+        }
+    }
+
+    /** A topic, its serdes and what it keeps. */
+    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Retention retention) {
+        public boolean compacted() {
+            return retention == Retention.COMPACTED;
+        }
     }
 
     /** Input: block headers, key network, value a {@link HeaderRecord} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> HEADERS =
-            new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), false);
+            new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER);
     /** Input: price ticks, key exchange, value a {@link PriceTick} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> PRICES =
-            new Topic<>("prices", Serdes.String(), Serdes.ByteArray(), false);
+            new Topic<>("prices", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER);
     public static final Topic<String, BlockRecord> BLOCKS =
-            new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), true);
+            new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), Retention.COMPACTED);
     public static final Topic<String, HashrateRecord> HASHRATE =
-            new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), true);
+            new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), Retention.COMPACTED);
     public static final Topic<String, DifficultyRecord> DIFFICULTY =
-            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), true);
+            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), Retention.COMPACTED);
     public static final Topic<String, DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
-            new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class), true);
+            new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class),
+                    Retention.COMPACTED);
     public static final Topic<String, ReferencePrice> REFERENCE_PRICES =
-            new Topic<>("reference-prices", Serdes.String(), Json.serde(ReferencePrice.class), true);
+            new Topic<>("reference-prices", Serdes.String(), Json.serde(ReferencePrice.class), Retention.COMPACTED);
     public static final Topic<String, HashpriceRecord> HASHPRICE =
-            new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), true);
+            new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
-            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), true);
+            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
-            new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), true);
+            new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED);
     public static final Topic<String, ReorgRecord> REORGS =
-            new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), false);
+            new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), Retention.FOREVER);
     /** Rejected input, value byte for byte as received, reason in the {@code hashwatch.reject.*} headers. */
     public static final Topic<String, byte[]> DEAD_LETTERS =
-            new Topic<>("dead-letters", Serdes.String(), Serdes.ByteArray(), false);
+            new Topic<>("dead-letters", Serdes.String(), Serdes.ByteArray(),
+                    Retention.BROKER_DEFAULT);
 
     /** Header names on dead-letter records. */
     public static final String REJECT_REASON_HEADER = "hashwatch.reject.reason";

@@ -4,7 +4,6 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,38 +14,19 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates every hashwatch topic ({@link Topics#all()}) if it is missing. Kafka Streams does not create its source
- * topics, so this runs before the app starts. Idempotent: an existing topic is left as it is.
- *
- * <ul>
- *   <li>compacted topics ({@link Topic#compacted()}: the per-block outputs) get {@code cleanup.policy=compact};</li>
- *   <li>the inputs ({@link Topics#inputs()}: {@code headers}, ...) and {@code reorgs} keep everything
- *   ({@code retention.ms=-1}): they are the history, and replayed records carry old timestamps that time-based
- *   retention would delete at once;</li>
- *   <li>{@code dead-letters} keep the broker's default retention.</li>
- * </ul>
+ * Creates every hashwatch topic ({@link Topics#all()}) if it is missing, with the configs of its
+ * {@link Topics.Retention}. Kafka Streams does not create its source topics, so this runs before the app starts.
+ * Idempotent: an existing topic is left as it is.
  */
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {
-    }
-
-    /** The topic-level configs hashwatch sets on a topic at creation. */
-    public static Map<String, String> configFor(Topic<?, ?> topic) {
-        Map<String, String> c = new HashMap<>();
-        if (topic.compacted()) {
-            c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        } else if (Topics.inputs().contains(topic) || topic.equals(Topics.REORGS)) {
-            c.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
-        }
-        return c;
     }
 
     /**
@@ -63,7 +43,8 @@ public final class TopicSetup {
         }
         List<NewTopic> wanted = new ArrayList<>();
         for (Topic<?, ?> t : Topics.all()) {
-            wanted.add(new NewTopic(t.name(), Optional.of(partitions), replicationFactor).configs(configFor(t)));
+            wanted.add(new NewTopic(t.name(), Optional.of(partitions), replicationFactor)
+                    .configs(t.retention().configs()));
         }
         Map<String, KafkaFuture<Void>> futures = new LinkedHashMap<>(admin.createTopics(wanted).values());
         List<String> created = new ArrayList<>();

@@ -153,7 +153,7 @@ public final class HeaderPublisher implements AutoCloseable {
      * event time, but never ahead of the observation (brokers refuse timestamps far in the future, and a header
      * from the future is for the pipeline to dead-letter, not for the producer to fail on).
      */
-    private static Long eventTime(HeaderRecord r) {
+    public static long eventTime(HeaderRecord r) {
         long observed = r.observedTimeMs() != null ? r.observedTimeMs() : System.currentTimeMillis();
         long block = blockTime(r);
         return block < 0 ? observed : Math.min(block * 1000, observed);

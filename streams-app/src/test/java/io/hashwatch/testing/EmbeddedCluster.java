@@ -62,15 +62,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
     }
 
-    /** Creates every hashwatch topic with one partition, compacted where the registry says so. */
+    /** Creates every hashwatch topic with one partition, with the retention the registry gives it. */
     public void createTopics() throws Exception {
         List<NewTopic> topics = new ArrayList<>();
         for (Topics.Topic<?, ?> t : Topics.all()) {
-            NewTopic nt = new NewTopic(t.name(), 1, (short) 1);
-            if (t.compacted()) {
-                nt.configs(Map.of("cleanup.policy", "compact"));
-            }
-            topics.add(nt);
+            topics.add(new NewTopic(t.name(), 1, (short) 1).configs(t.retention().configs()));
         }
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);

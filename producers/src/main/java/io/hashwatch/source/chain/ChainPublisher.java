@@ -1,6 +1,5 @@
 package io.hashwatch.source.chain;
 
-import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
@@ -46,8 +45,8 @@ public final class ChainPublisher implements HeaderSink, AutoCloseable {
         AtomicReference<Exception> failure = new AtomicReference<>();
         try {
             for (HeaderRecord r : records) {
-                producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, eventTime(r), r.network(),
-                        Json.write(r)), (metadata, e) -> {
+                producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null, HeaderPublisher.eventTime(r),
+                        r.network(), Json.write(r)), (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
@@ -62,15 +61,6 @@ public final class ChainPublisher implements HeaderSink, AutoCloseable {
         if (e != null) {
             throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic " + Topics.HEADERS.name()
                     + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    static long eventTime(HeaderRecord r) {
-        long observed = r.observedTimeMs() != null ? r.observedTimeMs() : System.currentTimeMillis();
-        try {
-            return Math.min(BlockHeader.fromHex(r.headerHex()).time() * 1000, observed);
-        } catch (IllegalArgumentException e) {
-            return observed;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hashwatch.source.chain;
 
+import io.hashwatch.source.SourceHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,14 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The metrics of one live header source, labelled {@code source=<bitcoind|esplora>}. The first two are the same
- * series the price feeds export ({@code io.hashwatch.source.price.SourceMetrics}), so one alert rule covers every
- * source. Counter names carry no {@code _total}: the Prometheus registry adds it.
+ * The metrics of one live header source, labelled {@code source=<bitcoind|esplora>}: the {@link SourceHealth} every
+ * source exports, and these. Counter names carry no {@code _total}: the Prometheus registry adds it.
  *
  * <ul>
- *   <li>{@code hashwatch_source_up}: 1 while the source answers, 0 while it is down (after a failed poll)</li>
- *   <li>{@code hashwatch_source_last_message_timestamp_seconds}: wall-clock time of the last successful reply, NaN
- *   before the first (the "last success" an alert on a stale source watches)</li>
  *   <li>{@code hashwatch_source_errors{kind}}: failures by kind: connect, timeout, http, malformed, rpc_error,
  *   wrong_chain, unsupported_network, kafka, internal (every kind registered at 0 from the start)</li>
  *   <li>{@code hashwatch_source_tip_height}: tip height the source last reported</li>
@@ -32,22 +29,14 @@ public final class ChainSourceMetrics {
     private final Map<SourceException.Kind, Counter> errors = new EnumMap<>(SourceException.Kind.class);
     private final Counter headers;
     private final Counter reorgs;
-    private final AtomicInteger up = new AtomicInteger();
-    private final AtomicLong lastMessageMs = new AtomicLong(-1);
+    private final SourceHealth health;
     private final AtomicLong tipHeight = new AtomicLong(-1);
     private final AtomicLong publishedHeight = new AtomicLong(-1);
     private final AtomicInteger feesAvailable = new AtomicInteger(1);
 
     public ChainSourceMetrics(MeterRegistry registry, String source) {
         this.source = source;
-        // Same names and descriptions as the price sources' SourceMetrics: one series per source in one family.
-        Gauge.builder("hashwatch_source_up", up, AtomicInteger::get)
-                .description("1 while the source is connected and receiving, else 0")
-                .tag("source", source).strongReference(true).register(registry);
-        Gauge.builder("hashwatch_source_last_message_timestamp_seconds", lastMessageMs,
-                        ms -> ms.get() < 0 ? Double.NaN : ms.get() / 1000.0)
-                .description("Wall-clock time of the last message from the source")
-                .tag("source", source).strongReference(true).register(registry);
+        health = new SourceHealth(registry, source);
         for (SourceException.Kind kind : SourceException.Kind.values()) {
             errors.put(kind, Counter.builder("hashwatch_source_errors")
                     .description("Failed exchanges with a header source, by kind")
@@ -74,7 +63,7 @@ public final class ChainSourceMetrics {
     }
 
     void success(long nowMs) {
-        lastMessageMs.set(nowMs);
+        health.message(nowMs);
     }
 
     void error(SourceException.Kind kind) {
@@ -82,7 +71,7 @@ public final class ChainSourceMetrics {
     }
 
     void up(boolean isUp) {
-        up.set(isUp ? 1 : 0);
+        health.up(isUp);
     }
 
     void tip(long height) {
@@ -104,7 +93,7 @@ public final class ChainSourceMetrics {
     }
 
     public boolean up() {
-        return up.get() == 1;
+        return health.up();
     }
 
     public long errors(SourceException.Kind kind) {
@@ -117,7 +106,7 @@ public final class ChainSourceMetrics {
 
     /** Wall-clock ms of the last successful reply, -1 before the first. */
     public long lastMessageMs() {
-        return lastMessageMs.get();
+        return health.lastMessageMs();
     }
 
     public long tipHeight() {

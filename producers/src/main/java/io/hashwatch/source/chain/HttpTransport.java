@@ -1,5 +1,6 @@
 package io.hashwatch.source.chain;
 
+import io.hashwatch.source.Failures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -144,7 +145,7 @@ final class HttpTransport implements AutoCloseable {
         if (e instanceof HttpTimeoutException) {
             return timeout(what);
         }
-        String detail = Redact.scrub(rootMessage(e), secrets.get());
+        String detail = Redact.scrub(Failures.describe(e), secrets.get());
         if (e instanceof ConnectException || hasCause(e, UnresolvedAddressException.class)) {
             return new SourceException(SourceException.Kind.CONNECT, what + ": cannot connect (" + detail + ")");
         }
@@ -213,23 +214,6 @@ final class HttpTransport implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** The cause chain: "ConnectException <- UnresolvedAddressException". */
-    static String rootMessage(Throwable e) {
-        StringBuilder out = new StringBuilder();
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause()) {
-            if (out.length() > 0) {
-                out.append(" <- ");
-            }
-            out.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null && (t.getCause() == null || !t.getMessage().equals(t.getCause().toString()))) {
-                out.append(": ").append(t.getMessage());
-            }
-            depth++;
-        }
-        return out.toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hashwatch.source.price;
 
 import io.hashwatch.model.PriceTick;
+import io.hashwatch.source.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -193,7 +194,7 @@ public final class FeedConnection implements AutoCloseable {
             CompletableFuture.anyOf(connecting, s.ended)
                     .get(settings.connectTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            return "connect to " + feed.uri() + " failed: " + rootMessage(e);
+            return "connect to " + feed.uri() + " failed: " + Failures.describe(e);
         } catch (TimeoutException e) {
             connecting.thenAccept(WebSocket::abort);
             return "connect to " + feed.uri() + " timed out after " + settings.connectTimeout().toMillis() + " ms";
@@ -243,7 +244,7 @@ public final class FeedConnection implements AutoCloseable {
                 }
             }
         } catch (ExecutionException e) {
-            return "send failed: " + rootMessage(e);
+            return "send failed: " + Failures.describe(e);
         } catch (TimeoutException e) {
             return "send timed out after " + settings.connectTimeout().toMillis() + " ms";
         } catch (InterruptedException e) {
@@ -264,26 +265,6 @@ public final class FeedConnection implements AutoCloseable {
 
     private void send(WebSocket ws, String text) throws ExecutionException, TimeoutException, InterruptedException {
         ws.sendText(text, true).get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** The cause chain without the future wrappers: "ConnectException <- UnresolvedAddressException". */
-    static String rootMessage(Throwable e) {
-        StringBuilder out = new StringBuilder();
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause()) {
-            if ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
-                continue;
-            }
-            if (out.length() > 0) {
-                out.append(" <- ");
-            }
-            out.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null && (t.getCause() == null || !t.getMessage().equals(t.getCause().toString()))) {
-                out.append(": ").append(t.getMessage());
-            }
-            depth++;
-        }
-        return out.toString();
     }
 
     private void markUp() {
@@ -377,7 +358,7 @@ public final class FeedConnection implements AutoCloseable {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            end("connection error: " + rootMessage(error));
+            end("connection error: " + Failures.describe(error));
         }
 
         private long received() {

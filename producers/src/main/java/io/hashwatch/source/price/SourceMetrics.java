@@ -1,14 +1,12 @@
 package io.hashwatch.source.price;
 
+import io.hashwatch.source.SourceHealth;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The metrics of one price source, all labelled {@code source=<exchange id>}. Meter names carry no {@code _total}:
- * the Prometheus registry adds it to counters.
+ * The metrics of one price source, all labelled {@code source=<exchange id>}: the {@link SourceHealth} every source
+ * exports, and these. Meter names carry no {@code _total}: the Prometheus registry adds it to counters.
  *
  * <ul>
  *   <li>{@code hashwatch_source_messages}: websocket messages received (all kinds)</li>
@@ -19,9 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code hashwatch_source_ticks}: price ticks handed to the sink</li>
  *   <li>{@code hashwatch_source_exchange_errors}: error messages from the exchange</li>
  *   <li>{@code hashwatch_source_publish_failures}: ticks the sink refused</li>
- *   <li>{@code hashwatch_source_up}: 1 while connected and receiving, else 0</li>
- *   <li>{@code hashwatch_source_last_message_timestamp_seconds}: wall-clock time of the last message, NaN before
- *   the first</li>
  * </ul>
  */
 public final class SourceMetrics {
@@ -33,8 +28,7 @@ public final class SourceMetrics {
     private final Counter ticks;
     private final Counter exchangeErrors;
     private final Counter publishFailures;
-    private final AtomicInteger up = new AtomicInteger();
-    private final AtomicLong lastMessageMs = new AtomicLong(-1);
+    private final SourceHealth health;
 
     public SourceMetrics(MeterRegistry registry, String source) {
         messages = counter(registry, source, "hashwatch_source_messages", "Websocket messages received");
@@ -49,13 +43,7 @@ public final class SourceMetrics {
                 "Error messages sent by the exchange");
         publishFailures = counter(registry, source, "hashwatch_source_publish_failures",
                 "Price ticks the publisher refused");
-        Gauge.builder("hashwatch_source_up", up, AtomicInteger::get)
-                .description("1 while the source is connected and receiving, else 0")
-                .tag("source", source).strongReference(true).register(registry);
-        Gauge.builder("hashwatch_source_last_message_timestamp_seconds", lastMessageMs,
-                        ms -> ms.get() < 0 ? Double.NaN : ms.get() / 1000.0)
-                .description("Wall-clock time of the last message from the source")
-                .tag("source", source).strongReference(true).register(registry);
+        health = new SourceHealth(registry, source);
     }
 
     private static Counter counter(MeterRegistry registry, String source, String name, String description) {
@@ -64,7 +52,7 @@ public final class SourceMetrics {
 
     void message(long nowMs) {
         messages.increment();
-        lastMessageMs.set(nowMs);
+        health.message(nowMs);
     }
 
     void parseFailure() {
@@ -96,7 +84,7 @@ public final class SourceMetrics {
     }
 
     void up(boolean isUp) {
-        up.set(isUp ? 1 : 0);
+        health.up(isUp);
     }
 
     public long messages() {
@@ -132,11 +120,11 @@ public final class SourceMetrics {
     }
 
     public boolean up() {
-        return up.get() == 1;
+        return health.up();
     }
 
     /** Wall-clock ms of the last message, -1 before the first. */
     public long lastMessageMs() {
-        return lastMessageMs.get();
+        return health.lastMessageMs();
     }
 }
