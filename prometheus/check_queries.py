@@ -5,23 +5,30 @@
 
 Prints one line per check ("ok - ..." or "FAIL - ..."), then "checks: N passed, M failed", and exits 1 when any
 check failed. Needs PyYAML (Debian's python3-yaml, which docker-compose depends on) and promtool on the PATH (every
-PromQL expression of the dashboards and the Grafana-managed alerts is parsed by promtool itself).
+PromQL expression of the dashboards is parsed by promtool itself).
 
 What it checks:
   * dashboards (grafana/dashboards/*.json): valid JSON; uids present and unique across dashboards; panel ids
     present and unique within each dashboard (rows' nested panels included); every datasource reference (panels,
     targets, annotations, template variables) names the provisioned Prometheus datasource's uid;
-  * Grafana-managed alert rules (grafana/provisioning/alerting): unique uids, datasources resolve, the condition
-    refers to a query of the rule, a severity label, a runbook_url that resolves like the Prometheus alerts';
+  * Grafana provisioning: alerts are defined once, as Prometheus rules, and Grafana shows them: the Prometheus
+    datasource has manageAlerts (data-source-managed rules) and alertmanagerUid naming the one Alertmanager
+    datasource (implementation prometheus, no Grafana-managed alerts), whose URL is the compose Alertmanager that
+    prometheus/prometheus.yml sends to; the Prometheus datasource's URL is the compose Prometheus and its
+    timeInterval Prometheus's scrape_interval; grafana/provisioning/alerting defines no rule, contact point or
+    policy (deletions of retired ones only);
+  * endpoints: every scrape target, Alertmanager and webhook receiver of prometheus/prometheus.yml and
+    alertmanager/alertmanager.yml is a compose service and a port it listens on (published, or EXPOSEd by its
+    Dockerfile target), and a target's `component` label is its service's image target;
   * Prometheus rules (prometheus/rules/*.yml, the *_test.yml files aside): recording names are level:metric:op,
     alert names CamelCase, each alert has a severity (critical, warning, info), summary, description and a
     runbook_url pointing at its own heading in prometheus/README.md; every threshold series is documented there;
   * unit-test coverage (prometheus/rules/*_test.yml): every alert, at each of its severities, has a case where it
     fires, and every alert has a case where it stays silent;
-  * every PromQL expression (dashboards, Grafana rules, Prometheus rules) parses (promtool check rules on a
-    generated file) and uses only metric names that exist: hashwatch_* names read from the Java sources
-    (Micrometer's naming: counters get _total, summaries _count/_sum/_max), names recorded by the rules,
-    Prometheus's own (up, ALERTS, ...), and prometheus/known-metrics.txt (Kafka, JVM, process);
+  * every PromQL expression (dashboards, Prometheus rules) parses (promtool check rules on a generated file) and
+    uses only metric names that exist: hashwatch_* names read from the Java sources (Micrometer's naming: counters
+    get _total, summaries _count/_sum/_max), names recorded by the rules, Prometheus's own (up, ALERTS, ...), and
+    prometheus/known-metrics.txt (Kafka, JVM, process);
   * docker-compose.yml: every image pinned to a version tag, every bind-mounted file and build context present;
     docker/topic-init.sh creates every topic of chain-model's Topics registry, and `alerts`.
 """
@@ -235,55 +242,153 @@ def check_dashboards(prom_uid, exprs):
               f"{rel(path)} datasource references not resolving to '{prom_uid}': {bad_ds}")
 
 
-# ----------------------------------------------------------------------------------------------- Grafana alerts
-def check_grafana_alerting(prom_uid, exprs, readme_anchors):
-    paths = sorted(glob.glob(os.path.join(ROOT, "grafana", "provisioning", "alerting", "*.y*ml")))
-    rule_uids, titles, contact_urls = set(), set(), []
-    for path in paths:
-        doc = yaml.safe_load(open(path)) or {}
-        for cp in doc.get("contactPoints", []):
-            for r in cp.get("receivers", []):
-                if r.get("type") == "prometheus-alertmanager":
-                    contact_urls.append(r.get("settings", {}).get("url"))
-        for g in doc.get("groups", []):
-            for r in g.get("rules", []):
-                uid, title = r.get("uid"), r.get("title")
-                where = f"{rel(path)} rule '{title}'"
-                if not uid or uid in rule_uids or len(uid) > 40:
-                    fail(f"{where}: uid '{uid}' missing, repeated or longer than 40 characters")
-                rule_uids.add(uid)
-                titles.add(title)
-                refs = {q.get("refId") for q in r.get("data", [])}
-                problems = []
-                if r.get("condition") not in refs:
-                    problems.append(f"condition '{r.get('condition')}' is none of its queries {sorted(refs)}")
-                for q in r.get("data", []):
-                    dsu = q.get("datasourceUid") or q.get("datasourceUID")
-                    if dsu not in (prom_uid, "__expr__"):
-                        problems.append(f"query {q.get('refId')} datasource '{dsu}'")
-                    if dsu == prom_uid:
-                        expr = q.get("model", {}).get("expr")
-                        if not expr:
-                            problems.append(f"query {q.get('refId')} has no expr")
-                        else:
-                            exprs.append((f"{where} {q.get('refId')}", expr))
-                if r.get("labels", {}).get("severity") not in SEVERITIES:
-                    problems.append(f"severity label {r.get('labels', {}).get('severity')!r}")
-                if r.get("labels", {}).get("alert_source") != "grafana":
-                    problems.append("no alert_source=grafana label (Alertmanager's inhibition keys on it)")
-                rb = r.get("annotations", {}).get("runbook_url", "")
-                if rb != RUNBOOK_BASE + str(title).lower() or str(title).lower() not in readme_anchors:
-                    problems.append(f"runbook_url {rb!r} does not point at a '### {title}' heading of "
-                                    f"prometheus/README.md")
-                for a in ("summary", "description"):
-                    if not r.get("annotations", {}).get(a):
-                        problems.append(f"no {a}")
-                check(not problems, f"{where} well-formed", f"{where}: {'; '.join(problems)}")
-    check(rule_uids, f"{len(rule_uids)} Grafana-managed alert rules", "no Grafana-managed alert rules provisioned")
-    check(contact_urls and all(u and u.startswith("http") for u in contact_urls),
-          f"Grafana contact point to Alertmanager at {contact_urls}",
-          "no Grafana contact point of type prometheus-alertmanager with a url")
-    return titles
+# ----------------------------------------------------------------------------------------------- endpoints
+def compose_services():
+    return (yaml.safe_load(open(os.path.join(ROOT, "docker-compose.yml"))) or {}).get("services", {})
+
+
+def dockerfile_exposed(build):
+    """The ports a build target of a Dockerfile EXPOSEs (its own stage only)."""
+    if not isinstance(build, dict):
+        return set()
+    path = os.path.join(ROOT, build.get("context", "."), build.get("dockerfile", "Dockerfile"))
+    if not os.path.isfile(path):
+        return set()
+    ports, stage = set(), None
+    for line in open(path):
+        m = re.match(r"\s*FROM\s+\S+(?:\s+AS\s+(\S+))?", line, re.I)
+        if m:
+            stage = m.group(1)
+            continue
+        m = re.match(r"\s*EXPOSE\s+(.*)", line, re.I)
+        if m and stage == build.get("target"):
+            ports |= {int(p.split("/")[0]) for p in m.group(1).split()}
+    return ports
+
+
+def container_ports(svc):
+    """The ports a compose service listens on inside its network: the container side of its published ports, and
+    what its Dockerfile target EXPOSEs."""
+    ports = set()
+    for p in svc.get("ports", []):
+        target = str(p.get("target")) if isinstance(p, dict) else str(p).split(":")[-1]
+        ports.add(int(target.split("/")[0]))
+    return ports | dockerfile_exposed(svc.get("build"))
+
+
+def check_endpoint(services, where, endpoint):
+    """endpoint (host:port or a URL) names a compose service and a port that service listens on."""
+    m = re.match(r"(?:[a-z]+://)?([A-Za-z0-9_.-]+):([0-9]+)", endpoint or "")
+    if not m:
+        fail(f"{where}: {endpoint!r} is not host:port")
+        return None
+    host, port = m.group(1), int(m.group(2))
+    if host not in services:
+        fail(f"{where}: {endpoint} names {host}, which is not a service of docker-compose.yml "
+             f"({', '.join(sorted(services))})")
+    elif port not in container_ports(services[host]):
+        fail(f"{where}: {endpoint}: service {host} listens on {sorted(container_ports(services[host]))}, not {port}")
+    else:
+        ok(f"{where}: {endpoint} is compose service {host}, port {port}")
+    return host, port
+
+
+# ----------------------------------------------------------------------------------------------- Grafana
+def check_grafana_provisioning(prom_uid):
+    """Alerts are defined once (Prometheus rules) and routed once (Alertmanager); Grafana shows both: its
+    Prometheus datasource manages alerts (data-source-managed rules, read-only), an Alertmanager datasource points
+    at the Alertmanager Prometheus sends to, and no Grafana-managed rule, contact point or policy is provisioned."""
+    services = compose_services()
+    prom_cfg = yaml.safe_load(open(os.path.join(ROOT, "prometheus", "prometheus.yml"))) or {}
+    datasources = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "grafana", "provisioning", "datasources", "*.y*ml"))):
+        datasources += [(rel(path), ds) for ds in (yaml.safe_load(open(path)) or {}).get("datasources", [])]
+    uids = [ds.get("uid") for _, ds in datasources]
+    check(len(uids) == len(set(uids)) and all(uids), f"datasource uids present and unique {uids}",
+          f"datasource uids missing or repeated: {uids}")
+
+    proms = [(p, ds) for p, ds in datasources if ds.get("type") == "prometheus"]
+    ams = [(p, ds) for p, ds in datasources if ds.get("type") == "alertmanager"]
+    check(len(ams) == 1, "one provisioned Alertmanager datasource",
+          f"expected exactly one provisioned datasource of type alertmanager, found {len(ams)}")
+    am_uid = ams[0][1].get("uid") if ams else None
+    for path, ds in proms:
+        where = f"{path} datasource '{ds.get('name')}'"
+        jd = ds.get("jsonData") or {}
+        check(jd.get("manageAlerts") is True, f"{where}: manageAlerts true (Grafana shows Prometheus's rules)",
+              f"{where}: jsonData.manageAlerts is {jd.get('manageAlerts')!r}, not true: Grafana would not show "
+              f"the Prometheus rules")
+        check(am_uid is not None and jd.get("alertmanagerUid") == am_uid,
+              f"{where}: alertmanagerUid '{am_uid}' is the Alertmanager datasource",
+              f"{where}: jsonData.alertmanagerUid {jd.get('alertmanagerUid')!r} is not the Alertmanager "
+              f"datasource's uid {am_uid!r}")
+        scrape = (prom_cfg.get("global") or {}).get("scrape_interval", "1m")
+        check(jd.get("timeInterval") == scrape, f"{where}: timeInterval {scrape} is Prometheus's scrape_interval",
+              f"{where}: jsonData.timeInterval {jd.get('timeInterval')!r} is not prometheus/prometheus.yml's "
+              f"scrape_interval {scrape!r}")
+        endpoint = check_endpoint(services, f"{where} url", ds.get("url"))
+        image = (services.get(endpoint[0]) or {}).get("image", "") if endpoint else ""
+        check(image.startswith("prom/prometheus:"), f"{where}: {ds.get('url')} runs {image}",
+              f"{where}: {ds.get('url')} is not the compose service running prom/prometheus (it runs {image!r})")
+    for path, ds in ams:
+        where = f"{path} datasource '{ds.get('name')}'"
+        jd = ds.get("jsonData") or {}
+        check(jd.get("implementation") == "prometheus", f"{where}: implementation prometheus",
+              f"{where}: jsonData.implementation {jd.get('implementation')!r} is not 'prometheus' (the compose "
+              f"stack runs Prometheus's Alertmanager)")
+        check(jd.get("handleGrafanaManagedAlerts") is not True, f"{where}: receives no Grafana-managed alerts",
+              f"{where}: handleGrafanaManagedAlerts is true, but there must be no Grafana-managed alerts")
+        endpoint = check_endpoint(services, f"{where} url", ds.get("url"))
+        image = (services.get(endpoint[0]) or {}).get("image", "") if endpoint else ""
+        check(image.startswith("prom/alertmanager:"), f"{where}: {ds.get('url')} runs {image}",
+              f"{where}: {ds.get('url')} is not the compose service running prom/alertmanager (it runs {image!r})")
+        targets = [t for am in (prom_cfg.get("alerting") or {}).get("alertmanagers", [])
+                   for sc in am.get("static_configs", []) for t in sc.get("targets", [])]
+        check(endpoint is not None and f"{endpoint[0]}:{endpoint[1]}" in targets,
+              f"{where}: {ds.get('url')} is the Alertmanager prometheus/prometheus.yml sends to",
+              f"{where}: {ds.get('url')} is not among prometheus/prometheus.yml's Alertmanagers {targets}")
+
+    # No Grafana-managed alerting: only deletions (of what earlier versions provisioned) may be provisioned.
+    defined = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "grafana", "provisioning", "alerting", "*"))):
+        if not re.search(r"\.(ya?ml|json)$", path):
+            fail(f"{rel(path)}: Grafana provisions alerting only from .yaml, .yml and .json files and refuses "
+                 f"to start alerting provisioning with any other file there")
+            continue
+        doc = (json.load(open(path)) if path.endswith(".json") else yaml.safe_load(open(path))) or {}
+        defined += [f"{rel(path)}: {k}" for k, v in doc.items()
+                    if k != "apiVersion" and not k.startswith(("delete", "reset")) and v]
+    check(not defined, "no Grafana-managed alert rules, contact points or policies (alerts are Prometheus rules)",
+          f"Grafana-managed alerting provisioned (every alert is a Prometheus rule, routed by Alertmanager): "
+          f"{defined}")
+
+
+def check_service_endpoints():
+    """The hosts and ports Prometheus and Alertmanager are told about are compose services: the scrape targets
+    (whose `component` label is the service's image target), the Alertmanagers, the webhook receivers."""
+    services = compose_services()
+    prom_cfg = yaml.safe_load(open(os.path.join(ROOT, "prometheus", "prometheus.yml"))) or {}
+    for job in prom_cfg.get("scrape_configs", []):
+        for sc in job.get("static_configs", []):
+            for t in sc.get("targets", []):
+                if t.startswith(("localhost:", "127.0.0.1:")):
+                    continue
+                endpoint = check_endpoint(services, f"prometheus/prometheus.yml job {job.get('job_name')}", t)
+                component = (sc.get("labels") or {}).get("component")
+                build = (services.get(endpoint[0]) or {}).get("build") if endpoint else None
+                if component is not None:
+                    target = build.get("target") if isinstance(build, dict) else None
+                    check(component == target, f"scrape target {t}: component {component} is its image target",
+                          f"scrape target {t}: label component={component!r} but service {endpoint and endpoint[0]}"
+                          f" is built from target {target!r}")
+    for am in (prom_cfg.get("alerting") or {}).get("alertmanagers", []):
+        for sc in am.get("static_configs", []):
+            for t in sc.get("targets", []):
+                check_endpoint(services, "prometheus/prometheus.yml alerting", t)
+    am_cfg = yaml.safe_load(open(os.path.join(ROOT, "alertmanager", "alertmanager.yml"))) or {}
+    for r in am_cfg.get("receivers", []):
+        for w in r.get("webhook_configs", []) or []:
+            check_endpoint(services, f"alertmanager/alertmanager.yml receiver {r.get('name')}", w.get("url"))
 
 
 # ----------------------------------------------------------------------------------------------- Prometheus rules
@@ -430,7 +535,8 @@ def main():
     anchors, readme_text = readme_anchors()
     exprs = []
     check_dashboards(prom_uid, exprs)
-    check_grafana_alerting(prom_uid, exprs, anchors)
+    check_grafana_provisioning(prom_uid)
+    check_service_endpoints()
     alerts, records = check_prometheus_rules(exprs, anchors, readme_text)
     check_test_coverage(alerts)
     java = java_metric_names()
