@@ -23,6 +23,9 @@ What it checks:
   * Prometheus rules (prometheus/rules/*.yml, the *_test.yml files aside): recording names are level:metric:op,
     alert names CamelCase, each alert has a severity (critical, warning, info), summary, description and a
     runbook_url pointing at its own heading in prometheus/README.md; every threshold series is documented there;
+  * facts written twice agree: prometheus/prometheus.yml loads exactly the rule files that are tested;
+    prometheus/README.md's threshold table has the values of thresholds.yml, and each alert's heading its
+    severities and `for:`;
   * unit-test coverage (prometheus/rules/*_test.yml): every alert, at each of its severities, has a case where it
     fires, and every alert has a case where it stays silent;
   * every PromQL expression (dashboards, Prometheus rules) parses (promtool check rules on a generated file) and
@@ -261,23 +264,28 @@ def compose_services():
     return (yaml.safe_load(open(os.path.join(ROOT, "docker-compose.yml"))) or {}).get("services", {})
 
 
-def dockerfile_exposed(build):
-    """The ports a build target of a Dockerfile EXPOSEs (its own stage only)."""
+def dockerfile_stage(build, instruction):
+    """The arguments of each INSTRUCTION line of a build's Dockerfile target (its own stage only)."""
     if not isinstance(build, dict):
-        return set()
+        return []
     path = os.path.join(ROOT, build.get("context", "."), build.get("dockerfile", "Dockerfile"))
     if not os.path.isfile(path):
-        return set()
-    ports, stage = set(), None
+        return []
+    found, stage = [], None
     for line in open(path):
         m = re.match(r"\s*FROM\s+\S+(?:\s+AS\s+(\S+))?", line, re.I)
         if m:
             stage = m.group(1)
             continue
-        m = re.match(r"\s*EXPOSE\s+(.*)", line, re.I)
+        m = re.match(r"\s*" + instruction + r"\s+(.*)", line, re.I)
         if m and stage == build.get("target"):
-            ports |= {int(p.split("/")[0]) for p in m.group(1).split()}
-    return ports
+            found.append(m.group(1).strip())
+    return found
+
+
+def dockerfile_exposed(build):
+    """The ports a build target of a Dockerfile EXPOSEs."""
+    return {int(p.split("/")[0]) for args in dockerfile_stage(build, "EXPOSE") for p in args.split()}
 
 
 def container_ports(svc):
@@ -473,6 +481,52 @@ def check_test_coverage(alerts):
     check(not unknown, "unit tests name only existing alerts", f"unit tests name unknown alerts: {sorted(unknown)}")
 
 
+def check_rule_facts(readme_text):
+    """Facts about the rules that are written in more than one file agree: prometheus/prometheus.yml loads every
+    rule file that prometheus/test.sh tests (and only those); prometheus/README.md's threshold table gives each
+    threshold's value from thresholds.yml; each alert's heading there names its severities and its `for:`."""
+    rules_dir = os.path.join(ROOT, "prometheus", "rules")
+    tested = {"rules/" + os.path.basename(p) for p in glob.glob(os.path.join(rules_dir, "*.yml"))
+              if not p.endswith("_test.yml")}
+    prom_cfg = yaml.safe_load(open(os.path.join(ROOT, "prometheus", "prometheus.yml"))) or {}
+    loaded = set(prom_cfg.get("rule_files") or [])
+    check(loaded == tested, f"prometheus/prometheus.yml loads all {len(tested)} rule files of prometheus/rules",
+          f"prometheus/prometheus.yml rule_files differ from prometheus/rules/*.yml: not loaded "
+          f"{sorted(tested - loaded)}, not there {sorted(loaded - tested)}")
+
+    values, fors = {}, {}
+    for path in sorted(tested):
+        for g in (yaml.safe_load(open(os.path.join(ROOT, "prometheus", path))) or {}).get("groups", []):
+            for r in g.get("rules", []):
+                m = re.fullmatch(r"\s*vector\(\s*(-?[0-9.]+)\s*\)\s*", str(r.get("expr")))
+                if r.get("record", "").startswith("hashwatch:threshold_") and m:
+                    values[r["record"]] = float(m.group(1))
+                if r.get("alert"):
+                    fors.setdefault(r["alert"], {})[(r.get("labels") or {}).get("severity")] = r.get("for")
+    wrong = []
+    for name, value in sorted(values.items()):
+        m = re.search(r"^\|\s*`" + re.escape(name) + r"`\s*\|\s*(-?[0-9.]+)", readme_text, re.M)
+        if not m or float(m.group(1)) != value:
+            wrong.append(f"{name}: thresholds.yml {value:g}, README {m.group(1) if m else 'no row'}")
+    check(not wrong, f"prometheus/README.md's threshold table gives the {len(values)} values of thresholds.yml",
+          f"prometheus/README.md's threshold table disagrees with thresholds.yml: {wrong}")
+    wrong = []
+    for name, by_sev in sorted(fors.items()):
+        m = re.search(r"^###\s+" + re.escape(name) + r"\s*\n+\*([^*]+)\*", readme_text, re.M)
+        if not m:
+            wrong.append(f"{name}: no '*severity; for*' line under its heading")
+            continue
+        line = m.group(1)
+        missing = [sev for sev in by_sev if not re.search(r"\b" + sev + r"\b", line)]
+        durations = {d for d in by_sev.values() if d}
+        missing += [f"`for: {d}`" for d in sorted(durations) if f"`for: {d}`" not in line]
+        missing += [f"no `for:` ({d})" for d in re.findall(r"`for: ([0-9a-z]+)`", line) if d not in durations]
+        if missing:
+            wrong.append(f"{name} ({line}): {missing}")
+    check(not wrong, f"prometheus/README.md names the severities and `for:` of all {len(fors)} alerts",
+          f"prometheus/README.md's alert headings disagree with the rules: {wrong}")
+
+
 # ----------------------------------------------------------------------------------------------- expressions
 def check_expressions(exprs, known):
     unknown = []
@@ -521,6 +575,18 @@ def check_compose():
                 os.path.join(ctx, "Dockerfile")
             check(os.path.isdir(ctx) and os.path.isfile(dockerfile), f"service {name} builds from {rel(dockerfile)}",
                   f"service {name}: build context or Dockerfile {rel(dockerfile)} missing")
+        if build:
+            # A long-running service built here is health-checked once: by its image's HEALTHCHECK, or by compose.
+            # A one-shot service turns the image's off (it is not a server).
+            hc = svc.get("healthcheck") or {}
+            image_hc = dockerfile_stage(build, "HEALTHCHECK")
+            if svc.get("restart", "no") == "no":
+                check(hc.get("disable") is True or not image_hc, f"one-shot service {name}: no health check",
+                      f"one-shot service {name}: disable the image's HEALTHCHECK (healthcheck: disable: true)")
+            else:
+                check(bool(image_hc) != bool(hc) and not hc.get("disable"),
+                      f"service {name} health-checked once ({'image HEALTHCHECK' if image_hc else 'compose'})",
+                      f"service {name}: health check in the image {image_hc} and in compose {hc}: want exactly one")
         for v in svc.get("volumes", []):
             src = v.split(":", 1)[0] if isinstance(v, str) else v.get("source", "")
             if src.startswith("./") or src.startswith("../"):
@@ -609,6 +675,7 @@ def main():
     check_service_endpoints()
     alerts, records = check_prometheus_rules(exprs, anchors, readme_text)
     check_test_coverage(alerts)
+    check_rule_facts(readme_text)
     java = java_metric_names()
     check(len(java) > 20, f"{len(java)} hashwatch metric names read from the Java sources",
           f"only {len(java)} hashwatch metric names found in the Java sources")
