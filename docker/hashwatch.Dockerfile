@@ -2,7 +2,8 @@
 # The hashwatch images, built from this repository (docker-compose.yml builds both targets):
 #   --target streams-app   `hashwatch run` against an external Kafka: topology, /metrics on 9336, the
 #                          Alertmanager webhook on 9337
-#   --target producers     `hashwatch run --role sources`: the sources (headers, prices), /metrics on 9336
+#   --target producers     `hashwatch run --role sources`: the sources (headers, prices), /metrics on 9336;
+#                          compose's one-shot topic-init runs this image too, as `hashwatch topics`
 # Both run io.hashwatch.launcher.Hashwatch; the command line picks the subcommand.
 #
 #   docker build -f docker/hashwatch.Dockerfile --target streams-app -t hashwatch/streams-app .

@@ -6,10 +6,11 @@
 
 PROMETHEUS_URL is a Prometheus (e.g. http://127.0.0.1:9090) that has loaded prometheus/rules and scraped a running
 hashwatch fed with real data. Every expression of grafana/dashboards (panel targets, annotations, template
-variables) and of grafana/provisioning/alerting is run as an instant query (Grafana's variables replaced: $network
-by --network, $profile by .+, $__rate_interval by 5m) and must parse and return at least one series. Every
-expression of prometheus/rules must parse, and each metric name it uses must have series (an alert's condition
-itself is normally false, so its result may be empty).
+variables) is run as an instant query (Grafana's variables replaced: $network by --network, $profile by .+,
+$__rate_interval by 5m) and must parse and return at least one series. Every expression of prometheus/rules must
+parse, and each metric name it uses must have series (an alert's condition itself is normally false, so its result
+may be empty). Prometheus's rules API, which Grafana reads to show the alerts (they are defined only there), must
+serve every alert rule with its severity and annotations.
 
 --allow-empty REGEX (repeatable) lets expressions whose text matches REGEX return nothing, and metric names that
 match it be absent: what the run cannot have, e.g. the producers' hashwatch_source_* series when only the streams
@@ -76,9 +77,8 @@ def main():
     anchors, readme = cq.readme_anchors()
     panels = []
     cq.check_dashboards(uid, panels)
-    cq.check_grafana_alerting(uid, panels, anchors)
     rules = []
-    cq.check_prometheus_rules(rules, anchors, readme)
+    alerts, _ = cq.check_prometheus_rules(rules, anchors, readme)
 
     passed = failed = 0
 
@@ -121,6 +121,29 @@ def main():
             elif not any(r.search(name) for r in allowed):
                 missing.append(name)
         result(not missing, f"{where}: runs ({n} series)" + (f"; no series of {missing}" if missing else ""))
+
+    # What Grafana shows as data-source-managed rules (manageAlerts on the Prometheus datasource) is Prometheus's
+    # rules API: every alert of prometheus/rules must be served there, at each of its severities, with the
+    # annotations Grafana displays.
+    try:
+        with urllib.request.urlopen(args.prometheus.rstrip("/") + "/api/v1/rules?type=alert", timeout=30) as r:
+            groups = json.load(r)["data"]["groups"]
+    except (OSError, ValueError, KeyError) as e:
+        groups = None
+        result(False, f"/api/v1/rules (what Grafana lists) cannot be read: {e}")
+    if groups is not None:
+        served = {}
+        for g in groups:
+            for rule in g.get("rules", []):
+                ann = rule.get("annotations") or {}
+                if all(ann.get(a) for a in ("summary", "description", "runbook_url")):
+                    served.setdefault(rule.get("name"), set()).add((rule.get("labels") or {}).get("severity"))
+        missing = sorted(f"{name} ({sev})" for name, sevs in alerts.items() for sev in sevs
+                         if sev not in served.get(name, set()))
+        n = sum(len(v) for v in alerts.values())
+        result(not missing, f"/api/v1/rules (Grafana's data-source-managed view) serves all {n} alert rules with "
+                            f"severity, summary, description and runbook_url" +
+               (f"; missing or incomplete: {missing}" if missing else ""))
 
     deadline = time.time() + args.wait
     for name in args.expect_firing:
