@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 /**
  * Where the logs of a command that runs Kafka go. The console is for hashwatch's own lines and real problems; the
  * embedded broker and the Kafka clients log a great deal (configs, rebalances, warnings that are routine on one
- * node), so their lines go to a file, and only their errors to the console. {@code --verbose} puts their warnings
- * back on the console too, as well as in the file.
+ * node), so their lines go to a file, and only their errors to the console. {@code --verbose} leaves them on the
+ * console, as log4j2.xml has them (warnings and up).
  */
 final class LogOptions {
     /** The loggers of Kafka (clients, Streams, broker, controller) and of Jetty, as log4j2.xml names them. */
@@ -24,13 +24,21 @@ final class LogOptions {
     private static final String CONSOLE = "stderr";
     private static final String FILE = "kafka-file";
     static final String FILE_NAME = "kafka.log";
+    private static final String USER_CONFIGURATION = "log4j2.configurationFile";
 
-    @Option(names = "--verbose", description = "Also show Kafka's warnings on the console (they are always in"
-            + " the log file named at start-up).")
+    @Option(names = "--verbose", description = "Kafka's warnings on the console, as its log configuration says,"
+            + " instead of its lines in the log file named at start-up.")
     boolean verbose;
 
-    /** Sends the library loggers to {@code dir/kafka.log} (appended to) from now on, and says so on the console. */
+    /**
+     * Unless {@code --verbose}, sends the library loggers to {@code dir/kafka.log} (appended to) from now on, and
+     * says so on the console. A logging configuration of the user's own ({@code -Dlog4j2.configurationFile}) is
+     * left as it is.
+     */
     void sendKafkaLogsTo(Path dir) {
+        if (verbose || System.getProperty(USER_CONFIGURATION) != null) {
+            return;
+        }
         Path file = dir.resolve(FILE_NAME).toAbsolutePath();
         LoggerContext context = LoggerContext.getContext(false);
         Configuration config = context.getConfiguration();
@@ -43,18 +51,24 @@ final class LogOptions {
         config.addAppender(toFile);
         Appender console = config.getAppender(CONSOLE);
         for (String name : LIBRARY_LOGGERS) {
-            LoggerConfig logger = config.getLoggerConfig(name);
+            LoggerConfig logger = config.getLoggers().get(name);
+            if (logger == null) {
+                logger = new LoggerConfig(name, Level.INFO, false);
+                config.addLogger(name, logger);
+            }
             logger.removeAppender(CONSOLE);
             logger.removeAppender(FILE);
             logger.setLevel(Level.INFO);
-            logger.addAppender(console, verbose ? Level.WARN : Level.ERROR, null);
+            logger.setAdditive(false);
+            if (console != null) {
+                logger.addAppender(console, Level.ERROR, null);
+            }
             logger.addAppender(toFile, Level.INFO, null);
         }
         context.updateLoggers();
         if (previous != null && previous != toFile) {
             previous.stop();
         }
-        LoggerFactory.getLogger(LogOptions.class).info("Kafka's logs: {}{}", file,
-                verbose ? " (warnings also here)" : " (--verbose also shows its warnings here)");
+        LoggerFactory.getLogger(LogOptions.class).info("Kafka's logs: {} (--verbose shows its warnings here)", file);
     }
 }
