@@ -63,6 +63,8 @@ public final class HashwatchTopology {
      */
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  EconomicsSettings settings, LongSupplier nowSeconds) {
+        // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
+        // the one-minute reference price.
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, ValidTick> ticks = validTicks(builder
                 .stream(Topics.PRICES.name(), Consumed.with(Topics.PRICES.keySerde(), Topics.PRICES.valueSerde())
@@ -82,6 +84,8 @@ public final class HashwatchTopology {
         NetworkPartitioner<Object> byNetwork = new NetworkPartitioner<>();
         PriceValidationProcessor.DEAD_LETTERS.addTo(topology, byNetwork, PriceValidationProcessor.NAME);
 
+        // Headers: verify into the best chain, derive per block; economics: blocks and reference prices, in event
+        // time. Added after the price side, so the sub-topology ids stay 0 and 1 for prices, 2 for the chain.
         topology.addSource(HEADERS_SOURCE, Topics.HEADERS.keySerde().deserializer(),
                         Topics.HEADERS.valueSerde().deserializer(), Topics.HEADERS.name())
                 .addProcessor(ChainProcessor.NAME, ChainProcessor.supplier(chainMetrics, nowSeconds), HEADERS_SOURCE)
