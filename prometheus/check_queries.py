@@ -105,7 +105,7 @@ def java_metric_names():
             # The statement the literal is in, from the previous ';', '{' or '}'.
             start = max(text.rfind(c, 0, m.start()) for c in ";{}")
             stmt = text[start + 1:m.start()]
-            if re.search(r"\bDistributionSummary\b", stmt):
+            if re.search(r"\bDistributionSummary\b|\bsummary\(", stmt):
                 names.update({name + "_count", name + "_sum", name + "_max"})
             elif re.search(r"\bTimer\b", stmt):
                 names.update({name + "_seconds_count", name + "_seconds_sum", name + "_seconds_max"})

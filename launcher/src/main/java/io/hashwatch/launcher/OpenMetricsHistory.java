@@ -1,8 +1,12 @@
 package io.hashwatch.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hashwatch.metrics.MetricCatalog;
+import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
+import io.hashwatch.model.Topics.Topic;
+import io.micrometer.core.instrument.Meter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,64 +27,52 @@ import java.util.stream.Stream;
  * (the compacted view: a reorg's corrected values win).
  */
 final class OpenMetricsHistory {
-    /** A gauge family: its name, help, and how to read labelled values out of a record. */
-    private record Family(String name, String help, String topic, List<Series> series) {
+    /** A gauge of the live app, and how to read its labelled values out of a topic's records. */
+    private record Family(Metric metric, String topic, List<Series> series) {
     }
 
     private record Series(String labels, String field) {
     }
 
     private static final List<Family> FAMILIES = List.of(
-            family("hashwatch_tip_height", "Height of the best chain's tip", Topics.BLOCKS.name(),
-                    new Series("", "height")),
-            family("hashwatch_difficulty", "Difficulty of the tip's bits", Topics.BLOCKS.name(),
-                    new Series("", "difficulty")),
-            family("hashwatch_hashrate_hashes_per_second", "Network hashrate, getnetworkhashps over the window",
-                    Topics.HASHRATE.name(), new Series("window=\"1d\"", "hashrate_1d_hps"),
+            family(MetricCatalog.TIP_HEIGHT, Topics.BLOCKS, new Series("", "height")),
+            family(MetricCatalog.DIFFICULTY, Topics.BLOCKS, new Series("", "difficulty")),
+            family(MetricCatalog.HASHRATE, Topics.HASHRATE, new Series("window=\"1d\"", "hashrate_1d_hps"),
                     new Series("window=\"3d\"", "hashrate_3d_hps"), new Series("window=\"7d\"", "hashrate_7d_hps"),
                     new Series("window=\"epoch\"", "hashrate_epoch_hps")),
-            family("hashwatch_hashrate_lower95_hashes_per_second", "Lower bound of the 95% interval",
-                    Topics.HASHRATE.name(), new Series("window=\"1d\"", "hashrate_1d_lower_hps"),
+            family(MetricCatalog.HASHRATE_LOWER95, Topics.HASHRATE,
+                    new Series("window=\"1d\"", "hashrate_1d_lower_hps"),
                     new Series("window=\"7d\"", "hashrate_7d_lower_hps")),
-            family("hashwatch_hashrate_upper95_hashes_per_second", "Upper bound of the 95% interval",
-                    Topics.HASHRATE.name(), new Series("window=\"1d\"", "hashrate_1d_upper_hps"),
+            family(MetricCatalog.HASHRATE_UPPER95, Topics.HASHRATE,
+                    new Series("window=\"1d\"", "hashrate_1d_upper_hps"),
                     new Series("window=\"7d\"", "hashrate_7d_upper_hps")),
-            family("hashwatch_difficulty_projected_change_ratio", "Projected next difficulty adjustment",
-                    Topics.DIFFICULTY.name(), new Series("", "projected_change")),
-            family("hashwatch_difficulty_epoch_progress_ratio", "Share of the epoch mined", Topics.DIFFICULTY.name(),
-                    new Series("", "progress")),
-            family("hashwatch_difficulty_blocks_remaining", "Blocks until the next retarget",
-                    Topics.DIFFICULTY.name(), new Series("", "blocks_remaining")),
-            family("hashwatch_hashprice_btc_per_ph_day", "Expected BTC per PH/s per day", Topics.HASHPRICE.name(),
-                    new Series("", "hashprice_btc_per_ph_day")),
-            family("hashwatch_hashprice_usd_per_ph_day", "Expected USD per PH/s per day", Topics.HASHPRICE.name(),
-                    new Series("", "hashprice_usd_per_ph_day")),
-            family("hashwatch_hashvalue_sats_per_th_day", "Expected satoshis per TH/s per day",
-                    Topics.HASHPRICE.name(), new Series("", "hashvalue_sats_per_th_day")),
-            family("hashwatch_reference_price_usd", "Reference BTC-USD price at the block", Topics.HASHPRICE.name(),
-                    new Series("", "price_usd")),
-            family("hashwatch_network_cost_model_usd", "Difficulty-regression model price",
-                    Topics.HASHPRICE.name(), new Series("", "network_cost_model_usd")),
-            family("hashwatch_energy_cost_usd_per_btc", "Energy cost to produce one BTC", Topics.ECONOMICS.name(),
-                    new Series("", "energy_cost_per_btc_usd")),
-            family("hashwatch_all_in_cost_usd_per_btc", "All-in cost to produce one BTC", Topics.ECONOMICS.name(),
-                    new Series("", "all_in_cost_per_btc_usd")),
-            family("hashwatch_cost_gap_ratio", "(price - all-in cost) / all-in cost", Topics.ECONOMICS.name(),
-                    new Series("", "gap")),
-            family("hashwatch_margin_usd_per_ph_day", "USD hashprice minus all-in cost per PH/s per day",
-                    Topics.ECONOMICS.name(), new Series("", "margin_usd_per_ph_day")),
-            family("hashwatch_breakeven_power_price_usd_per_kwh", "Breakeven power price", Topics.ECONOMICS.name(),
+            family(MetricCatalog.DIFFICULTY_PROJECTED_CHANGE, Topics.DIFFICULTY, new Series("", "projected_change")),
+            family(MetricCatalog.DIFFICULTY_EPOCH_PROGRESS, Topics.DIFFICULTY, new Series("", "progress")),
+            family(MetricCatalog.DIFFICULTY_BLOCKS_REMAINING, Topics.DIFFICULTY, new Series("", "blocks_remaining")),
+            family(MetricCatalog.HASHPRICE_BTC, Topics.HASHPRICE, new Series("", "hashprice_btc_per_ph_day")),
+            family(MetricCatalog.HASHPRICE_USD, Topics.HASHPRICE, new Series("", "hashprice_usd_per_ph_day")),
+            family(MetricCatalog.HASHVALUE, Topics.HASHPRICE, new Series("", "hashvalue_sats_per_th_day")),
+            // The price each block's hashprice was figured at: the history of the live reference price.
+            family(MetricCatalog.REFERENCE_PRICE, Topics.HASHPRICE, new Series("", "price_usd")),
+            family(MetricCatalog.NETWORK_COST_MODEL, Topics.HASHPRICE, new Series("", "network_cost_model_usd")),
+            family(MetricCatalog.ENERGY_COST, Topics.ECONOMICS, new Series("", "energy_cost_per_btc_usd")),
+            family(MetricCatalog.ALL_IN_COST, Topics.ECONOMICS, new Series("", "all_in_cost_per_btc_usd")),
+            family(MetricCatalog.COST_GAP, Topics.ECONOMICS, new Series("", "gap")),
+            family(MetricCatalog.MARGIN, Topics.ECONOMICS, new Series("", "margin_usd_per_ph_day")),
+            family(MetricCatalog.BREAKEVEN_POWER_PRICE, Topics.ECONOMICS,
                     new Series("", "breakeven_power_price_usd_per_kwh")),
-            family("hashwatch_mining_revenue_usd_per_mw_day", "Mining revenue per MW per day",
-                    Topics.ECONOMICS.name(), new Series("", "mining_revenue_usd_per_mw_day")),
-            family("hashwatch_power_opportunity_spread_usd_per_mw_day", "Mining minus hosting revenue per MW per day",
-                    Topics.ECONOMICS.name(), new Series("", "power_opportunity_spread_usd_per_mw_day")));
+            family(MetricCatalog.MINING_REVENUE, Topics.ECONOMICS, new Series("", "mining_revenue_usd_per_mw_day")),
+            family(MetricCatalog.POWER_OPPORTUNITY_SPREAD, Topics.ECONOMICS,
+                    new Series("", "power_opportunity_spread_usd_per_mw_day")));
 
     private OpenMetricsHistory() {
     }
 
-    private static Family family(String name, String help, String topic, Series... series) {
-        return new Family(name, help, topic, List.of(series));
+    private static Family family(Metric metric, Topic<String, ?> topic, Series... series) {
+        if (metric.type() != Meter.Type.GAUGE) {
+            throw new IllegalArgumentException(metric.name() + " is not a gauge");
+        }
+        return new Family(metric, topic.name(), List.of(series));
     }
 
     /**
@@ -94,8 +86,9 @@ final class OpenMetricsHistory {
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             for (Family f : FAMILIES) {
                 List<JsonNode> records = byTopic.computeIfAbsent(f.topic(), t -> latestPerKey(dir.resolve(t + ".jsonl")));
-                w.write("# TYPE " + f.name() + " gauge\n");
-                w.write("# HELP " + f.name() + " " + f.help() + "\n");
+                String name = f.metric().name();
+                w.write("# TYPE " + name + " gauge\n");
+                w.write("# HELP " + name + " " + f.metric().help() + "\n");
                 // One series per (labels, network, profile), each in height order.
                 Map<String, Long> lastTimestamp = new HashMap<>();
                 Map<String, List<String>> lines = new LinkedHashMap<>();
@@ -113,7 +106,7 @@ final class OpenMetricsHistory {
                         }
                         lastTimestamp.put(labels, ts);
                         lines.computeIfAbsent(labels, k -> new ArrayList<>())
-                                .add(f.name() + "{" + labels + "} " + v.asDouble() + " " + ts + "\n");
+                                .add(name + "{" + labels + "} " + v.asDouble() + " " + ts + "\n");
                     }
                 }
                 for (List<String> series : lines.values()) {

@@ -1,22 +1,42 @@
 package io.hashwatch.metrics;
 
-import io.hashwatch.bitcoin.Network;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_BLOCKS_REMAINING;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_EPOCH_PROGRESS;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_CHANGE;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_RETARGET;
+import static io.hashwatch.metrics.MetricCatalog.HASHRATE;
+import static io.hashwatch.metrics.MetricCatalog.HASHRATE_LOWER95;
+import static io.hashwatch.metrics.MetricCatalog.HASHRATE_UPPER95;
+import static io.hashwatch.metrics.MetricCatalog.HEADERS_DUPLICATE;
+import static io.hashwatch.metrics.MetricCatalog.HEADERS_REJECTED;
+import static io.hashwatch.metrics.MetricCatalog.HEADERS_VERIFIED;
+import static io.hashwatch.metrics.MetricCatalog.REORGS;
+import static io.hashwatch.metrics.MetricCatalog.REORG_DEPTH;
+import static io.hashwatch.metrics.MetricCatalog.TIP_AGE;
+import static io.hashwatch.metrics.MetricCatalog.TIP_HEIGHT;
+import static io.hashwatch.metrics.MetricCatalog.TIP_TIMESTAMP;
+
+import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyRecord;
 import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.model.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The chain pipeline's metrics. Labels are bounded: {@code network} (a handful), {@code reason} (the reject
  * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial).
+ *
+ * <p>A network's meters are registered when its first header is accepted: a network the app is not fed has no
+ * series (a mainnet run exposes no NaN gauges and zero counters for regtest).
  */
 public final class ChainMetrics {
     private final MeterRegistry registry;
@@ -31,14 +51,7 @@ public final class ChainMetrics {
             if (!reason.appliesToHeaders()) {
                 continue;
             }
-            rejected.put(reason, Counter.builder("hashwatch_headers_rejected")
-                    .description("Header records sent to the dead-letter topic, by reason")
-                    .tag("reason", reason.label())
-                    .register(registry));
-        }
-        // Register every known network up front so dashboards see zeros rather than gaps.
-        for (Network n : Network.values()) {
-            gauges(n.id());
+            rejected.put(reason, HEADERS_REJECTED.counter().tag("reason", reason.label()).register(registry));
         }
     }
 
@@ -98,61 +111,45 @@ public final class ChainMetrics {
         NetworkGauges g = new NetworkGauges();
         g.verifiedFull = verifiedCounter(network, "full");
         g.verifiedPartial = verifiedCounter(network, "partial");
-        g.duplicates = Counter.builder("hashwatch_headers_duplicate")
-                .description("Header records already known, ignored").tag("network", network).register(registry);
-        g.reorgs = Counter.builder("hashwatch_reorgs")
-                .description("Switches of the best chain to a branch with more work").tag("network", network)
-                .register(registry);
-        g.reorgDepth = DistributionSummary.builder("hashwatch_reorg_depth_blocks")
-                .description("Blocks disconnected by each reorganization").tag("network", network)
-                .register(registry);
-        gauge("hashwatch_tip_height", "Height of the best chain's tip", network, g, x -> x.tipHeight);
-        gauge("hashwatch_tip_timestamp_seconds", "Header timestamp of the tip", network, g, x -> x.tipTime);
-        gauge("hashwatch_tip_age_seconds", "Wall-clock seconds since the tip's header timestamp", network, g,
-                x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
-        gauge("hashwatch_difficulty", "Difficulty of the tip's bits", network, g, x -> x.difficulty);
+        g.duplicates = HEADERS_DUPLICATE.counter().tag("network", network).register(registry);
+        g.reorgs = REORGS.counter().tag("network", network).register(registry);
+        g.reorgDepth = REORG_DEPTH.summary().tag("network", network).register(registry);
+        gauge(TIP_HEIGHT, network, g, x -> x.tipHeight);
+        gauge(TIP_TIMESTAMP, network, g, x -> x.tipTime);
+        gauge(TIP_AGE, network, g, x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
+        gauge(DIFFICULTY, network, g, x -> x.difficulty);
         hashrate(network, "1d", g, x -> x.hashrate1d, x -> x.hashrate1dLower, x -> x.hashrate1dUpper);
         hashrate(network, "3d", g, x -> x.hashrate3d, null, null);
         hashrate(network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
         hashrate(network, "epoch", g, x -> x.hashrateEpoch, null, null);
-        gauge("hashwatch_difficulty_projected_change_ratio", "Projected next difficulty adjustment (0.05 = +5%)",
-                network, g, x -> x.projectedChange);
-        gauge("hashwatch_difficulty_epoch_progress_ratio", "Share of the current epoch's 2016 blocks mined",
-                network, g, x -> x.progress);
-        gauge("hashwatch_difficulty_blocks_remaining", "Blocks until the next retarget", network, g,
-                x -> x.blocksRemaining);
-        gauge("hashwatch_difficulty_projected_retarget_timestamp_seconds", "When the next retarget is expected",
-                network, g, x -> x.projectedRetargetTime);
+        gauge(DIFFICULTY_PROJECTED_CHANGE, network, g, x -> x.projectedChange);
+        gauge(DIFFICULTY_EPOCH_PROGRESS, network, g, x -> x.progress);
+        gauge(DIFFICULTY_BLOCKS_REMAINING, network, g, x -> x.blocksRemaining);
+        gauge(DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
         return g;
     }
 
     private Counter verifiedCounter(String network, String verification) {
-        return Counter.builder("hashwatch_headers_verified")
-                .description("Headers accepted into a chain; partial when history was missing for some rules")
-                .tag("network", network).tag("verification", verification).register(registry);
+        return HEADERS_VERIFIED.counter().tag("network", network).tag("verification", verification)
+                .register(registry);
     }
 
-    private void hashrate(String network, String window, NetworkGauges g,
-                          java.util.function.ToDoubleFunction<NetworkGauges> value,
-                          java.util.function.ToDoubleFunction<NetworkGauges> lower,
-                          java.util.function.ToDoubleFunction<NetworkGauges> upper) {
-        Gauge.builder("hashwatch_hashrate_hashes_per_second", g, value)
-                .description("Network hashrate, Bitcoin Core's getnetworkhashps over the window")
-                .tag("network", network).tag("window", window).strongReference(true).register(registry);
+    private void hashrate(String network, String window, NetworkGauges g, ToDoubleFunction<NetworkGauges> value,
+                          ToDoubleFunction<NetworkGauges> lower, ToDoubleFunction<NetworkGauges> upper) {
+        windowGauge(HASHRATE, network, window, g, value);
         if (lower != null) {
-            Gauge.builder("hashwatch_hashrate_lower95_hashes_per_second", g, lower)
-                    .description("Lower bound of the 95% interval of the hashrate")
-                    .tag("network", network).tag("window", window).strongReference(true).register(registry);
-            Gauge.builder("hashwatch_hashrate_upper95_hashes_per_second", g, upper)
-                    .description("Upper bound of the 95% interval of the hashrate")
-                    .tag("network", network).tag("window", window).strongReference(true).register(registry);
+            windowGauge(HASHRATE_LOWER95, network, window, g, lower);
+            windowGauge(HASHRATE_UPPER95, network, window, g, upper);
         }
     }
 
-    private void gauge(String name, String description, String network, NetworkGauges g,
-                       java.util.function.ToDoubleFunction<NetworkGauges> f) {
-        Gauge.builder(name, g, f).description(description).tag("network", network).strongReference(true)
-                .register(registry);
+    private void windowGauge(Metric metric, String network, String window, NetworkGauges g,
+                             ToDoubleFunction<NetworkGauges> f) {
+        metric.gauge(g, f).tag("network", network).tag("window", window).strongReference(true).register(registry);
+    }
+
+    private void gauge(Metric metric, String network, NetworkGauges g, ToDoubleFunction<NetworkGauges> f) {
+        metric.gauge(g, f).tag("network", network).strongReference(true).register(registry);
     }
 
     /** Latest values per network; written by the one stream thread that owns the network's partition. */

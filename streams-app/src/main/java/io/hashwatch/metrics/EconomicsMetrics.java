@@ -1,13 +1,37 @@
 package io.hashwatch.metrics;
 
+import static io.hashwatch.metrics.MetricCatalog.ALL_IN_COST;
+import static io.hashwatch.metrics.MetricCatalog.BREAKEVEN_POWER_PRICE;
+import static io.hashwatch.metrics.MetricCatalog.COST_GAP;
+import static io.hashwatch.metrics.MetricCatalog.EFFICIENCY;
+import static io.hashwatch.metrics.MetricCatalog.ENERGY_COST;
+import static io.hashwatch.metrics.MetricCatalog.HASHPRICE_BTC;
+import static io.hashwatch.metrics.MetricCatalog.HASHPRICE_FEES_INCLUDED;
+import static io.hashwatch.metrics.MetricCatalog.HASHPRICE_USD;
+import static io.hashwatch.metrics.MetricCatalog.HASHVALUE;
+import static io.hashwatch.metrics.MetricCatalog.HOSTING_REVENUE;
+import static io.hashwatch.metrics.MetricCatalog.MARGIN;
+import static io.hashwatch.metrics.MetricCatalog.MINING_REVENUE;
+import static io.hashwatch.metrics.MetricCatalog.NETWORK_COST_MODEL;
+import static io.hashwatch.metrics.MetricCatalog.POWER_OPPORTUNITY_SPREAD;
+import static io.hashwatch.metrics.MetricCatalog.POWER_PRICE;
+import static io.hashwatch.metrics.MetricCatalog.PRICES_ACCEPTED;
+import static io.hashwatch.metrics.MetricCatalog.PRICES_LATE_DROPPED;
+import static io.hashwatch.metrics.MetricCatalog.PRICES_REJECTED;
+import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE;
+import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE_OUTLIERS;
+import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE_SOURCES;
+import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE_TIMESTAMP;
+import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE_UNAVAILABLE;
+
 import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.RejectReason;
+import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -41,36 +65,27 @@ public final class EconomicsMetrics {
         this.registry = registry;
         for (RejectReason reason : RejectReason.values()) {
             if (reason.appliesToPrices()) {
-                rejected.put(reason, Counter.builder("hashwatch_prices_rejected")
-                        .description("Price ticks sent to the dead-letter topic, by reason")
-                        .tag("reason", reason.label()).register(registry));
+                rejected.put(reason, PRICES_REJECTED.counter().tag("reason", reason.label()).register(registry));
             }
         }
-        noPrice = Counter.builder("hashwatch_reference_price_unavailable")
-                .description("Minutes updated without a reference price: every exchange stale or in disagreement")
-                .register(registry);
-        gauge("hashwatch_reference_price_usd", "Latest one-minute reference BTC-USD price", l -> l.price);
-        gauge("hashwatch_reference_price_sources", "Exchanges that made the latest reference price",
-                l -> l.sources);
-        gauge("hashwatch_reference_price_timestamp_seconds", "Start of the latest reference price's minute",
-                l -> l.priceTime);
-        gauge("hashwatch_hashprice_btc_per_ph_day", "Expected BTC per PH/s per day at the tip", l -> l.hashBtc);
-        gauge("hashwatch_hashprice_usd_per_ph_day", "Expected USD per PH/s per day at the tip", l -> l.hashUsd);
-        gauge("hashwatch_hashvalue_sats_per_th_day", "Expected satoshis per TH/s per day at the tip",
-                l -> l.hashvalue);
-        gauge("hashwatch_hashprice_fees_included", "1 when the hashprice includes fees, 0 when subsidy-only",
-                l -> l.feesIncluded);
-        gauge("hashwatch_network_cost_model_usd", "Difficulty-regression model price of one BTC",
-                l -> l.modelPrice);
+        noPrice = REFERENCE_PRICE_UNAVAILABLE.counter().register(registry);
+        gauge(REFERENCE_PRICE, l -> l.price);
+        gauge(REFERENCE_PRICE_SOURCES, l -> l.sources);
+        gauge(REFERENCE_PRICE_TIMESTAMP, l -> l.priceTime);
+        gauge(HASHPRICE_BTC, l -> l.hashBtc);
+        gauge(HASHPRICE_USD, l -> l.hashUsd);
+        gauge(HASHVALUE, l -> l.hashvalue);
+        gauge(HASHPRICE_FEES_INCLUDED, l -> l.feesIncluded);
+        gauge(NETWORK_COST_MODEL, l -> l.modelPrice);
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), new ProfileGauges(p));
         }
-        Gauge.builder("hashwatch_hosting_revenue_usd_per_mw_day", () -> settings.aiHpcLeaseUsdPerKwMonth() * 1000 / 30.4)
-                .description("AI/HPC colocation lease revenue per MW per day").register(registry);
+        HOSTING_REVENUE.gauge(settings, s -> s.aiHpcLeaseUsdPerKwMonth() * 1000 / 30.4).strongReference(true)
+                .register(registry);
     }
 
-    private void gauge(String name, String description, ToDoubleFunction<Latest> f) {
-        Gauge.builder(name, latest, f).description(description).strongReference(true).register(registry);
+    private void gauge(Metric metric, ToDoubleFunction<Latest> f) {
+        metric.gauge(latest, f).strongReference(true).register(registry);
     }
 
     public void priceRejected(RejectReason reason) {
@@ -78,26 +93,24 @@ public final class EconomicsMetrics {
     }
 
     public void tickAccepted(String exchange) {
-        counter(accepted, "hashwatch_prices_accepted", "Price ticks accepted", exchange).increment();
+        counter(accepted, PRICES_ACCEPTED, exchange).increment();
     }
 
     public void tickTooLate(String exchange) {
-        counter(late, "hashwatch_prices_late_dropped", "Ticks later than the grace period, dropped", exchange)
-                .increment();
+        counter(late, PRICES_LATE_DROPPED, exchange).increment();
     }
 
     public void outlierExcluded(String exchange) {
-        counter(outliers, "hashwatch_reference_price_outliers", "Exchange quotes left out of a minute's price as "
-                + "outliers", exchange).increment();
+        counter(outliers, REFERENCE_PRICE_OUTLIERS, exchange).increment();
     }
 
     public void noReferencePrice() {
         noPrice.increment();
     }
 
-    private Counter counter(Map<String, Counter> map, String name, String description, String exchange) {
-        return map.computeIfAbsent(exchangeLabel(exchange), e -> Counter.builder(name).description(description)
-                .tag("exchange", e).register(registry));
+    private Counter counter(Map<String, Counter> map, Metric metric, String exchange) {
+        return map.computeIfAbsent(exchangeLabel(exchange), e -> metric.counter().tag("exchange", e)
+                .register(registry));
     }
 
     private String exchangeLabel(String exchange) {
@@ -167,27 +180,21 @@ public final class EconomicsMetrics {
         volatile double spread = Double.NaN;
 
         ProfileGauges(CostProfile p) {
-            g("hashwatch_energy_cost_usd_per_btc", "Energy cost to produce one BTC", p, x -> x.energyCost);
-            g("hashwatch_all_in_cost_usd_per_btc", "All-in cost to produce one BTC", p, x -> x.allInCost);
-            g("hashwatch_cost_gap_ratio", "(price - all-in cost) / all-in cost", p, x -> x.gap);
-            g("hashwatch_margin_usd_per_ph_day", "USD hashprice minus all-in cost per PH/s per day", p, x -> x.margin);
-            g("hashwatch_breakeven_power_price_usd_per_kwh", "Power price at which mining revenue equals energy cost",
-                    p, x -> x.breakeven);
-            g("hashwatch_mining_revenue_usd_per_mw_day", "Mining revenue of one MW of this fleet per day", p,
-                    x -> x.revenuePerMw);
-            g("hashwatch_power_opportunity_spread_usd_per_mw_day", "Mining minus AI/HPC hosting revenue per MW per day",
-                    p, x -> x.spread);
-            Gauge.builder("hashwatch_power_price_usd_per_kwh", p, CostProfile::powerPriceUsdPerKwh)
-                    .description("Contracted power price of the profile").tag("profile", p.name())
-                    .strongReference(true).register(registry);
-            Gauge.builder("hashwatch_efficiency_joules_per_terahash", p, CostProfile::efficiencyJoulesPerTh)
-                    .description("Fleet efficiency of the profile").tag("profile", p.name())
-                    .strongReference(true).register(registry);
+            g(ENERGY_COST, p, x -> x.energyCost);
+            g(ALL_IN_COST, p, x -> x.allInCost);
+            g(COST_GAP, p, x -> x.gap);
+            g(MARGIN, p, x -> x.margin);
+            g(BREAKEVEN_POWER_PRICE, p, x -> x.breakeven);
+            g(MINING_REVENUE, p, x -> x.revenuePerMw);
+            g(POWER_OPPORTUNITY_SPREAD, p, x -> x.spread);
+            POWER_PRICE.gauge(p, CostProfile::powerPriceUsdPerKwh).tag("profile", p.name()).strongReference(true)
+                    .register(registry);
+            EFFICIENCY.gauge(p, CostProfile::efficiencyJoulesPerTh).tag("profile", p.name()).strongReference(true)
+                    .register(registry);
         }
 
-        private void g(String name, String description, CostProfile p, ToDoubleFunction<ProfileGauges> f) {
-            Gauge.builder(name, this, f).description(description).tag("profile", p.name()).strongReference(true)
-                    .register(registry);
+        private void g(Metric metric, CostProfile p, ToDoubleFunction<ProfileGauges> f) {
+            metric.gauge(this, f).tag("profile", p.name()).strongReference(true).register(registry);
         }
     }
 }

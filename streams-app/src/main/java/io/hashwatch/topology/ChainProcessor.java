@@ -27,14 +27,19 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +48,26 @@ import org.slf4j.LoggerFactory;
  * difficulty records (and an adjustment record at each retarget). Side branches are kept until one has more work
  * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
  * every derived record so that the latest record per key is the truth.
+ *
+ * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}.
  */
-final class ChainProcessor implements Processor<String, byte[], String, Routed> {
+final class ChainProcessor implements Processor<String, byte[], String, Object> {
+    static final String NAME = "chain-processor";
+    static final String BEST_CHAIN_STORE = "best-chain";
+    static final String SIDE_BRANCH_STORE = "side-branches";
+
+    static final TopicSink<BlockRecord> BLOCKS = new TopicSink<>("blocks-sink", Topics.BLOCKS);
+    static final TopicSink<HashrateRecord> HASHRATE = new TopicSink<>("hashrate-sink", Topics.HASHRATE);
+    static final TopicSink<DifficultyRecord> DIFFICULTY = new TopicSink<>("difficulty-sink", Topics.DIFFICULTY);
+    static final TopicSink<DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
+            new TopicSink<>("difficulty-adjustments-sink", Topics.DIFFICULTY_ADJUSTMENTS);
+    static final TopicSink<ReorgRecord> REORGS = new TopicSink<>("reorgs-sink", Topics.REORGS);
+    static final TopicSink<byte[]> DEAD_LETTERS = new TopicSink<>("header-dead-letters-sink", Topics.DEAD_LETTERS);
+    static final List<TopicSink<?>> SINKS = List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS,
+            DEAD_LETTERS);
+    /** The per-block outputs, which a reorganization to a shorter chain deletes above its new tip. */
+    private static final List<TopicSink<?>> PER_BLOCK = List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS);
+
     private static final Logger log = LoggerFactory.getLogger(ChainProcessor.class);
     /** Hashprice takes the average fees of the last 144 blocks. */
     static final int FEE_WINDOW_BLOCKS = 144;
@@ -57,7 +80,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
 
     private final ChainMetrics metrics;
     private final LongSupplier nowSeconds;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, StoredBlock> bestChain;
     private KeyValueStore<String, StoredBlock> sideBranches;
     private final Map<String, ChainIndex> chains = new HashMap<>();
@@ -67,11 +90,22 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         this.nowSeconds = nowSeconds;
     }
 
+    /** The processor with its two stores: the best chain by height, side-branch blocks by hash. */
+    static ProcessorSupplier<String, byte[], String, Object> supplier(ChainMetrics metrics, LongSupplier nowSeconds) {
+        return new StatefulSupplier<>(() -> new ChainProcessor(metrics, nowSeconds),
+                Set.of(blockStore(BEST_CHAIN_STORE), blockStore(SIDE_BRANCH_STORE)));
+    }
+
+    private static StoreBuilder<KeyValueStore<String, StoredBlock>> blockStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                Json.serde(StoredBlock.class));
+    }
+
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.bestChain = context.getStateStore(HashwatchTopology.BEST_CHAIN_STORE);
-        this.sideBranches = context.getStateStore(HashwatchTopology.SIDE_BRANCH_STORE);
+        this.bestChain = context.getStateStore(BEST_CHAIN_STORE);
+        this.sideBranches = context.getStateStore(SIDE_BRANCH_STORE);
         // Kafka Streams re-uses a processor after a dirty close (a task revived under exactly-once): the stores are
         // then rolled back to the last commit, so the chain indexes cached from them must be rebuilt.
         chains.clear();
@@ -237,15 +271,14 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         // Heights the old branch reached and the new one does not: tombstones, so compaction drops them.
         for (long h = newTip.height() + 1; h <= oldTip.height(); h++) {
             String key = Topics.blockKey(net, h);
-            for (var topic : List.of(Topics.BLOCKS, Topics.HASHRATE, Topics.DIFFICULTY,
-                    Topics.DIFFICULTY_ADJUSTMENTS)) {
-                emit(key, topic, null, context.currentSystemTimeMs());
+            for (TopicSink<?> sink : PER_BLOCK) {
+                emit(key, sink, null, context.currentSystemTimeMs());
             }
         }
         ReorgRecord reorg = new ReorgRecord(net, forkHeight, forkHash, oldTip.height(), oldTip.header().hash(),
                 newTip.height(), newTip.header().hash(), disconnected.size(), branch.size(),
                 context.currentSystemTimeMs());
-        emit(net, Topics.REORGS, reorg, reorg.detectedAtMs());
+        emit(net, REORGS, reorg, reorg.detectedAtMs());
         metrics.reorg(net, disconnected.size());
         log.warn("{}: reorganization at fork height {}: {} blocks disconnected, {} connected, new tip {} at {}",
                 net, forkHeight, disconnected.size(), branch.size(), newTip.header().hash(), newTip.height());
@@ -262,20 +295,20 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
         BlockRecord blockRecord = block.toRecord();
         BlockSummary tip = chain.tipSummary();
         long eventTimeMs = tip.time() * 1000;
-        emit(key, Topics.BLOCKS, blockRecord, eventTimeMs);
+        emit(key, BLOCKS, blockRecord, eventTimeMs);
         HashrateRecord hashrate = hashrate(net, tip, chain);
-        emit(key, Topics.HASHRATE, hashrate, eventTimeMs);
+        emit(key, HASHRATE, hashrate, eventTimeMs);
         DifficultyRecord difficulty = difficulty(net, tip, chain);
-        emit(key, Topics.DIFFICULTY, difficulty, eventTimeMs);
+        emit(key, DIFFICULTY, difficulty, eventTimeMs);
         DifficultyAdjustmentRecord adjustment = adjustment(net, tip, chain);
         if (adjustment != null) {
-            emit(key, Topics.DIFFICULTY_ADJUSTMENTS, adjustment, eventTimeMs);
+            emit(key, DIFFICULTY_ADJUSTMENTS, adjustment, eventTimeMs);
         }
         metrics.tip(blockRecord, hashrate, difficulty);
         Double fees = chain.averageFees(FEE_WINDOW_BLOCKS);
-        context.forward(new Record<>(key, Routed.onward(new EconomicsInput(net, block.height(), tip.hash(),
-                tip.time(), blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null)),
-                eventTimeMs));
+        context.forward(new Record<>(key, new ConnectedBlock(net, block.height(), tip.hash(), tip.time(),
+                blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null), eventTimeMs),
+                EconomicsProcessor.NAME);
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {
@@ -352,15 +385,15 @@ final class ChainProcessor implements Processor<String, byte[], String, Routed> 
     }
 
     /** Block-derived records carry the block's time as their timestamp, for event-time joins downstream. */
-    private void emit(String key, Topics.Topic<String, ?> topic, Object value, long timestampMs) {
-        context.forward(new Record<>(key, new Routed(topic, value), timestampMs));
+    private <V> void emit(String key, TopicSink<V> sink, V value, long timestampMs) {
+        sink.forward(context, new Record<>(key, value, timestampMs));
     }
 
     private void reject(Record<String, byte[]> record, String network, RejectReason reason, String detail) {
         metrics.rejected(reason);
         log.warn("rejected header record ({}{}): {}", reason.label(), network == null ? "" : ", " + network,
                 DeadLetters.bounded(detail));
-        context.forward(DeadLetters.record(record, Topics.HEADERS, reason, detail));
+        DEAD_LETTERS.forward(context, DeadLetters.record(record, Topics.HEADERS, reason, detail));
     }
 
     /** Deletes the network's side-branch blocks below {@code lowestKept}. */

@@ -24,13 +24,12 @@ final class DeadLetters {
                 : d.substring(0, MAX_DETAIL_CHARS) + "... (" + d.length() + " characters)";
     }
 
-    static Record<String, Routed> record(Record<String, byte[]> input, Topics.Topic<String, byte[]> source,
+    static Record<String, byte[]> record(Record<String, byte[]> input, Topics.Topic<String, byte[]> source,
                                          RejectReason reason, String detail) {
         RecordHeaders headers = new RecordHeaders(input.headers().toArray());
         headers.add(Topics.REJECT_REASON_HEADER, reason.label().getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.REJECT_DETAIL_HEADER, bounded(detail).getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.REJECT_SOURCE_TOPIC_HEADER, source.name().getBytes(StandardCharsets.UTF_8));
-        return new Record<>(input.key(), new Routed(Topics.DEAD_LETTERS, input.value()), input.timestamp(),
-                headers);
+        return new Record<>(input.key(), input.value(), input.timestamp(), headers);
     }
 }

@@ -8,13 +8,19 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
+import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Hashprice and per-profile economics. Per block, at the reference price of the block's own timestamp (the latest
@@ -22,36 +28,58 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * reference-price update, for the tip: keys {@code network:current[:profile]}, the live view. Only mainnet has a
  * USD price; other networks get the BTC figures alone.
  */
-final class EconomicsProcessor implements Processor<String, Object, String, Routed> {
+final class EconomicsProcessor implements Processor<String, EconomicsEvent, String, Object> {
+    static final String NAME = "economics";
+    static final String PRICE_HISTORY_STORE = "price-history";
+    static final String ECONOMICS_TIPS_STORE = "economics-tips";
     static final String CURRENT = "current";
+
+    static final TopicSink<HashpriceRecord> HASHPRICE = new TopicSink<>("hashprice-sink", Topics.HASHPRICE);
+    static final TopicSink<EconomicsRecord> ECONOMICS = new TopicSink<>("economics-sink", Topics.ECONOMICS);
+    static final List<TopicSink<?>> SINKS = List.of(HASHPRICE, ECONOMICS);
 
     private final EconomicsSettings settings;
     private final EconomicsMetrics metrics;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, ReferencePrice> prices;
-    private KeyValueStore<String, EconomicsInput> tips;
+    private KeyValueStore<String, ConnectedBlock> tips;
 
     EconomicsProcessor(EconomicsSettings settings, EconomicsMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
     }
 
-    @Override
-    public void init(ProcessorContext<String, Routed> context) {
-        this.context = context;
-        this.prices = context.getStateStore(HashwatchTopology.PRICE_HISTORY_STORE);
-        this.tips = context.getStateStore(HashwatchTopology.ECONOMICS_TIPS_STORE);
+    /**
+     * The processor with its stores: the reference prices by minute, and each network's tip. Both are rewritten
+     * often (a minute's price at every update, the one key per network at every block): cached, so that a commit
+     * logs each key once.
+     */
+    static ProcessorSupplier<String, EconomicsEvent, String, Object> supplier(EconomicsSettings settings,
+                                                                              EconomicsMetrics metrics) {
+        return new StatefulSupplier<>(() -> new EconomicsProcessor(settings, metrics), Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_HISTORY_STORE), Serdes.String(),
+                        Topics.REFERENCE_PRICES.valueSerde()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ECONOMICS_TIPS_STORE), Serdes.String(),
+                        Json.serde(ConnectedBlock.class)).withCachingEnabled()));
     }
 
     @Override
-    public void process(Record<String, Object> record) {
-        if (record.value() instanceof EconomicsInput block) {
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.prices = context.getStateStore(PRICE_HISTORY_STORE);
+        this.tips = context.getStateStore(ECONOMICS_TIPS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, EconomicsEvent> record) {
+        if (record.value() instanceof ConnectedBlock block) {
             tips.put(block.network(), block);
             ReferencePrice price = Network.MAINNET.id().equals(block.network()) ? priceAt(block.time() * 1000) : null;
             emit(block, price, String.valueOf(block.height()), block.time() * 1000);
-        } else if (record.value() instanceof ReferencePrice price) {
+        } else if (record.value() instanceof PriceUpdate update) {
+            ReferencePrice price = update.price();
             prices.put(ReferencePriceProcessor.minuteKey(price.pair(), price.minuteStartMs()), price);
-            EconomicsInput tip = tips.get(Network.MAINNET.id());
+            ConnectedBlock tip = tips.get(Network.MAINNET.id());
             if (tip != null && price.minuteStartMs() >= tip.time() * 1000 - settings.priceMaxAgeSeconds() * 1000) {
                 emit(tip, price, CURRENT, Math.max(price.minuteStartMs(), tip.time() * 1000));
             }
@@ -68,20 +96,19 @@ final class EconomicsProcessor implements Processor<String, Object, String, Rout
         }
     }
 
-    private void emit(EconomicsInput block, ReferencePrice price, String at, long timestampMs) {
+    private void emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
         HashpriceRecord hashprice = hashprice(block, price, settings);
         String key = block.network() + ":" + at;
-        context.forward(new Record<>(key, new Routed(Topics.HASHPRICE, hashprice), timestampMs));
+        HASHPRICE.forward(context, new Record<>(key, hashprice, timestampMs));
         for (CostProfile profile : settings.profiles()) {
             EconomicsRecord economics = economics(hashprice, profile, settings.aiHpcLeaseUsdPerKwMonth());
-            context.forward(new Record<>(key + ":" + profile.name(), new Routed(Topics.ECONOMICS, economics),
-                    timestampMs));
+            ECONOMICS.forward(context, new Record<>(key + ":" + profile.name(), economics, timestampMs));
             metrics.economics(economics);
         }
         metrics.hashprice(hashprice);
     }
 
-    static HashpriceRecord hashprice(EconomicsInput block, ReferencePrice price, EconomicsSettings settings) {
+    static HashpriceRecord hashprice(ConnectedBlock block, ReferencePrice price, EconomicsSettings settings) {
         double fees = block.feesIncluded() ? block.feesSatAvg144() : 0;
         double btcPerPhDay = Hashprice.btcPerPhDay(block.subsidySat() + fees, block.difficulty());
         Double usd = price == null ? null : price.price();

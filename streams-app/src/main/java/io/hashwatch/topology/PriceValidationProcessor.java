@@ -15,14 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses price ticks and keeps only sane ones: a tick goes on ({@link ValidTick}, with the JSON it was read from)
- * keyed by its pair with its trade time as timestamp,
- * or to the dead-letter topic with the reason. A trade time at or beyond the clock plus the grace period is rejected:
+ * Parses price ticks and keeps only sane ones: a tick goes on to the {@link TickConflationProcessor} ({@link ValidTick},
+ * with the JSON it was read from) keyed by its pair with its trade time as timestamp, or to the dead-letter sink
+ * with the reason. A trade time at or beyond the clock plus the grace period is rejected:
  * the reference price works in event time, and one tick from further ahead (a producer writing microseconds for
  * milliseconds, a skewed exchange clock) would move its event time far enough to close the current minute and make
  * every real tick late. Up to there it cannot: a minute closes only at its end plus the grace period.
  */
-final class PriceValidationProcessor implements Processor<String, byte[], String, Routed> {
+final class PriceValidationProcessor implements Processor<String, byte[], String, Object> {
+    static final String NAME = "price-validation";
+    static final TopicSink<byte[]> DEAD_LETTERS = new TopicSink<>("price-dead-letters-sink", Topics.DEAD_LETTERS);
+
     private static final Logger log = LoggerFactory.getLogger(PriceValidationProcessor.class);
     /**
      * The exchange name is kept in state, outputs and a metric label: a longer one is malformed, and so is one with a
@@ -34,7 +37,7 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
     private final LongSupplier nowSeconds;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Object> context;
 
     PriceValidationProcessor(ReferencePriceSettings settings, EconomicsMetrics metrics, LongSupplier nowSeconds) {
         this.settings = settings;
@@ -43,7 +46,7 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
     }
 
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
     }
 
@@ -87,8 +90,8 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
             return;
         }
         metrics.tickAccepted(tick.exchange());
-        context.forward(new Record<>(tick.pair(), Routed.onward(new ValidTick(tick, record.value())),
-                tick.tradeTimeMs()));
+        context.forward(new Record<>(tick.pair(), new ValidTick(tick, record.value()), tick.tradeTimeMs()),
+                TickConflationProcessor.NAME);
     }
 
     /** Whether a UTF-16 surrogate stands without its pair (a plain loop: this runs for every tick). */
@@ -107,6 +110,6 @@ final class PriceValidationProcessor implements Processor<String, byte[], String
     private void reject(Record<String, byte[]> record, RejectReason reason, String detail) {
         metrics.priceRejected(reason);
         log.warn("rejected price tick ({}): {}", reason.label(), DeadLetters.bounded(detail));
-        context.forward(DeadLetters.record(record, Topics.PRICES, reason, detail));
+        DEAD_LETTERS.forward(context, DeadLetters.record(record, Topics.PRICES, reason, detail));
     }
 }

@@ -2,6 +2,7 @@ package io.hashwatch.topology;
 
 import io.hashwatch.config.EconomicsSettings.ReferencePriceSettings;
 import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
@@ -15,12 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The one-minute reference price of a pair, in event time: the median of each exchange's last trade at the
@@ -37,14 +41,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * per update interval, which the same rules turn into the same prices. That stage already drops late ticks; the
  * check here only catches a tick delayed between source partitions whose event times have drifted apart.
  */
-final class ReferencePriceProcessor implements Processor<String, Routed, String, Routed> {
+final class ReferencePriceProcessor implements Processor<String, PriceTick, String, ReferencePrice> {
+    static final String NAME = "reference-price";
+    static final String PRICE_MINUTES_STORE = "price-minutes";
     static final long MINUTE_MS = 60_000;
     /** The largest minute start a 15-digit key holds. */
     private static final long MAX_MINUTE_MS = 999_999_999_999_999L;
 
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
-    private ProcessorContext<String, Routed> context;
+    private ProcessorContext<String, ReferencePrice> context;
     private KeyValueStore<String, MinuteTrades> minutes;
     /**
      * The store's minutes of each pair, by minute start, mirrored in memory: every tick reads about a dozen of them,
@@ -65,10 +71,18 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
         this.metrics = metrics;
     }
 
+    /** The processor with its store, rewritten by every tick of a minute: cached, so a commit logs each key once. */
+    static ProcessorSupplier<String, PriceTick, String, ReferencePrice> supplier(ReferencePriceSettings settings,
+                                                                                 EconomicsMetrics metrics) {
+        return new StatefulSupplier<>(() -> new ReferencePriceProcessor(settings, metrics), Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_MINUTES_STORE), Serdes.String(),
+                        Json.serde(MinuteTrades.class)).withCachingEnabled()));
+    }
+
     @Override
-    public void init(ProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, ReferencePrice> context) {
         this.context = context;
-        this.minutes = context.getStateStore(HashwatchTopology.PRICE_MINUTES_STORE);
+        this.minutes = context.getStateStore(PRICE_MINUTES_STORE);
         mirror.clear();
         published.clear();
         pending.clear();
@@ -95,8 +109,8 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
     }
 
     @Override
-    public void process(Record<String, Routed> record) {
-        PriceTick tick = (PriceTick) record.value().value();
+    public void process(Record<String, PriceTick> record) {
+        PriceTick tick = record.value();
         long minute = Math.floorDiv(tick.tradeTimeMs(), MINUTE_MS) * MINUTE_MS;
         long streamTime = context.currentStreamTimeMs();
         if (minute + MINUTE_MS + settings.graceSeconds() * 1000 <= streamTime) {
@@ -132,8 +146,7 @@ final class ReferencePriceProcessor implements Processor<String, Routed, String,
             return;
         }
         metrics.referencePrice(price);
-        context.forward(new Record<>(Topics.blockKey(key.pair(), key.minute()),
-                new Routed(Topics.REFERENCE_PRICES, price), key.minute()));
+        context.forward(new Record<>(Topics.blockKey(key.pair(), key.minute()), price, key.minute()));
     }
 
     /** Publishes pending minutes whose interval has passed or that have closed (all of them if {@code all}). */

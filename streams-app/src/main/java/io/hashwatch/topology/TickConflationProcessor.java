@@ -12,12 +12,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * A combiner on the source partition, before the repartition by pair: the reference price of a minute only uses
@@ -38,6 +42,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * which is harmless: downstream keeps the not-older trade.
  */
 final class TickConflationProcessor implements Processor<String, ValidTick, String, PriceTick> {
+    static final String NAME = "price-conflation";
+    static final String EXCHANGE_LAST_TICKS_STORE = "exchange-last-ticks";
     private static final long NEVER = Long.MIN_VALUE;
     /** How often the wall clock looks for silent feeds. */
     static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
@@ -79,10 +85,21 @@ final class TickConflationProcessor implements Processor<String, ValidTick, Stri
         this.metrics = metrics;
     }
 
+    /**
+     * The processor with its store, whose keys and values are bytes kept as they are (UTF-8 text; the tick's JSON as
+     * it came in).
+     */
+    static ProcessorSupplier<String, ValidTick, String, PriceTick> supplier(ReferencePriceSettings settings,
+                                                                            EconomicsMetrics metrics) {
+        return new StatefulSupplier<>(() -> new TickConflationProcessor(settings, metrics), Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXCHANGE_LAST_TICKS_STORE),
+                        Serdes.ByteArray(), Serdes.ByteArray()).withCachingEnabled()));
+    }
+
     @Override
     public void init(ProcessorContext<String, PriceTick> context) {
         this.context = context;
-        this.store = context.getStateStore(HashwatchTopology.EXCHANGE_LAST_TICKS_STORE);
+        this.store = context.getStateStore(EXCHANGE_LAST_TICKS_STORE);
         // Kafka Streams may re-init this instance on a rolled-back store: derive everything from the store again.
         slots.clear();
         clock = NEVER;

@@ -26,9 +26,9 @@ class ChainIndexTest {
     private static final String NETWORK = "mainnet";
 
     private static KeyValueStore<String, StoredBlock> store() {
-        MockProcessorContext<String, Routed> ctx = new MockProcessorContext<>();
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
         KeyValueStore<String, StoredBlock> s = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(HashwatchTopology.BEST_CHAIN_STORE), Serdes.String(),
+                Stores.inMemoryKeyValueStore(ChainProcessor.BEST_CHAIN_STORE), Serdes.String(),
                 Json.serde(StoredBlock.class)).withLoggingDisabled().withCachingDisabled().build();
         s.init(ctx.getStateStoreContext(), s);
         return s;

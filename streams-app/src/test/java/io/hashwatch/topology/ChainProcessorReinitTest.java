@@ -6,10 +6,10 @@ import io.hashwatch.metrics.ChainMetrics;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
-import io.hashwatch.model.Topics;
 import io.hashwatch.testing.RegtestChain;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class ChainProcessorReinitTest {
     private static final long NOW = 1_400_000_000L;
 
-    private static KeyValueStore<String, StoredBlock> store(String name, MockProcessorContext<String, Routed> ctx) {
+    private static KeyValueStore<String, StoredBlock> store(String name, MockProcessorContext<String, Object> ctx) {
         KeyValueStore<String, StoredBlock> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                 Serdes.String(), Json.serde(StoredBlock.class)).withLoggingDisabled().withCachingDisabled().build();
         s.init(ctx.getStateStoreContext(), s);
@@ -40,10 +40,10 @@ class ChainProcessorReinitTest {
     }
 
     /** A context with empty best-chain and side-branch stores. */
-    private static MockProcessorContext<String, Routed> context() {
-        MockProcessorContext<String, Routed> ctx = new MockProcessorContext<>();
-        store(HashwatchTopology.BEST_CHAIN_STORE, ctx);
-        store(HashwatchTopology.SIDE_BRANCH_STORE, ctx);
+    private static MockProcessorContext<String, Object> context() {
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
+        store(ChainProcessor.BEST_CHAIN_STORE, ctx);
+        store(ChainProcessor.SIDE_BRANCH_STORE, ctx);
         return ctx;
     }
 
@@ -53,9 +53,10 @@ class ChainProcessorReinitTest {
         }
     }
 
-    private static List<Long> blockHeights(MockProcessorContext<String, Routed> ctx) {
-        return ctx.forwarded().stream().map(f -> f.record().value())
-                .filter(r -> r.topic() == Topics.BLOCKS).map(r -> ((BlockRecord) r.value()).height()).toList();
+    private static List<Long> blockHeights(MockProcessorContext<String, Object> ctx) {
+        return ctx.forwarded().stream()
+                .filter(f -> f.childName().equals(Optional.of(ChainProcessor.BLOCKS.name())))
+                .map(f -> ((BlockRecord) f.record().value()).height()).toList();
     }
 
     @Test
@@ -65,12 +66,12 @@ class ChainProcessorReinitTest {
         ChainMetrics metrics = new ChainMetrics(new SimpleMeterRegistry(), () -> NOW);
 
         // Committed: 0..4. Processed but not committed when the task was closed dirty: 5..8.
-        MockProcessorContext<String, Routed> committedState = context();
+        MockProcessorContext<String, Object> committedState = context();
         ChainProcessor committer = new ChainProcessor(metrics, () -> NOW);
         committer.init(committedState);
         process(committer, chain.records(0, 4));
 
-        MockProcessorContext<String, Routed> first = context();
+        MockProcessorContext<String, Object> first = context();
         ChainProcessor processor = new ChainProcessor(metrics, () -> NOW);
         processor.init(first);
         process(processor, chain.records(0, 8));

@@ -264,7 +264,7 @@ class ChainTopologyTest {
         send(oldFork.record(11));
         send(oldFork.record(12));
         send(recentFork.record(3001));
-        KeyValueStore<String, StoredBlock> side = driver.getKeyValueStore(HashwatchTopology.SIDE_BRANCH_STORE);
+        KeyValueStore<String, StoredBlock> side = driver.getKeyValueStore(ChainProcessor.SIDE_BRANCH_STORE);
         assertEquals(3, count(side));
 
         sendAll(main.records(3006, 4031));

@@ -40,7 +40,7 @@ class EconomicsMathTest {
     @Test
     void handDerivedFigures() {
         double difficulty = 86_400e15 * 3.625 / 0.0000625 / 4294967296.0;
-        EconomicsInput block = new EconomicsInput("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
+        ConnectedBlock block = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
                 50_000_000.0, true);
         ReferencePrice price = new ReferencePrice("BTC-USD", 1_713_571_740_000L, 60_000, 3, List.of("a", "b", "c"),
                 List.of(), List.of());
@@ -70,7 +70,7 @@ class EconomicsMathTest {
     /** Without fees from the source the hashprice is subsidy-only and says so; without a price, USD is null. */
     @Test
     void subsidyOnlyAndNoPrice() {
-        EconomicsInput block = new EconomicsInput("mainnet", 210_000, "h", 1_354_116_278L, 3_438_908.96, 2_500_000_000L,
+        ConnectedBlock block = new ConnectedBlock("mainnet", 210_000, "h", 1_354_116_278L, 3_438_908.96, 2_500_000_000L,
                 null, false);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         assertFalse(h.feesIncluded());
@@ -89,7 +89,7 @@ class EconomicsMathTest {
      */
     @Test
     void difficultyRegressionModel() {
-        EconomicsInput block = new EconomicsInput("mainnet", 754_000, "h", 1_663_000_000L, 32_045_359_565_303.0,
+        ConnectedBlock block = new ConnectedBlock("mainnet", 754_000, "h", 1_663_000_000L, 32_045_359_565_303.0,
                 625_000_000L, null, false);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         double supply = 19_150_006.25;  // 10,500,000 + 5,250,000 + 2,625,000 + 124,001 * 6.25 (blocks 630,000..754,000)

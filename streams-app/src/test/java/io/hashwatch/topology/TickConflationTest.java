@@ -180,7 +180,7 @@ class TickConflationTest {
 
     private static KeyValueStore<byte[], byte[]> store(MockProcessorContext<String, PriceTick> ctx) {
         KeyValueStore<byte[], byte[]> s = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(HashwatchTopology.EXCHANGE_LAST_TICKS_STORE), Serdes.ByteArray(),
+                Stores.inMemoryKeyValueStore(TickConflationProcessor.EXCHANGE_LAST_TICKS_STORE), Serdes.ByteArray(),
                 Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
         s.init(ctx.getStateStoreContext(), s);
         ctx.addStateStore(s);

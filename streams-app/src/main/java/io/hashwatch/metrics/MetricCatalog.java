@@ -1,0 +1,134 @@
+package io.hashwatch.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every meter of the streams app, with its name and help text: the one place either is written. The app registers
+ * from here ({@link ChainMetrics}, {@link EconomicsMetrics}) and backfill's OpenMetrics history writes the gauges'
+ * history under the same names and help. Names are as Prometheus shows them, less the suffixes Micrometer adds by
+ * type ({@code _total} for counters; {@code _count}, {@code _sum} and {@code _max} for summaries).
+ */
+public final class MetricCatalog {
+
+    /** A meter's name, help text and type; its builders start from all three. */
+    public record Metric(String name, String help, Meter.Type type) {
+
+        public <T> Gauge.Builder<T> gauge(T state, ToDoubleFunction<T> value) {
+            return Gauge.builder(name, state, value).description(help(Meter.Type.GAUGE));
+        }
+
+        public Counter.Builder counter() {
+            return Counter.builder(name).description(help(Meter.Type.COUNTER));
+        }
+
+        public DistributionSummary.Builder summary() {
+            return DistributionSummary.builder(name).description(help(Meter.Type.DISTRIBUTION_SUMMARY));
+        }
+
+        private String help(Meter.Type as) {
+            if (type != as) {
+                throw new IllegalStateException(name + " is a " + type + " in the catalog, not a " + as);
+            }
+            return help;
+        }
+    }
+
+    // Chain: labels network, and reason, window or verification as noted.
+    public static final Metric HEADERS_REJECTED = counter("hashwatch_headers_rejected",
+            "Header records sent to the dead-letter topic, by reason");
+    public static final Metric HEADERS_VERIFIED = counter("hashwatch_headers_verified",
+            "Headers accepted into a chain; partial when history was missing for some rules");
+    public static final Metric HEADERS_DUPLICATE = counter("hashwatch_headers_duplicate",
+            "Header records already known, ignored");
+    public static final Metric REORGS = counter("hashwatch_reorgs",
+            "Switches of the best chain to a branch with more work");
+    public static final Metric REORG_DEPTH = summary("hashwatch_reorg_depth_blocks",
+            "Blocks disconnected by each reorganization");
+    public static final Metric TIP_HEIGHT = gauge("hashwatch_tip_height", "Height of the best chain's tip");
+    public static final Metric TIP_TIMESTAMP = gauge("hashwatch_tip_timestamp_seconds",
+            "Header timestamp of the tip");
+    public static final Metric TIP_AGE = gauge("hashwatch_tip_age_seconds",
+            "Wall-clock seconds since the tip's header timestamp");
+    public static final Metric DIFFICULTY = gauge("hashwatch_difficulty", "Difficulty of the tip's bits");
+    public static final Metric HASHRATE = gauge("hashwatch_hashrate_hashes_per_second",
+            "Network hashrate, Bitcoin Core's getnetworkhashps over the window");
+    public static final Metric HASHRATE_LOWER95 = gauge("hashwatch_hashrate_lower95_hashes_per_second",
+            "Lower bound of the 95% interval of the hashrate");
+    public static final Metric HASHRATE_UPPER95 = gauge("hashwatch_hashrate_upper95_hashes_per_second",
+            "Upper bound of the 95% interval of the hashrate");
+    public static final Metric DIFFICULTY_PROJECTED_CHANGE = gauge("hashwatch_difficulty_projected_change_ratio",
+            "Projected next difficulty adjustment (0.05 = +5%)");
+    public static final Metric DIFFICULTY_EPOCH_PROGRESS = gauge("hashwatch_difficulty_epoch_progress_ratio",
+            "Share of the current epoch's 2016 blocks mined");
+    public static final Metric DIFFICULTY_BLOCKS_REMAINING = gauge("hashwatch_difficulty_blocks_remaining",
+            "Blocks until the next retarget");
+    public static final Metric DIFFICULTY_PROJECTED_RETARGET = gauge(
+            "hashwatch_difficulty_projected_retarget_timestamp_seconds", "When the next retarget is expected");
+
+    // Prices: labels reason or exchange as noted.
+    public static final Metric PRICES_REJECTED = counter("hashwatch_prices_rejected",
+            "Price ticks sent to the dead-letter topic, by reason");
+    public static final Metric PRICES_ACCEPTED = counter("hashwatch_prices_accepted", "Price ticks accepted");
+    public static final Metric PRICES_LATE_DROPPED = counter("hashwatch_prices_late_dropped",
+            "Ticks later than the grace period, dropped");
+    public static final Metric REFERENCE_PRICE_OUTLIERS = counter("hashwatch_reference_price_outliers",
+            "Exchange quotes left out of a minute's price as outliers");
+    public static final Metric REFERENCE_PRICE_UNAVAILABLE = counter("hashwatch_reference_price_unavailable",
+            "Minutes updated without a reference price: every exchange stale or in disagreement");
+    public static final Metric REFERENCE_PRICE = gauge("hashwatch_reference_price_usd",
+            "Latest one-minute reference BTC-USD price");
+    public static final Metric REFERENCE_PRICE_SOURCES = gauge("hashwatch_reference_price_sources",
+            "Exchanges that made the latest reference price");
+    public static final Metric REFERENCE_PRICE_TIMESTAMP = gauge("hashwatch_reference_price_timestamp_seconds",
+            "Start of the latest reference price's minute");
+
+    // Economics of mainnet's tip; per cost profile (label profile) from ENERGY_COST on.
+    public static final Metric HASHPRICE_BTC = gauge("hashwatch_hashprice_btc_per_ph_day",
+            "Expected BTC per PH/s per day at the tip");
+    public static final Metric HASHPRICE_USD = gauge("hashwatch_hashprice_usd_per_ph_day",
+            "Expected USD per PH/s per day at the tip");
+    public static final Metric HASHVALUE = gauge("hashwatch_hashvalue_sats_per_th_day",
+            "Expected satoshis per TH/s per day at the tip");
+    public static final Metric HASHPRICE_FEES_INCLUDED = gauge("hashwatch_hashprice_fees_included",
+            "1 when the hashprice includes fees, 0 when subsidy-only");
+    public static final Metric NETWORK_COST_MODEL = gauge("hashwatch_network_cost_model_usd",
+            "Difficulty-regression model price of one BTC");
+    public static final Metric HOSTING_REVENUE = gauge("hashwatch_hosting_revenue_usd_per_mw_day",
+            "AI/HPC colocation lease revenue per MW per day");
+    public static final Metric ENERGY_COST = gauge("hashwatch_energy_cost_usd_per_btc",
+            "Energy cost to produce one BTC");
+    public static final Metric ALL_IN_COST = gauge("hashwatch_all_in_cost_usd_per_btc",
+            "All-in cost to produce one BTC");
+    public static final Metric COST_GAP = gauge("hashwatch_cost_gap_ratio", "(price - all-in cost) / all-in cost");
+    public static final Metric MARGIN = gauge("hashwatch_margin_usd_per_ph_day",
+            "USD hashprice minus all-in cost per PH/s per day");
+    public static final Metric BREAKEVEN_POWER_PRICE = gauge("hashwatch_breakeven_power_price_usd_per_kwh",
+            "Power price at which mining revenue equals energy cost");
+    public static final Metric MINING_REVENUE = gauge("hashwatch_mining_revenue_usd_per_mw_day",
+            "Mining revenue of one MW of this fleet per day");
+    public static final Metric POWER_OPPORTUNITY_SPREAD = gauge("hashwatch_power_opportunity_spread_usd_per_mw_day",
+            "Mining minus AI/HPC hosting revenue per MW per day");
+    public static final Metric POWER_PRICE = gauge("hashwatch_power_price_usd_per_kwh",
+            "Contracted power price of the profile");
+    public static final Metric EFFICIENCY = gauge("hashwatch_efficiency_joules_per_terahash",
+            "Fleet efficiency of the profile");
+
+    private MetricCatalog() {
+    }
+
+    private static Metric gauge(String name, String help) {
+        return new Metric(name, help, Meter.Type.GAUGE);
+    }
+
+    private static Metric counter(String name, String help) {
+        return new Metric(name, help, Meter.Type.COUNTER);
+    }
+
+    private static Metric summary(String name, String help) {
+        return new Metric(name, help, Meter.Type.DISTRIBUTION_SUMMARY);
+    }
+}

@@ -1,0 +1,52 @@
+package io.hashwatch.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.metrics.MetricCatalog.Metric;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Every hashwatch meter is registered from the catalog, and every catalog entry is registered. */
+class MetricCatalogTest {
+    private static Map<String, Metric> catalog() throws IllegalAccessException {
+        Map<String, Metric> byName = new HashMap<>();
+        for (Field f : MetricCatalog.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Metric.class) {
+                Metric m = (Metric) f.get(null);
+                assertEquals(null, byName.put(m.name(), m), "one entry per name: " + m.name());
+            }
+        }
+        return byName;
+    }
+
+    @Test
+    void theRegisteredMetersAreTheCatalogs() throws IllegalAccessException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ChainMetrics chain = new ChainMetrics(registry, () -> 0L);
+        EconomicsMetrics economics = new EconomicsMetrics(registry, EconomicsSettings.defaults());
+        chain.verified("regtest", false);       // a network's meters, and the exchanges', come with their first use
+        economics.tickAccepted("x");
+        economics.tickTooLate("x");
+        economics.outlierExcluded("x");
+
+        Map<String, Metric> catalog = catalog();
+        Set<String> registered = new TreeSet<>();
+        for (Meter meter : registry.getMeters()) {
+            Metric m = catalog.get(meter.getId().getName());
+            assertNotNull(m, meter.getId().getName() + " is in the catalog");
+            assertEquals(m.help(), meter.getId().getDescription(), m.name());
+            assertEquals(m.type(), meter.getId().getType(), m.name());
+            registered.add(m.name());
+        }
+        assertEquals(new TreeSet<>(catalog.keySet()), registered);
+    }
+}
