@@ -16,11 +16,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import io.hashwatch.model.PriceTick;
 import java.util.ArrayList;
@@ -118,7 +115,7 @@ public final class BackfillCommand implements Callable<Integer> {
         HeaderFileSource source = file.open();
         List<PriceCsvSource> priceSources = new ArrayList<>();
         for (Path file : prices) {
-            RunCommand.checkReadableFile(file, "--prices");
+            PathChecks.checkReadableFile(file, "--prices");
             try {
                 priceSources.add(PriceCsvSource.read(file));
             } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -162,7 +159,7 @@ public final class BackfillCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (temporary) {
-                deleteRecursively(data);
+                PathChecks.deleteRecursively(data);
             }
         }
     }
@@ -251,30 +248,5 @@ public final class BackfillCommand implements Callable<Integer> {
             w.printf("  %-24s %8d records -> %s%n", e.getKey(), e.getValue(), out.resolve(e.getKey() + ".jsonl"));
         }
         w.flush();
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            log.warn("could not delete the temporary directory {}: {}", dir, e.toString());
-        } catch (UncheckedIOException e) {
-            log.warn("could not delete the temporary directory {}: {}", dir, e.toString());
-        }
     }
 }

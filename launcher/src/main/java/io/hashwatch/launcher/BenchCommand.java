@@ -360,7 +360,7 @@ public final class BenchCommand implements Callable<Integer> {
                         settings(bootstrap, StreamsSettings.DEFAULT_APPLICATION_ID, dir, latencyCommitMs), live);
             }
         } finally {
-            BackfillCommand.deleteRecursively(dir);
+            PathChecks.deleteRecursively(dir);
         }
     }
 
@@ -668,7 +668,7 @@ public final class BenchCommand implements Callable<Integer> {
                         m.processing().toNanos() / 1e9, endOffset(admin, Topics.REFERENCE_PRICES.name()), m.cpu());
             }
         } finally {
-            BackfillCommand.deleteRecursively(dir);
+            PathChecks.deleteRecursively(dir);
         }
     }
 
@@ -748,7 +748,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
                 run.destroyForcibly();
             }
-            BackfillCommand.deleteRecursively(dir);
+            PathChecks.deleteRecursively(dir);
         }
     }
 

@@ -21,7 +21,7 @@ final class HeaderFileOptions {
 
     /** The file as a source, or a usage error saying which option to fix. */
     HeaderFileSource open() {
-        RunCommand.checkReadableFile(headers, "--headers");
+        PathChecks.checkReadableFile(headers, "--headers");
         if (startHeight < 0) {
             throw new UsageException("--start-height must be >= 0, got " + startHeight);
         }

@@ -279,7 +279,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new UsageException("--start-height only applies to a --headers replay; give --headers FILE");
             }
         } else {
-            checkReadableFile(headersFile, "--headers");
+            PathChecks.checkReadableFile(headersFile, "--headers");
             if (start == null) {
                 throw new UsageException("--headers needs --start-height N: the height of the first header in "
                         + headersFile);
@@ -317,7 +317,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path pricesFile = prices != null ? prices : file.path("prices");
         if (pricesFile != null) {
-            checkReadableFile(pricesFile, "--prices");
+            PathChecks.checkReadableFile(pricesFile, "--prices");
         }
         LiveSource live = resolveLive(file, headersFile != null);
         return new Settings(headersFile, start, Network.byName(net).get().id(), spd, bootstrap, data, port, bind,
@@ -394,18 +394,6 @@ public final class RunCommand implements Callable<Integer> {
     static String networks() {
         return java.util.Arrays.stream(Network.values()).map(Network::id)
                 .collect(java.util.stream.Collectors.joining(", "));
-    }
-
-    static void checkReadableFile(Path file, String flag) {
-        if (!Files.exists(file)) {
-            throw new UsageException(flag + " file " + file + " does not exist");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException(flag + " " + file + " is not a regular file");
-        }
-        if (!Files.isReadable(file)) {
-            throw new UsageException(flag + " file " + file + " is not readable");
-        }
     }
 
     @Override
