@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + " the reference price against the pass-through app), memory (peak RSS of `run` with its embedded"
                 + " broker after the whole header file, and its state on disk)."})
 public final class Bench implements Callable<Integer> {
-    static final List<String> STEPS = List.of("sha", "headers", "latency", "ticks", "memory");
+    private static final List<String> STEPS = List.of("sha", "headers", "latency", "ticks", "memory");
 
     @Spec
     CommandSpec spec;
