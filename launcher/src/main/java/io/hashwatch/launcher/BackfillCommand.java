@@ -54,7 +54,7 @@ public final class BackfillCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
     static final String APPLICATION_ID = "hashwatch-backfill";
     /** Fewer, larger transactions than run's: nobody watches a backfill's latency. */
-    static final long COMMIT_INTERVAL_MS = 1000;
+    public static final long COMMIT_INTERVAL_MS = 1000;
     private static final List<String> INPUT_TOPICS = Topics.inputs().stream().map(Topic::name).toList();
     private static final Duration POLL = Duration.ofMillis(100);
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * exactly-once, every output of every input record is then committed too. Committed offsets are read before end
  * offsets, so a partition an upstream task is still writing to never looks caught up.
  */
-final class CommittedOffsets {
+public final class CommittedOffsets {
     private static final Logger log = LoggerFactory.getLogger(CommittedOffsets.class);
     /** Give up when the streams app commits nothing new for this long. */
     static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
@@ -38,7 +38,7 @@ final class CommittedOffsets {
 
     /** Told at every poll the committed offset of each partition the app reads (0 where nothing is committed). */
     @FunctionalInterface
-    interface Listener {
+    public interface Listener {
         void committed(long nanoTime, Map<TopicPartition, Long> offsets);
     }
 
@@ -53,7 +53,7 @@ final class CommittedOffsets {
      * @param poll     how often offsets are compared (the resolution of a measurement that ends here)
      * @param listener told the committed offsets at every poll
      */
-    static void await(Admin admin, String applicationId, KafkaStreams streams, Collection<String> inputTopics,
+    public static void await(Admin admin, String applicationId, KafkaStreams streams, Collection<String> inputTopics,
                       AtomicReference<Throwable> failure, Duration poll, Listener listener)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<TopicPartition> inputs = new HashSet<>();

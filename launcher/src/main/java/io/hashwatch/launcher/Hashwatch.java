@@ -7,11 +7,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code hashwatch} command line: {@code run}, {@code backfill} and {@code bench}. */
+/**
+ * The {@code hashwatch} command line: {@code run}, {@code backfill} and {@code topics}. The benchmark, {@code hashwatch bench}, is a
+ * command of its own in the bench module, which the {@code hashwatch} script runs.
+ */
 @Command(name = "hashwatch", mixinStandardHelpOptions = true, version = "hashwatch 0.1.0",
         description = "Streaming monitor of the Bitcoin network on Kafka Streams.",
-        subcommands = {RunCommand.class, BackfillCommand.class, TopicsCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Also: hashwatch bench measures throughput, latency, memory and header hashing on this machine"
+                + " (hashwatch bench --help)."})
 public final class Hashwatch implements Callable<Integer> {
     /** Exit code of a configuration or argument error (as picocli's for a usage error). */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
@@ -30,25 +34,33 @@ public final class Hashwatch implements Callable<Integer> {
 
     /** The configured command line (in-process callers and tests use this). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Hashwatch());
+        return commandLine(new Hashwatch());
+    }
+
+    /**
+     * A command line of {@code command} that reports errors as every hashwatch command does: one line naming the
+     * command ({@code hashwatch run: ...}), exit code {@link #EXIT_USAGE} or {@link #EXIT_FAILURE}.
+     */
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
+            String name = c.getCommandSpec().qualifiedName();
             PrintWriter err = c.getErr();
-            err.println(c.getCommandName().equals("hashwatch") ? "hashwatch: " + ex.getMessage()
-                    : "hashwatch " + c.getCommandName() + ": " + ex.getMessage());
-            err.println("Try 'hashwatch " + (c.getCommandName().equals("hashwatch") ? "" : c.getCommandName() + " ")
-                    + "--help' for usage.");
+            err.println(name + ": " + ex.getMessage());
+            err.println("Try '" + name + " --help' for usage.");
             err.flush();
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            String name = c.getCommandSpec().qualifiedName();
             PrintWriter err = c.getErr();
             if (ex instanceof UsageException) {
-                err.println("hashwatch " + c.getCommandName() + ": " + ex.getMessage());
+                err.println(name + ": " + ex.getMessage());
                 err.flush();
                 return EXIT_USAGE;
             }
-            err.println("hashwatch " + c.getCommandName() + " failed: " + ex);
+            err.println(name + " failed: " + ex);
             ex.printStackTrace(err);
             err.flush();
             return EXIT_FAILURE;

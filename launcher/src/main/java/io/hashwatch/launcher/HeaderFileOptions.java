@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The header file of {@code backfill} and {@code bench}: {@code --headers FILE --start-height N [--network]}. */
-final class HeaderFileOptions {
+public final class HeaderFileOptions {
     @Option(names = "--headers", paramLabel = "FILE", required = true,
             description = "File of raw 80-byte headers (Bitcoin Core REST .bin, Electrum blockchain_headers).")
     Path headers;
@@ -20,7 +20,7 @@ final class HeaderFileOptions {
     String network;
 
     /** The file as a source, or a usage error saying which option to fix. */
-    HeaderFileSource open() {
+    public HeaderFileSource open() {
         PathChecks.checkReadableFile(headers, "--headers");
         if (startHeight < 0) {
             throw new UsageException("--start-height must be >= 0, got " + startHeight);

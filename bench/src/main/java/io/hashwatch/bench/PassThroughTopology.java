@@ -1,4 +1,4 @@
-package io.hashwatch.launcher;
+package io.hashwatch.bench;
 
 import io.hashwatch.model.Json;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,6 +18,8 @@ import org.apache.kafka.streams.state.Stores;
  * JSON value, one RocksDB put (logged to a changelog, as every hashwatch store is), emit the record unchanged.
  */
 final class PassThroughTopology {
+    static final String APPLICATION_ID = "bench-passthrough";
+    static final String OUTPUT = "bench-passthrough-out";
     static final String STORE = "passthrough-store";
 
     private PassThroughTopology() {

@@ -1,0 +1,126 @@
+package io.hashwatch.bench;
+
+import io.hashwatch.HashwatchStreams;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.launcher.CommittedOffsets;
+import io.hashwatch.model.Topics;
+import io.hashwatch.model.Topics.Topic;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+
+/** Times a streams app over input already on the broker: start-up, processing, CPU, the sustained rate. */
+final class ThroughputMeter {
+    /** How often committed offsets are read: the resolution of the processing time. */
+    private static final Duration OFFSET_POLL = Duration.ofMillis(20);
+
+    private ThroughputMeter() {
+    }
+
+    /** Told the figures of the full topology while it still runs, so that its outputs are as it left them. */
+    @FunctionalInterface
+    interface WhileRunning {
+        void measured(Measured measured) throws Exception;
+    }
+
+    /**
+     * The full topology, as run starts it, over every input topic.
+     *
+     * @param main the input under test; it holds {@code records} records
+     */
+    static void measureFullTopology(BenchBroker broker, long commitIntervalMs, String main, long records,
+                                    WhileRunning whileRunning) throws Exception {
+        StreamsSettings settings = broker.streamsSettings(StreamsSettings.DEFAULT_APPLICATION_ID, commitIntervalMs);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (HashwatchStreams full = new HashwatchStreams(settings, EconomicsSettings.defaults(), registry)) {
+            whileRunning.measured(measure(broker.admin(), full.kafkaStreams(), settings.applicationId(),
+                    Topics.inputs().stream().map(Topic::name).toList(), main, records));
+        }
+    }
+
+    /** A single-input app, such as the pass-through ceiling; closed afterwards. */
+    static Measured measure(Admin admin, StreamsSettings settings, Topology topology, String input, long records)
+            throws Exception {
+        try (KafkaStreams streams = new KafkaStreams(topology, settings.toProperties())) {
+            return measure(admin, streams, settings.applicationId(), List.of(input), input, records);
+        }
+    }
+
+    /**
+     * From start to RUNNING (start-up), then until every input record is committed (processing).
+     *
+     * @param main the input whose committed progress gives the sustained rate; it holds {@code records} records
+     */
+    static Measured measure(Admin admin, KafkaStreams streams, String applicationId, List<String> inputs,
+                            String main, long records) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        long t0 = System.nanoTime();
+        streams.start();
+        awaitRunning(streams);
+        List<Long> streamThreads = streamThreadIds(applicationId);
+        long cpu0 = processCpuNanos();
+        long threadCpu0 = threadCpuNanos(streamThreads);
+        long t1 = System.nanoTime();
+        List<long[]> progress = new ArrayList<>();
+        CommittedOffsets.await(admin, applicationId, streams, inputs, failure, OFFSET_POLL, (t, offsets) ->
+                progress.add(new long[] {t, offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(main))
+                        .mapToLong(Map.Entry::getValue).sum()}));
+        long t2 = System.nanoTime();
+        return new Measured(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), records,
+                Duration.ofNanos(processCpuNanos() - cpu0), Duration.ofNanos(threadCpuNanos(streamThreads) - threadCpu0),
+                rateBetween(progress, records / 10, records - records / 10));
+    }
+
+    static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the streams app did not reach RUNNING: " + streams.state());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Records per second between the first observations of at least {@code from} and {@code to}; NaN if the same. */
+    private static double rateBetween(List<long[]> progress, long from, long to) {
+        long[] a = progress.stream().filter(p -> p[1] >= from).findFirst().orElse(null);
+        long[] b = progress.stream().filter(p -> p[1] >= to).findFirst().orElse(null);
+        if (a == null || b == null || b[0] == a[0]) {
+            return Double.NaN;
+        }
+        return (b[1] - a[1]) * 1e9 / (b[0] - a[0]);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The stream threads of the app (Kafka Streams names them {@code <application.id>-<uuid>-StreamThread-N}). */
+    private static List<Long> streamThreadIds(String applicationId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId + "-") && t.getName().contains("-StreamThread-"))
+                .map(Thread::getId).toList();
+    }
+
+    private static long threadCpuNanos(List<Long> threadIds) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threadIds.stream().mapToLong(threads::getThreadCpuTime).filter(n -> n > 0).sum();
+    }
+}
