@@ -69,10 +69,11 @@ class BrokerRestartIntegrationTest {
             // (TaskCorruptedException), the recovery path of exactly-once, instead of just waiting it out.
             Path config = CrashRecoveryIntegrationTest.clientConfig(tmp, "kafka.producer.max.block.ms=2000");
             // 8,000 blocks of about 600 s at x300,000: about 15 s of publishing when nothing else slows it down.
+            // --verbose: the Kafka clients' warnings, which say when they lose the broker, stay on the console.
             List<String> args = List.of("run", "--bootstrap-servers", bootstrap, "--headers", headers.toString(),
                     "--start-height", String.valueOf(from), "--speed", "300000", "--exchanges", "none",
                     "--data-dir", tmp.resolve("data").toString(), "--metrics-port", "0", "--alerts-port", "-1",
-                    "--config", config.toString());
+                    "--config", config.toString(), "--verbose");
             try (ChildJvm child = ChildJvm.start(log, args);
                  PipelineOutput.CommittedKeys hashrate = new PipelineOutput.CommittedKeys(bootstrap, Map.of(),
                          Topics.HASHRATE.name())) {
