@@ -1,8 +1,11 @@
 package io.hashwatch.model;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -29,43 +32,56 @@ public final class Topics {
         }
     }
 
-    /** A topic, its serdes and what it keeps. */
-    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Retention retention) {
+    /**
+     * A topic, its serdes, what it keeps, and the version of its records' schema (docs/topics.md): raised when a
+     * field is removed or changes meaning, not when an optional one is added.
+     */
+    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Retention retention,
+                              int schemaVersion) {
         public boolean compacted() {
             return retention == Retention.COMPACTED;
         }
+
+        /** The {@link #SCHEMA_VERSION_HEADER} every record hashwatch writes to this topic carries. */
+        public Header schemaHeader() {
+            return new RecordHeader(SCHEMA_VERSION_HEADER,
+                    Integer.toString(schemaVersion).getBytes(StandardCharsets.US_ASCII));
+        }
     }
+
+    /** Record header with the schema version of the record's value, e.g. {@code "2"}. */
+    public static final String SCHEMA_VERSION_HEADER = "hashwatch.schema.version";
 
     /** Input: block headers, key network, value a {@link HeaderRecord} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> HEADERS =
-            new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER);
+            new Topic<>("headers", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER, 1);
     /** Input: price ticks, key exchange, value a {@link PriceTick} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> PRICES =
-            new Topic<>("prices", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER);
+            new Topic<>("prices", Serdes.String(), Serdes.ByteArray(), Retention.FOREVER, 1);
     public static final Topic<String, BlockRecord> BLOCKS =
-            new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), Retention.COMPACTED);
+            new Topic<>("blocks", Serdes.String(), Json.serde(BlockRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, HashrateRecord> HASHRATE =
-            new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), Retention.COMPACTED);
+            new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, DifficultyRecord> DIFFICULTY =
-            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), Retention.COMPACTED);
+            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
             new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class),
-                    Retention.COMPACTED);
+                    Retention.COMPACTED, 1);
     public static final Topic<String, ReferencePrice> REFERENCE_PRICES =
-            new Topic<>("reference-prices", Serdes.String(), Json.serde(ReferencePrice.class), Retention.COMPACTED);
+            new Topic<>("reference-prices", Serdes.String(), Json.serde(ReferencePrice.class), Retention.COMPACTED, 1);
     public static final Topic<String, HashpriceRecord> HASHPRICE =
-            new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED);
+            new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED, 2);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
-            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED);
+            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 2);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
-            new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED);
+            new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, ReorgRecord> REORGS =
-            new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), Retention.FOREVER);
+            new Topic<>("reorgs", Serdes.String(), Json.serde(ReorgRecord.class), Retention.FOREVER, 1);
     /** Rejected input, value byte for byte as received, reason in the {@code hashwatch.reject.*} headers. */
     public static final Topic<String, byte[]> DEAD_LETTERS =
             new Topic<>("dead-letters", Serdes.String(), Serdes.ByteArray(),
-                    Retention.BROKER_DEFAULT);
+                    Retention.BROKER_DEFAULT, 1);
 
     /** Header names on dead-letter records. */
     public static final String REJECT_REASON_HEADER = "hashwatch.reject.reason";

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hashwatch backfill}: the same topology as {@code run}, over a header file, to JSON-lines files. Starts an
  * embedded broker on a fresh data dir, publishes every header as fast as possible, waits until the streams app has
- * committed the whole headers topic, then writes each output topic to {@code OUT/<topic>.jsonl} (see
+ * committed the whole headers topic; each output topic is written to {@code OUT/<topic>.jsonl} meanwhile (see
  * {@link TopicExporter} for the line format) and prints a summary.
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
@@ -174,18 +176,17 @@ public final class BackfillCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         log.info("backfill of {} headers {}..{} from {}", source.count(), source.startHeight(), source.lastHeight(),
                 source.file());
-        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), 0)) {
+        List<String> outputs = Topics.outputs().stream().map(Topic::name).toList();
+        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
-            Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            try (Admin admin = Admin.create(adminProps)) {
-                TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
-
+            TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
+            // Following the outputs from the start, the export is done soon after the last commit.
+            try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
                 StreamsSettings settings = new StreamsSettings(bootstrap, APPLICATION_ID,
                         data.resolve("streams").toAbsolutePath(), 1, commitIntervalMs, Map.of());
                 AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
-                long published;
-                long publishStart;
-                Duration pipeline;
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, registry);
                 try {
@@ -194,51 +195,57 @@ public final class BackfillCommand implements Callable<Integer> {
                         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                     });
                     streams.start();
+                    Runnable awaitCommitted = () -> awaitCommitted(admin, streams, streamsFailure);
                     if (!priceSources.isEmpty()) {
-                        // All files merged in trade-time order: the reference price works in event time, and a
-                        // second file replayed after the first would be late for every one of its minutes.
-                        List<PriceTick> merged = new ArrayList<>();
-                        priceSources.forEach(p -> p.forEach(merged::add));
-                        merged.sort(Comparator.comparingLong(PriceTick::tradeTimeMs));
-                        long ticks;
-                        try (PricePublisher publisher = new PricePublisher(bootstrap, Map.of())) {
-                            ticks = new PriceReplay().replay(merged, publisher, Pacing.asFastAsPossible())
-                                    .published();
-                            publisher.flush();
-                        }
-                        CommittedOffsets.await(admin, APPLICATION_ID, streams.kafkaStreams(), INPUT_TOPICS,
-                                streamsFailure, POLL);
-                        log.info("{} price ticks from {} file(s) made the reference prices", ticks,
-                                priceSources.size());
+                        replayPrices(priceSources, bootstrap);
+                        awaitCommitted.run();
                     }
-                    publishStart = System.nanoTime();
+                    long publishStart = System.nanoTime();
+                    long published;
                     try (HeaderPublisher publisher = new HeaderPublisher(bootstrap, Map.of())) {
                         published = publisher.publish(source, Pacing.asFastAsPossible()).published();
                     }
-                    CommittedOffsets.await(admin, APPLICATION_ID, streams.kafkaStreams(), INPUT_TOPICS,
-                            streamsFailure, POLL);
-                    pipeline = Duration.ofNanos(System.nanoTime() - publishStart);
+                    awaitCommitted.run();
+                    Duration pipeline = Duration.ofNanos(System.nanoTime() - publishStart);
+                    long exportStart = System.nanoTime();
+                    Map<String, Long> exported = exporter.finish(Duration.ofMinutes(2));
+                    log.info("streams app processed all {} headers {} s after the first was published; the export"
+                            + " to {} was done {} ms later", published, String.format("%.1f",
+                            pipeline.toMillis() / 1000.0), out, (System.nanoTime() - exportStart) / 1_000_000);
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    outputs.forEach(t -> counts.put(t, exported.get(t)));
+                    return new Summary(published, counts, Duration.ofNanos(System.nanoTime() - t0), pipeline);
                 } finally {
                     streams.close();
                     registry.close();
                 }
-                log.info("streams app processed all {} headers {} s after the first was published", published,
-                        String.format("%.1f", pipeline.toMillis() / 1000.0));
-
-                Map<String, Long> counts = new LinkedHashMap<>();
-                long exportStart = System.nanoTime();
-                try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of())) {
-                    for (Topic<?, ?> topic : Topics.outputs()) {
-                        Path file = out.resolve(topic.name() + ".jsonl");
-                        long t = System.nanoTime();
-                        counts.put(topic.name(), exporter.export(topic.name(), file, Duration.ofMinutes(2)));
-                        log.debug("wrote {} in {} ms", file, (System.nanoTime() - t) / 1_000_000);
-                    }
-                }
-                log.info("wrote {} output topics to {} in {} ms", counts.size(), out,
-                        (System.nanoTime() - exportStart) / 1_000_000);
-                return new Summary(published, counts, Duration.ofNanos(System.nanoTime() - t0), pipeline);
             }
+        }
+    }
+
+    /**
+     * Publishes every price file's ticks, merged in trade-time order: the reference price works in event time, and
+     * a second file replayed after the first would be late for every one of its minutes.
+     */
+    private static void replayPrices(List<PriceCsvSource> priceSources, String bootstrap) {
+        List<PriceTick> merged = new ArrayList<>();
+        priceSources.forEach(p -> p.forEach(merged::add));
+        merged.sort(Comparator.comparingLong(PriceTick::tradeTimeMs));
+        try (PricePublisher publisher = new PricePublisher(bootstrap, Map.of())) {
+            long ticks = new PriceReplay().replay(merged, publisher, Pacing.asFastAsPossible()).published();
+            publisher.flush();
+            log.info("{} price ticks from {} file(s) published", ticks, priceSources.size());
+        }
+    }
+
+    private static void awaitCommitted(Admin admin, HashwatchStreams streams, AtomicReference<Throwable> failure) {
+        try {
+            CommittedOffsets.await(admin, APPLICATION_ID, streams.kafkaStreams(), INPUT_TOPICS, failure, POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the streams app", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the streams app's progress: " + e.getMessage(), e);
         }
     }
 

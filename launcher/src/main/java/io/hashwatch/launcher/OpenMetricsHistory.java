@@ -93,12 +93,13 @@ final class OpenMetricsHistory {
                 Map<String, Long> lastTimestamp = new HashMap<>();
                 Map<String, List<String>> lines = new LinkedHashMap<>();
                 for (JsonNode r : records) {
+                    for (Map.Entry<String, JsonNode> view : views(r)) {
                     for (Series s : f.series()) {
-                        JsonNode v = r.get(s.field());
+                        JsonNode v = view.getValue().get(s.field());
                         if (v == null || v.isNull() || !v.isNumber()) {
                             continue;
                         }
-                        String labels = labels(r, s.labels());
+                        String labels = labels(r, view.getKey(), s.labels());
                         long ts = r.path("time").asLong();
                         Long prev = lastTimestamp.get(labels);
                         if (prev != null && ts <= prev) {
@@ -107,6 +108,7 @@ final class OpenMetricsHistory {
                         lastTimestamp.put(labels, ts);
                         lines.computeIfAbsent(labels, k -> new ArrayList<>())
                                 .add(name + "{" + labels + "} " + v.asDouble() + " " + ts + "\n");
+                    }
                     }
                 }
                 for (List<String> series : lines.values()) {
@@ -121,10 +123,24 @@ final class OpenMetricsHistory {
         return samples;
     }
 
-    private static String labels(JsonNode r, String extra) {
+    /**
+     * Where a record's values are: the record itself, or, on {@code economics}, each entry of its {@code profiles}
+     * (keyed by profile name, which becomes the {@code profile} label).
+     */
+    private static List<Map.Entry<String, JsonNode>> views(JsonNode r) {
+        JsonNode profiles = r.get("profiles");
+        if (profiles == null || !profiles.isObject()) {
+            return List.of(new java.util.AbstractMap.SimpleImmutableEntry<>(null, r));
+        }
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        profiles.fields().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static String labels(JsonNode r, String profile, String extra) {
         StringBuilder b = new StringBuilder("network=\"").append(r.path("network").asText()).append('"');
-        if (r.hasNonNull("profile")) {
-            b.append(",profile=\"").append(r.get("profile").asText()).append('"');
+        if (profile != null) {
+            b.append(",profile=\"").append(profile).append('"');
         }
         if (!extra.isEmpty()) {
             b.append(',').append(extra);
@@ -152,8 +168,7 @@ final class OpenMetricsHistory {
                 if (!n.has("height")) {
                     return;
                 }
-                String key = n.path("network").asText() + ":" + n.get("height").asLong() + ":"
-                        + n.path("profile").asText("");
+                String key = n.path("network").asText() + ":" + n.get("height").asLong() + ":";
                 if (latest.put(key, n) == null) {
                     byHeight.computeIfAbsent(n.get("height").asLong(), h -> new ArrayList<>()).add(key);
                 }

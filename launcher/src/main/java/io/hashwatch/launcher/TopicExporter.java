@@ -10,9 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,8 +30,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Writes a topic, from its beginning to its current end, to a JSON-lines file with a {@code read_committed}
- * consumer (no consumer group). One line per record, partition after partition in offset order:
+ * Writes output topics to JSON-lines files, {@code DIR/<topic>.jsonl}, while the topology writes them: a
+ * {@code read_committed} consumer (no consumer group) on a thread of its own follows every partition of the topics
+ * from the beginning, so that the export is done a moment after the last commit instead of starting then. One line
+ * per record, partition after partition in offset order within a topic:
  *
  * <ul>
  *   <li>a record with a value: the value as it is (hashwatch values are one-line JSON);</li>
@@ -39,67 +47,105 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicExporter implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] NEWLINE = {'\n'};
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, OutputStream> files = new LinkedHashMap<>();
+    private final Map<String, Long> lines = new LinkedHashMap<>();
+    private final Thread thread;
+    /** Set by {@link #finish}: export up to the committed end as of then, and stop. */
+    private final CompletableFuture<Void> finishRequested = new CompletableFuture<>();
+    private final CompletableFuture<Map<String, Long>> finished = new CompletableFuture<>();
 
-    TopicExporter(String bootstrapServers, Map<String, String> clientOverrides) {
+    /** Opens (replacing) one file a topic in {@code dir} and starts following the topics. */
+    TopicExporter(String bootstrapServers, Map<String, String> clientOverrides, Path dir, List<String> topics)
+            throws IOException {
         Map<String, Object> p = new HashMap<>(clientOverrides);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        // A fetch at the end of one topic would otherwise sit 500 ms on the broker before the next topic's is sent.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hashwatch-export");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(60)).forEach(i ->
+                    partitions.add(new TopicPartition(i.topic(), i.partition())));
+            files.put(topic, new BufferedOutputStream(Files.newOutputStream(dir.resolve(topic + ".jsonl")), 1 << 16));
+            lines.put(topic, 0L);
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = new Thread(this::follow, "hashwatch-export");
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    @Override
-    public void close() {
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    /**
+     * Exports what is committed on the topics now, closes the files and returns the lines written per topic.
+     *
+     * @throws IOException if writing failed or the export takes longer than {@code timeout}
+     */
+    Map<String, Long> finish(Duration timeout) throws IOException, InterruptedException {
+        finishRequested.complete(null);
+        try {
+            return finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("exporting the topics took longer than " + timeout.toSeconds() + " s after the"
+                    + " last commit");
+        }
     }
 
-    /** Exports {@code topic} to {@code file} (replaced); returns the number of lines written. */
-    long export(String topic, Path file, Duration timeout) throws IOException {
-        long lines = 0;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("reading topic " + topic + " to its end " + end + " took longer than "
-                            + timeout.toSeconds() + " s");
+    private void follow() {
+        try {
+            Map<TopicPartition, Long> end = null;
+            while (end == null || !reached(end)) {
+                if (end == null && finishRequested.isDone()) {
+                    // read_committed: the end of the committed records (the last stable offset).
+                    end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(60));
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue;
-                    }
-                    out.write(line(topic, r));
-                    out.write(NEWLINE);
-                    lines++;
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                    files.get(r.topic()).write(line(r.topic(), r));
+                    files.get(r.topic()).write(NEWLINE);
+                    lines.merge(r.topic(), 1L, Long::sum);
                 }
             }
-        } finally {
-            consumer.unsubscribe();
+            for (OutputStream out : files.values()) {
+                out.close();
+            }
+            finished.complete(Map.copyOf(lines));
+        } catch (IOException | RuntimeException e) {
+            finished.completeExceptionally(e);
         }
-        return lines;
     }
 
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+    private boolean reached(Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Stops following (if {@link #finish} was not called, the files hold what was exported so far). */
+    @Override
+    public void close() throws InterruptedException {
+        finishRequested.complete(null);
+        thread.join(TimeUnit.SECONDS.toMillis(70));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        for (OutputStream out : files.values()) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // already reported by finish(), or nothing more to write
+            }
+        }
     }
 
     static byte[] line(String topic, ConsumerRecord<String, byte[]> r) throws IOException {

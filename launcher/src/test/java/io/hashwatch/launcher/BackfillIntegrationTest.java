@@ -116,7 +116,10 @@ class BackfillIntegrationTest {
                     n.get("hashprice_usd_per_ph_day").asDouble(), 1e-9, line);
         }
         List<String> economics = lines(out.resolve(Topics.ECONOMICS.name() + ".jsonl"));
-        assertEquals(count * 4, economics.size(), "one record per block and default profile");
+        assertEquals(count, economics.size(), "one record per block");
+        for (String line : economics) {
+            assertEquals(4, MAPPER.readTree(line).get("profiles").size(), "every default profile: " + line);
+        }
         assertTrue(lines(out.resolve(Topics.REFERENCE_PRICES.name() + ".jsonl")).size() > 2900,
                 "a reference price per daily close");
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));

@@ -1,6 +1,5 @@
 package io.hashwatch.launcher;
 
-import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.launcher.PipelineOutput.Rec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,8 +125,6 @@ class CrashRecoveryIntegrationTest {
             for (String t : PipelineOutput.PER_BLOCK) {
                 PipelineOutput.assertEachHeight(t + " at the kill", atKill.get(t), prefix, 1);
             }
-            PipelineOutput.assertEachHeight("economics at the kill", atKill.get(Topics.ECONOMICS.name()), prefix,
-                    EconomicsSettings.defaults().profiles().size());
             int inLog = PipelineOutput.readUncommitted(bootstrap, Map.of(), Topics.BLOCKS.name()).size();
             System.out.printf("SIGKILL after %d of %d heights committed (%d published); blocks log holds %d"
                     + " records, %d of them in the killed app's open transaction%n", committed, count, before,

@@ -141,9 +141,16 @@ public final class EconomicsMetrics {
         latest.modelPrice = h.networkCostModelUsd();
     }
 
-    public void economics(EconomicsRecord e) {
-        ProfileGauges g = profiles.get(e.profile());
-        if (g == null || !"mainnet".equals(e.network())) {
+    public void economics(EconomicsRecord record) {
+        if (!"mainnet".equals(record.network())) {
+            return;
+        }
+        record.profiles().forEach(this::profile);
+    }
+
+    private void profile(String name, EconomicsRecord.ProfileEconomics e) {
+        ProfileGauges g = profiles.get(name);
+        if (g == null) {
             return;
         }
         g.energyCost = e.energyCostPerBtcUsd();

@@ -7,11 +7,14 @@ import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.EconomicsRecord;
+import io.hashwatch.model.EconomicsRecord.ProfileEconomics;
 import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,9 +26,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Hashprice and per-profile economics. Per block, at the reference price of the block's own timestamp (the latest
- * at or before it, within the max age): keys {@code network:height[:profile]}, the replayable history. Per
- * reference-price update, for the tip: keys {@code network:current[:profile]}, the live view. Only mainnet has a
+ * Hashprice and the economics of every cost profile, one record of each per block. Per block, at the reference
+ * price of the block's own timestamp (the latest at or before it, within the max age): keys
+ * {@code network:height}, the replayable history. Per reference-price update, for the tip: keys
+ * {@code network:current}, the live view. Only mainnet has a
  * USD price; other networks get the BTC figures alone.
  */
 final class EconomicsProcessor implements Processor<String, EconomicsEvent, String, Object> {
@@ -98,14 +102,12 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
 
     private void emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
         HashpriceRecord hashprice = hashprice(block, price, settings);
+        EconomicsRecord economics = economics(hashprice, settings);
         String key = block.network() + ":" + at;
         HASHPRICE.forward(context, new Record<>(key, hashprice, timestampMs));
-        for (CostProfile profile : settings.profiles()) {
-            EconomicsRecord economics = economics(hashprice, profile, settings.aiHpcLeaseUsdPerKwMonth());
-            ECONOMICS.forward(context, new Record<>(key + ":" + profile.name(), economics, timestampMs));
-            metrics.economics(economics);
-        }
+        ECONOMICS.forward(context, new Record<>(key, economics, timestampMs));
         metrics.hashprice(hashprice);
+        metrics.economics(economics);
     }
 
     static HashpriceRecord hashprice(ConnectedBlock block, ReferencePrice price, EconomicsSettings settings) {
@@ -115,28 +117,41 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         double supplyBtc = (double) Subsidy.supplySat(block.height()) / Subsidy.SAT_PER_BTC;
         EconomicsSettings.Regression r = settings.difficultyRegression();
         double modelPrice = Math.exp(r.intercept() + r.slope() * Math.log(block.difficulty())) / supplyBtc;
-        return new HashpriceRecord(block.network(), block.height(), block.hash(), block.time(), block.difficulty(),
-                block.subsidySat(), block.feesSatAvg144(), block.feesIncluded(), btcPerPhDay,
+        return new HashpriceRecord(block.network(), block.height(), block.time(), block.subsidySat(), block.feesSatAvg144(), block.feesIncluded(), btcPerPhDay,
                 Hashprice.satsPerThDay(btcPerPhDay), usd, price == null ? null : price.minuteStartMs(),
                 usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice);
     }
 
-    static EconomicsRecord economics(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {
+    /** Every profile's economics at the hashprice {@code h}. */
+    static EconomicsRecord economics(HashpriceRecord h, EconomicsSettings settings) {
+        Map<String, ProfileEconomics> profiles = new LinkedHashMap<>();
+        for (CostProfile p : settings.profiles()) {
+            profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
+        }
+        return new EconomicsRecord(h.network(), h.height(), h.time(), h.priceUsd(), h.priceTimeMs(),
+                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), hostingUsdPerMwDay(
+                settings.aiHpcLeaseUsdPerKwMonth()), profiles);
+    }
+
+    /** The AI/HPC lease per MW per day: rate ($/kW/month) * 1000 / 30.4. */
+    static double hostingUsdPerMwDay(double leaseUsdPerKwMonth) {
+        return leaseUsdPerKwMonth * 1000 / 30.4;
+    }
+
+    static ProfileEconomics profile(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {
         double energyPerPhDay = p.energyCostUsdPerPhDay();
         double allInPerPhDay = p.allInCostUsdPerPhDay();
         double energyPerBtc = energyPerPhDay / h.hashpriceBtcPerPhDay();
         double allInPerBtc = allInPerPhDay / h.hashpriceBtcPerPhDay();
         Double usd = h.hashpriceUsdPerPhDay();
         double phPerMw = 1000 / p.efficiencyJoulesPerTh();
-        double hostingPerMwDay = leaseUsdPerKwMonth * 1000 / 30.4;
+        double hostingPerMwDay = hostingUsdPerMwDay(leaseUsdPerKwMonth);
         Double miningPerMwDay = usd == null ? null : usd * phPerMw;
-        return new EconomicsRecord(h.network(), h.height(), h.hash(), h.time(), p.name(), p.efficiencyJoulesPerTh(),
-                p.powerPriceUsdPerKwh(), h.priceUsd(), h.priceTimeMs(), h.hashpriceBtcPerPhDay(), usd,
-                energyPerPhDay, energyPerBtc, allInPerBtc,
+        return new ProfileEconomics(p.efficiencyJoulesPerTh(), p.powerPriceUsdPerKwh(), energyPerPhDay, energyPerBtc,
+                allInPerBtc,
                 h.priceUsd() == null ? null : (h.priceUsd() - allInPerBtc) / allInPerBtc,
                 usd == null ? null : usd - allInPerPhDay,
                 usd == null ? null : usd / (p.efficiencyJoulesPerTh() * 24),
-                miningPerMwDay, hostingPerMwDay,
-                miningPerMwDay == null ? null : miningPerMwDay - hostingPerMwDay);
+                miningPerMwDay, miningPerMwDay == null ? null : miningPerMwDay - hostingPerMwDay);
     }
 }

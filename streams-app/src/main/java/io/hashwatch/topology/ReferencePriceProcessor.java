@@ -146,7 +146,8 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
             return;
         }
         metrics.referencePrice(price);
-        context.forward(new Record<>(Topics.blockKey(key.pair(), key.minute()), price, key.minute()));
+        context.forward(TopicSink.stamped(new Record<>(Topics.blockKey(key.pair(), key.minute()), price,
+                key.minute()), Topics.REFERENCE_PRICES));
     }
 
     /** Publishes pending minutes whose interval has passed or that have closed (all of them if {@code all}). */

@@ -51,7 +51,7 @@ class EconomicsMathTest {
         assertTrue(h.feesIncluded());
 
         CostProfile s21 = new CostProfile("s21", 17.5, 0.05, 0.6, null);
-        EconomicsRecord e = EconomicsProcessor.economics(h, s21, 130);
+        EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, s21, 130);
         assertEquals(21.0, e.energyCostUsdPerPhDay(), 1e-12);
         assertEquals(336_000, e.energyCostPerBtcUsd(), 1e-6);
         assertEquals(560_000, e.allInCostPerBtcUsd(), 1e-6);
@@ -59,11 +59,12 @@ class EconomicsMathTest {
         assertEquals(-31.25, e.marginUsdPerPhDay(), 1e-12);
         assertEquals(3.75 / 420, e.breakevenPowerPriceUsdPerKwh(), 1e-15);
         assertEquals(3750.0 / 17.5, e.miningRevenueUsdPerMwDay(), 1e-9);
-        assertEquals(130_000 / 30.4, e.hostingRevenueUsdPerMwDay(), 1e-9);
+        assertEquals(130_000 / 30.4, EconomicsProcessor.hostingUsdPerMwDay(130), 1e-9);
         assertEquals(3750.0 / 17.5 - 130_000 / 30.4, e.powerOpportunitySpreadUsdPerMwDay(), 1e-9);
 
         // Explicit overhead instead of a share: all-in/PH/day = 21 + 14 = 35, the same figures.
-        EconomicsRecord o = EconomicsProcessor.economics(h, new CostProfile("o", 17.5, 0.05, null, 14.0), 130);
+        EconomicsRecord.ProfileEconomics o = EconomicsProcessor.profile(h, new CostProfile("o", 17.5, 0.05, null,
+                14.0), 130);
         assertEquals(560_000, o.allInCostPerBtcUsd(), 1e-6);
     }
 
@@ -77,7 +78,7 @@ class EconomicsMathTest {
         // 25 BTC * 86,400 * 10^15 / (3,438,908.96 * 2^32) = 146.25... BTC per PH/s per day in late 2012.
         assertEquals(25 * 86_400e15 / (3_438_908.96 * 4294967296.0), h.hashpriceBtcPerPhDay(), 1e-9);
         assertNull(h.hashpriceUsdPerPhDay());
-        EconomicsRecord e = EconomicsProcessor.economics(h, SETTINGS.profiles().get(0), 130);
+        EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, SETTINGS.profiles().get(0), 130);
         assertNull(e.gap());
         assertNull(e.breakevenPowerPriceUsdPerKwh());
     }

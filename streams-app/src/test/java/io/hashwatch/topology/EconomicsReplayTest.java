@@ -103,7 +103,7 @@ class EconomicsReplayTest {
             assertClose(btc.doubleValue(), r.hashpriceBtcPerPhDay());
             assertClose(btc.doubleValue() * close.getValue(), r.hashpriceUsdPerPhDay());
 
-            EconomicsRecord s19 = economics.get("mainnet:" + h + ":s19j_pro");
+            EconomicsRecord.ProfileEconomics s19 = economics.get("mainnet:" + h).profiles().get("s19j_pro");
             double allInPerBtc = 29.5 * 24 * 0.05 / 0.6 / btc.doubleValue();
             assertClose(allInPerBtc, s19.allInCostPerBtcUsd());
             assertClose((close.getValue() - allInPerBtc) / allInPerBtc, s19.gap());
