@@ -153,12 +153,13 @@ public final class ChainFollower implements AutoCloseable {
                     }
                     delay = settings.pollInterval().toMillis();
                 } catch (SourceException e) {
-                    metrics.error(e.kind());
                     if (e.kind() == SourceException.Kind.KAFKA) {
                         kafkaFailed(e);
                     } else {
                         markDown(e);
                     }
+                    // Counted after it is logged: whoever sees the count sees the line.
+                    metrics.error(e.kind());
                     delay = settings.backoffMillis(failures, random.getAsDouble());
                     if (e.retryAfterMillis() > delay) {
                         delay = Math.min(e.retryAfterMillis(), ChainSettings.MAX_RETRY_AFTER.toMillis());
