@@ -1,6 +1,7 @@
 package io.hashwatch.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -14,13 +15,21 @@ import picocli.CommandLine.Option;
 /**
  * Where the logs of a command that runs Kafka go. The console is for hashwatch's own lines and real problems; the
  * embedded broker and the Kafka clients log a great deal (configs, rebalances, warnings that are routine on one
- * node), so their lines go to a file, and only their errors to the console. {@code --verbose} leaves them on the
- * console, as log4j2.xml has them (warnings and up).
+ * node), so their lines go to a file, and only the clients' errors to the console. {@code --verbose} leaves them
+ * on the console, as log4j2.xml has them (warnings and up).
  */
 final class LogOptions {
-    /** The loggers of Kafka (clients, Streams, broker, controller) and of Jetty, as log4j2.xml names them. */
-    private static final String[] LIBRARY_LOGGERS = {"org.apache.kafka", "kafka", "state.change.logger",
-        "org.eclipse.jetty"};
+    /** The loggers of the Kafka clients and Streams, and of Jetty: file, and errors on the console too. */
+    private static final List<String> LIBRARY_LOGGERS = List.of("org.apache.kafka", "org.eclipse.jetty");
+    /**
+     * The embedded broker's loggers: file only. Its errors are about its clients (a retried out-of-order sequence
+     * when a transaction starts on a fresh partition, logged at ERROR) and reach hashwatch through them when they
+     * matter.
+     */
+    private static final List<String> BROKER_LOGGERS = List.of("kafka", "state.change.logger",
+            "org.apache.kafka.server", "org.apache.kafka.storage", "org.apache.kafka.controller",
+            "org.apache.kafka.raft", "org.apache.kafka.metadata", "org.apache.kafka.image",
+            "org.apache.kafka.coordinator", "org.apache.kafka.queue", "org.apache.kafka.snapshot");
     private static final String CONSOLE = "stderr";
     private static final String FILE = "kafka-file";
     static final String FILE_NAME = "kafka.log";
@@ -51,24 +60,33 @@ final class LogOptions {
         config.addAppender(toFile);
         Appender console = config.getAppender(CONSOLE);
         for (String name : LIBRARY_LOGGERS) {
-            LoggerConfig logger = config.getLoggers().get(name);
-            if (logger == null) {
-                logger = new LoggerConfig(name, Level.INFO, false);
-                config.addLogger(name, logger);
-            }
-            logger.removeAppender(CONSOLE);
-            logger.removeAppender(FILE);
-            logger.setLevel(Level.INFO);
-            logger.setAdditive(false);
+            LoggerConfig logger = toFile(config, name, toFile);
             if (console != null) {
                 logger.addAppender(console, Level.ERROR, null);
             }
-            logger.addAppender(toFile, Level.INFO, null);
+        }
+        for (String name : BROKER_LOGGERS) {
+            toFile(config, name, toFile);
         }
         context.updateLoggers();
         if (previous != null && previous != toFile) {
             previous.stop();
         }
         LoggerFactory.getLogger(LogOptions.class).info("Kafka's logs: {} (--verbose shows its warnings here)", file);
+    }
+
+    /** The logger {@code name} (created if the configuration has none) writing INFO and up to the file only. */
+    private static LoggerConfig toFile(Configuration config, String name, Appender file) {
+        LoggerConfig logger = config.getLoggers().get(name);
+        if (logger == null) {
+            logger = new LoggerConfig(name, Level.INFO, false);
+            config.addLogger(name, logger);
+        }
+        logger.removeAppender(CONSOLE);
+        logger.removeAppender(FILE);
+        logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
+        logger.addAppender(file, Level.INFO, null);
+        return logger;
     }
 }
