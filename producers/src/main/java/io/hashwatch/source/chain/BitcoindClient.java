@@ -152,6 +152,11 @@ public final class BitcoindClient implements ChainSource {
         return new Block(height, header, fees, txs);
     }
 
+    /** Requests sent again at once because the node had closed the connection. */
+    long reconnects() {
+        return http.reconnects();
+    }
+
     @Override
     public boolean feesAvailable() {
         return !Boolean.FALSE.equals(statsWorked);
