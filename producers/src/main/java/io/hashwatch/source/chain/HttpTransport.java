@@ -39,10 +39,15 @@ import java.util.function.Supplier;
  * follower's backoff. Plain-HTTP requests go as HTTP/1.1 without the h2c upgrade.
  */
 final class HttpTransport implements AutoCloseable {
-    /** Replies longer than this are refused as malformed (the largest expected, mempool.space's 15 blocks, is ~40 KB). */
-    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Replies longer than this are refused as malformed (the largest expected: a JSON-RPC batch of four getblock txid lists, a few MB). */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    record Reply(int status, String body, HttpHeaders headers) {
+    record Reply(int status, byte[] bytes, HttpHeaders headers) {
+        /** The body as UTF-8 text. */
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -98,6 +103,11 @@ final class HttpTransport implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@link #send}, for a binary reply (the same Reply: {@link Reply#bytes()}). */
+    Reply sendBytes(HttpRequest.Builder request, String what) throws SourceException {
+        return send(request, what);
     }
 
     /** How many times a request is sent at once when the server closed the connection under it. */
@@ -170,7 +180,7 @@ final class HttpTransport implements AutoCloseable {
             throw new SourceException(SourceException.Kind.MALFORMED, what + ": reply of " + body.length
                     + " bytes is larger than " + MAX_BODY_BYTES);
         }
-        return new Reply(response.statusCode(), new String(body, StandardCharsets.UTF_8), response.headers());
+        return new Reply(response.statusCode(), body, response.headers());
     }
 
     /** Counts a reply that was as expected: the last-success time of the source. */

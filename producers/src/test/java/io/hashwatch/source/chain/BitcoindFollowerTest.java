@@ -47,6 +47,9 @@ class BitcoindFollowerTest {
             assertEquals(headers.get((int) (r.height() - FIRST)).hex(), r.headerHex(), "header at " + r.height());
             assertEquals(fees ? FakeChain.fees(r.height()) : null, r.feesSat());
             assertEquals(fees ? Integer.valueOf(FakeChain.txs(r.height())) : null, r.txCount());
+            // The coinbase (getblock + getrawtransaction) and what its miner claimed, equal to the stats' total.
+            assertEquals(fees ? FakeChain.coinbaseHex(r.height()) : null, r.coinbaseHex(), "coinbase at " + r.height());
+            assertEquals(fees ? FakeChain.fees(r.height()) : null, r.feesClaimedSat());
             assertTrue(r.observedTimeMs() != null && r.observedTimeMs() > 0);
         }
         TopicList.assertLinked(records);
@@ -172,6 +175,8 @@ class BitcoindFollowerTest {
             assertExactly(h.topic.records, FIRST + 11, FIRST + 30, false);
             assertEquals(1, h.count("getblockstats failed"), h.lines());
             assertTrue(h.logged("Can't read block from disk"), h.lines());
+            assertEquals(1, h.count("no coinbase for block"), h.lines());
+            assertTrue(h.logged("Block not available (pruned data)"), h.lines());
             assertFalse(h.metrics.feesAvailable());
 
             node.stats = "ok";
@@ -180,6 +185,8 @@ class BitcoindFollowerTest {
             HeaderRecord last = h.topic.records.get(h.topic.records.size() - 1);
             assertEquals(FakeChain.fees(FIRST + 31), last.feesSat());
             assertTrue(h.logged("getblockstats works again"), h.lines());
+            assertTrue(h.logged("coinbases available again"), h.lines());
+            assertEquals(FakeChain.coinbaseHex(FIRST + 31), last.coinbaseHex());
             assertTrue(h.metrics.feesAvailable());
 
             node.stats = "missing"; // an old node without getblockstats: asked once, then not any more

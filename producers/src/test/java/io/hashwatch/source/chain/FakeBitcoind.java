@@ -127,13 +127,15 @@ final class FakeBitcoind implements AutoCloseable {
             JsonNode parsed = Json.MAPPER.readTree(in);
             if (parsed.isArray()) {
                 // A JSON-RPC batch: one reply array, HTTP 200 whatever the single calls gave.
-                ArrayNode out = Json.MAPPER.createArrayNode();
+                StringBuilder out = new StringBuilder("[");
                 for (JsonNode req : parsed) {
-                    Answer one = single(req);
-                    out.add(Json.MAPPER.readTree(one.body()));
+                    if (out.length() > 1) {
+                        out.append(',');
+                    }
+                    out.append(single(req).body());
                 }
                 batches.incrementAndGet();
-                return new Answer(200, out.toString());
+                return new Answer(200, out.append(']').toString());
             }
             return single(parsed);
         }
@@ -220,6 +222,38 @@ final class FakeBitcoind implements AutoCloseable {
                     }
                     return result(id, full);
                 }
+                case "getblock": {
+                    if ("pruned".equals(stats)) {
+                        return error(id, 500, -1, "Block not available (pruned data)");
+                    }
+                    String hash = params.path(0).asText();
+                    Long height = c.heightOf(hash);
+                    if (height == null) {
+                        return error(id, 500, -5, "Block not found");
+                    }
+                    if (params.path(1).asInt(1) != 1) {
+                        return error(id, 500, -1, "this fake serves verbosity 1 only");
+                    }
+                    int n = FakeChain.txs(height);
+                    StringBuilder b = new StringBuilder(100 + n * 67);
+                    b.append("{\"hash\":\"").append(hash).append("\",\"height\":").append(height)
+                            .append(",\"nTx\":").append(n).append(",\"tx\":[\"")
+                            .append(FakeChain.coinbaseTxid(height)).append('"');
+                    String prefix = String.format("%016x", height);
+                    for (int i = 1; i < n; i++) {
+                        b.append(",\"").append(prefix).append(String.format("%048x", i)).append('"');
+                    }
+                    b.append("]}");
+                    return resultRaw(id, b.toString());
+                }
+                case "getrawtransaction": {
+                    String txid = params.path(0).asText();
+                    Long height = c.heightOf(params.path(2).asText());
+                    if (height == null || !FakeChain.coinbaseTxid(height).equals(txid)) {
+                        return error(id, 500, -5, "No such transaction found in the provided block.");
+                    }
+                    return result(id, Json.MAPPER.getNodeFactory().textNode(FakeChain.coinbaseHex(height)));
+                }
                 default:
                     return error(id, 404, -32601, "Method not found");
             }
@@ -260,6 +294,11 @@ final class FakeBitcoind implements AutoCloseable {
         }
         return new Answer(200, new String(out.toByteArray(), StandardCharsets.ISO_8859_1),
                 Map.of("Content-Type", "application/octet-stream"));
+    }
+
+    private Answer resultRaw(JsonNode id, String resultJson) {
+        String idJson = mode == Mode.WRONG_ID ? "\"other\"" : String.valueOf(id);
+        return new Answer(200, "{\"result\":" + resultJson + ",\"error\":null,\"id\":" + idJson + "}");
     }
 
     private Answer result(JsonNode id, JsonNode result) {
