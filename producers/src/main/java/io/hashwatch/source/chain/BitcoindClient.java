@@ -1,6 +1,10 @@
 package io.hashwatch.source.chain;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hashwatch.bitcoin.BlockHeader;
@@ -284,7 +288,7 @@ public final class BitcoindClient implements ChainSource {
         }
         String[] txids = new String[n];
         for (int g = 0; g < n; g += GETBLOCK_GROUP) {
-            List<Object> replies = batch("getblock", asks.subList(g, Math.min(n, g + GETBLOCK_GROUP)));
+            List<Object> replies = batch("getblock", asks.subList(g, Math.min(n, g + GETBLOCK_GROUP)), true);
             for (int j = 0; j < replies.size(); j++) {
                 Object r = replies.get(j);
                 JsonNode tx = r instanceof JsonNode b ? b.path("tx").path(0) : null;
@@ -447,6 +451,15 @@ public final class BitcoindClient implements ChainSource {
      * Only a failure of the whole exchange throws.
      */
     List<Object> batch(String method, List<Object[]> params) throws SourceException {
+        return batch(method, params, false);
+    }
+
+    /**
+     * {@link #batch(String, List)}; with {@code firstTxOnly} each result's {@code tx} array is cut to its first
+     * element while the reply is read (getblock lists every txid: thousands a block, of which only the coinbase's
+     * is wanted).
+     */
+    List<Object> batch(String method, List<Object[]> params, boolean firstTxOnly) throws SourceException {
         if (params.isEmpty()) {
             return List.of();
         }
@@ -468,7 +481,8 @@ public final class BitcoindClient implements ChainSource {
         HttpTransport.Reply reply = exchange(body.toString(), what);
         JsonNode node;
         try {
-            node = reply.bytes().length == 0 ? null : Json.MAPPER.readTree(reply.bytes());
+            node = reply.bytes().length == 0 ? null : firstTxOnly && reply.ok() ? firstTxOnly(reply.bytes())
+                    : Json.MAPPER.readTree(reply.bytes());
         } catch (IOException e) {
             node = null;
         }
@@ -511,6 +525,59 @@ public final class BitcoindClient implements ChainSource {
         }
         http.success();
         return out;
+    }
+
+    /**
+     * A batch reply read as a tree, except that within each {@code result} the {@code tx} array keeps only its first
+     * element (the rest is skipped by the streaming parser, never built).
+     */
+    /** Reads one value from a parser in the middle of a reply (the mapper's trailing-token check would refuse it). */
+    private static final ObjectReader TREE = Json.MAPPER.readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static JsonNode firstTxOnly(byte[] body) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return Json.MAPPER.readTree(body);
+            }
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                ObjectNode one = out.addObject();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if (name.equals("result") && t == JsonToken.START_OBJECT) {
+                        ObjectNode result = one.putObject("result");
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (field.equals("tx") && v == JsonToken.START_ARRAY) {
+                                ArrayNode tx = result.putArray("tx");
+                                if (p.nextToken() == JsonToken.VALUE_STRING) {
+                                    tx.add(p.getText());
+                                    p.skipChildren();
+                                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                                        p.skipChildren();
+                                    }
+                                } else if (p.currentToken() != JsonToken.END_ARRAY) {
+                                    tx.add(TREE.<JsonNode>readValue(p));
+                                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                                        p.skipChildren();
+                                    }
+                                }
+                            } else if (v.isStructStart()) {
+                                p.skipChildren();
+                            } else {
+                                result.set(field, TREE.<JsonNode>readValue(p));
+                            }
+                        }
+                    } else {
+                        one.set(name, TREE.<JsonNode>readValue(p));
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     private HttpTransport.Reply post(String body, String what) throws SourceException {

@@ -239,9 +239,12 @@ final class FakeBitcoind implements AutoCloseable {
                     b.append("{\"hash\":\"").append(hash).append("\",\"height\":").append(height)
                             .append(",\"nTx\":").append(n).append(",\"tx\":[\"")
                             .append(FakeChain.coinbaseTxid(height)).append('"');
-                    String prefix = String.format("%016x", height);
+                    char[] txid = (String.format("%016x", height) + "0".repeat(48)).toCharArray();
                     for (int i = 1; i < n; i++) {
-                        b.append(",\"").append(prefix).append(String.format("%048x", i)).append('"');
+                        for (int d = 0, v = i; d < 8; d++, v >>>= 4) {
+                            txid[63 - d] = Character.forDigit(v & 0xf, 16);
+                        }
+                        b.append(",\"").append(txid).append('"');
                     }
                     b.append("]}");
                     return resultRaw(id, b.toString());
