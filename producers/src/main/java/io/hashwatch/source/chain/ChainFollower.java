@@ -2,6 +2,7 @@ package io.hashwatch.source.chain;
 
 import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.Network;
+import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.model.HeaderRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -315,8 +316,9 @@ public final class ChainFollower implements AutoCloseable {
 
     /**
      * The record of a block: with its coinbase (when the source gave one no longer than
-     * {@link HeaderRecord#MAX_COINBASE_HEX}) and, when that parses, the fees its miner claimed. A coinbase that does
-     * not parse is published as it came: the pipeline dead-letters it with the reason and keeps the header.
+     * {@link HeaderRecord#MAX_COINBASE_HEX}) and, when that parses, the fees its miner claimed (without the
+     * transaction: the source's coinbase reward minus the subsidy). A coinbase that does not parse is published as it
+     * came: the pipeline dead-letters it with the reason and keeps the header.
      */
     private HeaderRecord record(ChainSource.Block b, long observed) {
         String coinbase = b.coinbaseHex();
@@ -332,6 +334,8 @@ public final class ChainFollower implements AutoCloseable {
                 log.warn("block " + b.height() + " " + b.hash() + ": the coinbase does not parse (" + e.getMessage()
                         + "): published for the pipeline to dead-letter, without claimed fees");
             }
+        } else if (b.rewardSat() != null) {
+            claimed = b.rewardSat() - Subsidy.subsidySat(b.height()); // the source summed the outputs
         }
         return new HeaderRecord(network.id(), b.height(), b.header().hex(), b.feesSat(), b.txCount(), source.id(),
                 observed, coinbase, claimed);

@@ -17,11 +17,18 @@ public interface ChainSource extends AutoCloseable {
 
     /**
      * One block as the source gives it: the 80-byte header (its hash checked against the hash it was asked for),
-     * and fees, transaction count and the raw coinbase transaction (hex) where the source has them (else null).
+     * and fees, transaction count, the raw coinbase transaction (hex) and the coinbase's total output value
+     * ({@code rewardSat}: mempool.space's {@code extras.reward}, for sources that give it without the transaction)
+     * where the source has them (else null).
      */
-    record Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex) {
+    record Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex,
+                 Long rewardSat) {
         public Block(long height, BlockHeader header, Long feesSat, Integer txCount) {
-            this(height, header, feesSat, txCount, null);
+            this(height, header, feesSat, txCount, null, null);
+        }
+
+        public Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex) {
+            this(height, header, feesSat, txCount, coinbaseHex, null);
         }
 
         public String hash() {
