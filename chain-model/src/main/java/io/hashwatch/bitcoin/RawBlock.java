@@ -9,15 +9,19 @@ import java.util.List;
 /**
  * A serialized block (the bytes of {@code getblock <hash> 0}), parsed as far as a header source needs: the header,
  * the transaction count, the coinbase (raw and parsed) and the block's length. Every transaction is stepped over and
- * its txid computed: the merkle root must equal the header's, so bytes cut or changed anywhere are refused.
+ * its txid computed: the merkle root must equal the header's, so bytes cut or changed anywhere are refused. A first
+ * transaction that is well-formed but not a valid coinbase leaves the block readable, with the reason in
+ * {@code coinbaseError}.
  *
  * @param header      the 80-byte header
  * @param txCount     the number of transactions
  * @param coinbaseHex the coinbase transaction as serialized in the block, hex
- * @param coinbase    the coinbase parsed
+ * @param coinbase    the coinbase parsed, or null when its first transaction is not a valid coinbase
+ * @param coinbaseError why the first transaction is not a valid coinbase, or null
  * @param size        the block's length in bytes
  */
-public record RawBlock(BlockHeader header, int txCount, String coinbaseHex, Coinbase coinbase, int size) {
+public record RawBlock(BlockHeader header, int txCount, String coinbaseHex, Coinbase coinbase, String coinbaseError,
+                       int size) {
     private static final HexFormat HEX = HexFormat.of();
 
     /** The block's hash, display order. */
@@ -38,15 +42,23 @@ public record RawBlock(BlockHeader header, int txCount, String coinbaseHex, Coin
             throw new MalformedBitcoinDataException("block " + header.hash() + " has no transactions");
         }
         int cbStart = r.position();
-        Coinbase coinbase;
+        Transactions.Span first;
         try {
-            coinbase = Coinbase.read(r);
+            first = Transactions.scan(r);
         } catch (MalformedBitcoinDataException e) {
-            throw new MalformedBitcoinDataException("block " + header.hash() + ": coinbase: " + e.getMessage());
+            throw new MalformedBitcoinDataException("block " + header.hash() + ": transaction 0: " + e.getMessage());
         }
         String coinbaseHex = HEX.formatHex(data, cbStart, r.position());
+        Coinbase coinbase = null;
+        String coinbaseError = null;
+        try {
+            // A transaction that is not a valid coinbase still has its bounds: the block goes on without it.
+            coinbase = Coinbase.read(new WireReader(data, cbStart, first.end()));
+        } catch (MalformedBitcoinDataException e) {
+            coinbaseError = e.getMessage();
+        }
         List<byte[]> txids = new ArrayList<>((int) count);
-        txids.add(reverse(HEX.parseHex(coinbase.txid())));
+        txids.add(first.txid());
         for (long i = 1; i < count; i++) {
             try {
                 txids.add(Transactions.scan(r).txid());
@@ -61,7 +73,7 @@ public record RawBlock(BlockHeader header, int txCount, String coinbaseHex, Coin
             throw new MalformedBitcoinDataException("block " + header.hash() + ": the transactions' merkle root "
                     + rootHex + " is not the header's " + header.merkleRoot());
         }
-        return new RawBlock(header, (int) count, coinbaseHex, coinbase, r.position() - offset);
+        return new RawBlock(header, (int) count, coinbaseHex, coinbase, coinbaseError, r.position() - offset);
     }
 
     /** Every block of a concatenation of serialized blocks; the bytes must end exactly after the last. */

@@ -56,7 +56,11 @@ public final class BitcoindClient implements ChainSource {
     static final int REST_RANGE = 2000;
     /** Blocks per round of JSON-RPC batches. */
     static final int RPC_RANGE = 2000;
-    /** getblock replies list every txid (a full block: up to ~1 MB): this many per batch. */
+    /**
+     * getblock replies list every txid (67 bytes each; a full block up to ~1 MB): a batch asks for blocks of about
+     * this many txids in all (~1.3 MB), by the tx counts of getblockstats, or for {@value #GETBLOCK_GROUP} blocks.
+     */
+    static final long TXIDS_PER_BATCH = 20_000;
     static final int GETBLOCK_GROUP = 4;
 
     public BitcoindClient(URI url, BitcoindAuth auth, ChainSettings settings, ChainSourceMetrics metrics,
@@ -287,8 +291,19 @@ public final class BitcoindClient implements ChainSource {
             asks.add(new Object[] {h.hash(), 1});
         }
         String[] txids = new String[n];
-        for (int g = 0; g < n; g += GETBLOCK_GROUP) {
-            List<Object> replies = batch("getblock", asks.subList(g, Math.min(n, g + GETBLOCK_GROUP)), true);
+        for (int g = 0, end; g < n; g = end) {
+            // As many blocks a batch as make about TXIDS_PER_BATCH txids (known from the stats), else a few.
+            end = g + 1;
+            long listed = txs[g] == null ? TXIDS_PER_BATCH / GETBLOCK_GROUP : txs[g];
+            while (end < n && end - g < RPC_RANGE) {
+                long more = txs[end] == null ? TXIDS_PER_BATCH / GETBLOCK_GROUP : txs[end];
+                if (listed + more > TXIDS_PER_BATCH) {
+                    break;
+                }
+                listed += more;
+                end++;
+            }
+            List<Object> replies = batch("getblock", asks.subList(g, end), true);
             for (int j = 0; j < replies.size(); j++) {
                 Object r = replies.get(j);
                 JsonNode tx = r instanceof JsonNode b ? b.path("tx").path(0) : null;

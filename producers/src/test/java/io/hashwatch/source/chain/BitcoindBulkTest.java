@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
  * Bulk backfill from a fake Bitcoin Core on localhost walking the real headers 150,001..340,000: the default 3,024
  * blocks with fees and coinbases by JSON-RPC batches, the same with REST headers, and 60,000 headers by REST. Each
  * run checks every record (real header, fees, tx count, coinbase, claimed fees) and prints its throughput: measured,
- * not asserted (the fake shares two cores with the client and the build). The fake's blocks list 1 + height mod 4001
- * txids (about 2,000 on average: a modern block's getblock reply of ~135 KB).
+ * not asserted (the fake shares two cores with the client and the build). The fake's blocks list as many txids as
+ * {@link FakeChain#txs}: about 2,000 from height 250,000 (the 3,024 blocks below 303,023: a getblock reply of ~135 KB
+ * each), about 200 below (the 60,000 from 150,001, as blocks of 2011-2012 held).
  */
 @Timeout(300)
 class BitcoindBulkTest {

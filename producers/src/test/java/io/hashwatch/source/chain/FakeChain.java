@@ -88,8 +88,9 @@ final class FakeChain {
         return 1_000_000 + height % 9973 * 1000;
     }
 
+    /** About what blocks held in their era: up to 400 transactions before height 250,000 (2013), 4,000 after. */
     static int txs(long height) {
-        return 1 + (int) (height % 4001);
+        return 1 + (int) (height % (height < 250_000 ? 401 : 4001));
     }
 
     /**
