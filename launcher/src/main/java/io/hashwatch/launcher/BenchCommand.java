@@ -161,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps.contains("latency") && !steps.contains("headers")) {
             throw new UsageException("the latency step continues the headers step's chain: add headers to --steps");
         }
-        HeaderFileSource source = file.open();
+        HeaderFileSource source = file.openHeaders();
         network = source.network();
         line("hashwatch bench: %s, %d headers %d..%d; %d cores, Java %s (%s), max heap %d MiB; streams apps with"
                         + " exactly_once_v2, commit interval %d ms (throughput) and %d ms (latency)%s",
