@@ -49,6 +49,8 @@ public final class BitcoindClient implements ChainSource {
     private boolean statsMissing;
     /** Coinbases: null until tried, then whether the last blocks had theirs. */
     private Boolean coinbasesWorked;
+    /** Whether the node takes JSON-RPC batches (false after it answered one with an error object). */
+    private boolean batches = true;
     /** REST: null until tried, then whether {@code -rest} is on. */
     private Boolean rest;
     private final URI restBase;
@@ -442,6 +444,22 @@ public final class BitcoindClient implements ChainSource {
         return result;
     }
 
+    /** The calls of a batch sent one by one: each result, or its RPC or format error. */
+    private List<Object> oneByOne(String method, List<Object[]> params) throws SourceException {
+        List<Object> out = new ArrayList<>(params.size());
+        for (Object[] ps : params) {
+            try {
+                out.add(call(method, ps));
+            } catch (SourceException e) {
+                if (e.kind() != SourceException.Kind.RPC_ERROR && e.kind() != SourceException.Kind.MALFORMED) {
+                    throw e;
+                }
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Posts a body; a refused cookie is read again once (bitcoind writes a new one at each start). */
     private HttpTransport.Reply exchange(String body, String what) throws SourceException {
         HttpTransport.Reply reply = post(body, what);
@@ -478,6 +496,9 @@ public final class BitcoindClient implements ChainSource {
         if (params.isEmpty()) {
             return List.of();
         }
+        if (!batches) {
+            return oneByOne(method, params);
+        }
         ArrayNode body = Json.MAPPER.createArrayNode();
         List<String> idList = new ArrayList<>(params.size());
         for (Object[] ps : params) {
@@ -503,9 +524,12 @@ public final class BitcoindClient implements ChainSource {
         }
         if (node == null || !node.isArray()) {
             if (node != null && node.isObject() && node.path("error").isObject()) {
+                // A JSON-RPC server (a proxy, a front-end) without batches: one call at a time from now on.
                 JsonNode error = node.get("error");
-                throw SourceException.rpc(error.path("code").asInt(0), what + ": RPC error "
-                        + error.path("code").asInt(0) + ": " + http.snippet(error.path("message").asText()));
+                log.warn(where + " does not take JSON-RPC batches (RPC error " + error.path("code").asInt(0) + ": "
+                        + http.snippet(error.path("message").asText()) + "): sending calls one at a time");
+                batches = false;
+                return oneByOne(method, params);
             }
             if (!reply.ok()) {
                 throw http.httpError(reply, what, null);

@@ -148,6 +148,39 @@ class BitcoindFollowerTest {
     }
 
     @Test
+    void aServerWithoutBatchesGetsOneCallAtATime() throws Exception {
+        FakeChain chain = mainnet(FIRST + 40);
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
+            node.noBatches = true;
+            ChainSettings s = Harness.FAST.withBackfillBlocks(30);
+            h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), s), s);
+            h.await(() -> h.topic.last() == FIRST + 40, "backfill one call at a time");
+            assertExactly(h.topic.records, FIRST + 11, FIRST + 40, true);
+            assertEquals(1, h.count("does not take JSON-RPC batches"), h.lines());
+            assertEquals(0, node.batches.get());
+        }
+    }
+
+    @Test
+    void aCoinbaseThatDoesNotParseIsPublishedForThePipelineWithoutClaimedFees() throws Exception {
+        FakeChain chain = mainnet(FIRST + 5);
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
+            node.override = m -> m.equals("getrawtransaction")
+                    ? com.fasterxml.jackson.databind.node.TextNode.valueOf("0100000000") : null;
+            ChainSettings s = Harness.FAST.withBackfillBlocks(3);
+            h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), s), s);
+            h.await(() -> h.topic.last() == FIRST + 5, "backfill");
+            for (HeaderRecord r : h.topic.records) {
+                assertEquals("0100000000", r.coinbaseHex());
+                assertNull(r.feesClaimedSat());
+                assertEquals(FakeChain.fees(r.height()), r.feesSat(), "the header and its stats still count");
+            }
+            assertTrue(h.logged("the coinbase does not parse"), h.lines());
+            assertTrue(h.metrics.errors(SourceException.Kind.MALFORMED) >= 3);
+        }
+    }
+
+    @Test
     void networksWithoutVerifierRulesAreRefusedClearly() throws Exception {
         FakeChain chain = mainnet(FIRST + 5);
         for (String name : List.of("test", "testnet4", "signet")) {

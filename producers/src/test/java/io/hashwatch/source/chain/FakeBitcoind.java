@@ -35,6 +35,8 @@ final class FakeBitcoind implements AutoCloseable {
     volatile Mode mode = Mode.OK;
     /** getblockstats: "ok", "pruned" (Core's "Can't read block from disk"), "missing" (method not found). */
     volatile String stats = "ok";
+    /** A JSON-RPC front-end without batches: an array is refused with an error object. */
+    volatile boolean noBatches;
     /** Whether REST is on ({@code -rest}). */
     volatile boolean rest;
     volatile String user;
@@ -125,6 +127,10 @@ final class FakeBitcoind implements AutoCloseable {
                 return new Answer(200, "<html><body>502 Bad Gateway</body></html>");
             }
             JsonNode parsed = Json.MAPPER.readTree(in);
+            if (parsed.isArray() && noBatches) {
+                return new Answer(400, "{\"result\":null,\"error\":{\"code\":-32600,\"message\":"
+                        + "\"Invalid Request object\"},\"id\":null}");
+            }
             if (parsed.isArray()) {
                 // A JSON-RPC batch: one reply array, HTTP 200 whatever the single calls gave.
                 StringBuilder out = new StringBuilder("[");
