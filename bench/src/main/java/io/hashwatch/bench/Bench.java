@@ -89,7 +89,7 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkArguments();
-        HeaderFileSource source = file.open();
+        HeaderFileSource source = file.openHeaders();
         Report report = new Report(spec.commandLine().getOut(), iterations);
         report.line("hashwatch bench: %s, %d headers %d..%d; %d cores, Java %s (%s), max heap %d MiB; streams apps"
                         + " with exactly_once_v2, commit interval %d ms (throughput) and %d ms (latency)%s",

@@ -75,6 +75,11 @@ public enum Network {
         return allowMinDifficultyBlocks;
     }
 
+    /** First height whose coinbase must start with the block's height (BIP34). */
+    public long bip34Height() {
+        return bip34Height;
+    }
+
     /** Lowest header version allowed at a height (BIP34, BIP66, BIP65 made versions 1-3 obsolete). */
     public int minimumVersion(long height) {
         if (height >= bip65Height) {

@@ -30,6 +30,11 @@ public enum RejectReason {
     PREV_BLOCK_NOT_FOUND(true, false),
     /** The record's height is not its parent's height plus one. */
     HEIGHT_MISMATCH(true, false),
+    /**
+     * A header record whose {@code coinbase_hex} is not a coinbase transaction (or not of the block's BIP34 height):
+     * dead-lettered, and the header is processed without it.
+     */
+    MALFORMED_COINBASE(true, false),
     /** A price that is not a number, zero or negative, or beyond the configured absurd bounds. */
     PRICE_OUT_OF_RANGE(false, true),
     /** A pair the reference price is not made of (only BTC-USD is). */

@@ -56,6 +56,23 @@ class JsonTest {
     }
 
     @Test
+    void headerRecordWithCoinbaseAndClaimedFees() throws IOException {
+        HeaderRecord in = new HeaderRecord("mainnet", 840_000, HEX, 3_792_994_60L, 3050, "bitcoind", 1L, "01000000",
+                379_299_460L);
+        byte[] json = Json.write(in);
+        assertEquals(Set.of("network", "height", "header_hex", "fees_sat", "tx_count", "source", "observed_time_ms",
+                "coinbase_hex", "fees_claimed_sat"), fieldNames(json));
+        assertEquals(in, Json.read(json, HeaderRecord.class));
+        assertEquals(new HeaderRecord("mainnet", 840_000, HEX, 3_792_994_60L, 3050, "bitcoind", 1L),
+                in.withoutCoinbase());
+        // Explicit nulls read as absent ones.
+        String explicit = "{\"network\":\"regtest\",\"height\":0,\"header_hex\":\"" + HEX + "\","
+                + "\"coinbase_hex\":null,\"fees_claimed_sat\":null}";
+        assertEquals(new HeaderRecord("regtest", 0, HEX, null, null, null, null),
+                Json.read(utf8(explicit), HeaderRecord.class));
+    }
+
+    @Test
     void optionalFieldsMayBeNull() {
         HeaderRecord in = new HeaderRecord("regtest", 1, HEX, null, null, null, null);
         assertEquals(in, Json.read(Json.write(in), HeaderRecord.class));

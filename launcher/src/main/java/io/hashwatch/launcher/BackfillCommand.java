@@ -4,7 +4,7 @@ import io.hashwatch.HashwatchStreams;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
-import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderReplay;
 import io.hashwatch.source.HeaderPublisher;
 import io.hashwatch.source.Pacing;
 import io.hashwatch.source.price.PriceCsvSource;
@@ -117,7 +117,7 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HeaderFileSource source = file.open();
+        HeaderReplay source = file.open();
         List<PriceCsvSource> priceSources = new ArrayList<>();
         for (Path file : prices) {
             PathChecks.checkReadableFile(file, "--prices");
@@ -171,7 +171,7 @@ public final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    private Summary backfill(HeaderFileSource source, List<PriceCsvSource> priceSources,
+    private Summary backfill(HeaderReplay source, List<PriceCsvSource> priceSources,
                              EconomicsSettings economicsSettings, Path data) throws Exception {
         long t0 = System.nanoTime();
         log.info("backfill of {} headers {}..{} from {}", source.count(), source.startHeight(), source.lastHeight(),
@@ -249,7 +249,7 @@ public final class BackfillCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Summary s, HeaderFileSource source) {
+    private void print(Summary s, HeaderReplay source) {
         PrintWriter w = spec.commandLine().getOut();
         w.printf("backfill of %s (%s %d..%d): %d headers in %.1f s, %.0f headers/s"
                         + " (publish to all processed: %.1f s, %.0f headers/s)%n", source.file(),

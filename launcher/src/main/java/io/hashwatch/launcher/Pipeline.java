@@ -5,7 +5,9 @@ import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.http.AlertWebhook;
 import io.hashwatch.http.MetricsServer;
 import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.source.BlockFileSource;
 import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderReplay;
 import io.hashwatch.source.HeaderPublisher;
 import io.hashwatch.source.Pacing;
 import io.hashwatch.source.alerts.AlertPublisher;
@@ -185,7 +187,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startHeaders() {
-        if (s.headers() != null) {
+        if (s.headers() != null || s.blocks() != null) {
             startReplay();
         } else if (s.live() != null) {
             startLive(s.live());
@@ -195,9 +197,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startReplay() {
-        HeaderFileSource file;
+        HeaderReplay file;
         try {
-            file = new HeaderFileSource(s.headers(), s.startHeight(), s.network());
+            file = s.blocks() != null ? new BlockFileSource(s.blocks(), s.startHeight(), s.network())
+                    : new HeaderFileSource(s.headers(), s.startHeight(), s.network());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -222,7 +225,7 @@ final class Pipeline implements AutoCloseable {
      * that one is the file's header at its height (a run stopped mid-replay and started again), else the whole file
      * (the duplicates are recognized downstream; a file that does not continue the topic is replayed as given).
      */
-    private Iterable<HeaderRecord> remainingOf(HeaderFileSource src) {
+    private Iterable<HeaderRecord> remainingOf(HeaderReplay src) {
         PublishedChain published;
         try {
             published = new HeadersTopicTail(bootstrap, s.kafka(), TOPIC_TAIL_TIMEOUT).load(src.network(), 1);

@@ -39,7 +39,13 @@ public final class RunCommand implements Callable<Integer> {
                     + " blockchain_headers). Needs --start-height.")
     Path headers;
 
-    @Option(names = "--start-height", paramLabel = "N", description = "Height of the first header in --headers.")
+    @Option(names = "--blocks", paramLabel = "FILE",
+            description = "Replay this file of concatenated serialized blocks (getblock <hash> 0; gzipped if .gz):"
+                    + " headers, coinbases and claimed fees. --start-height optional from BIP34 blocks on.")
+    Path blocks;
+
+    @Option(names = "--start-height", paramLabel = "N",
+            description = "Height of the first header in --headers (or block in --blocks).")
     Long startHeight;
 
     @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",

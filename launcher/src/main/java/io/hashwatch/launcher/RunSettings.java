@@ -23,13 +23,14 @@ import java.util.Map;
  * What {@code run} runs, checked: made once from the command line and the config file ({@link #of}), then only read.
  *
  * @param headers     a header file to replay, or null
- * @param startHeight the height of its first header (with {@code headers})
+ * @param blocks      a block file to replay ({@code --blocks}), or null; at most one of headers and blocks
+ * @param startHeight the height of its first header (with {@code headers}; with {@code blocks} null for BIP34)
  * @param speed       replay pacing (times real time), or null for as fast as possible
  * @param kafka       client properties from the config file's {@code kafka.*} keys
  * @param live        the live header source, or null (a replay, or {@code --esplora none})
  * @param alertsPort  the webhook's port, -1 for none
  */
-record RunSettings(Role role, Path headers, Long startHeight, String network, Double speed, String bootstrapServers,
+record RunSettings(Role role, Path headers, Path blocks, Long startHeight, String network, Double speed, String bootstrapServers,
                    Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                    int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
                    Path prices, LiveSource live, int alertsPort) {
@@ -104,7 +105,7 @@ record RunSettings(Role role, Path headers, Long startHeight, String network, Do
         if (o.prices != null) {
             PathChecks.checkReadableFile(o.prices, "--prices");
         }
-        return new RunSettings(o.role, o.headers, o.startHeight, Network.byName(o.network).get().id(), o.speed,
+        return new RunSettings(o.role, o.headers, o.blocks, o.startHeight, Network.byName(o.network).get().id(), o.speed,
                 o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
                 Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort);
     }
@@ -116,9 +117,21 @@ record RunSettings(Role role, Path headers, Long startHeight, String network, Do
     }
 
     private static void checkReplay(RunCommand o) {
+        if (o.headers != null && o.blocks != null) {
+            throw new UsageException("--headers and --blocks are both given: replay one file");
+        }
+        if (o.blocks != null) {
+            PathChecks.checkReadableFile(o.blocks, "--blocks");
+            if (o.startHeight != null && o.startHeight < 0) {
+                throw new UsageException("--start-height must be >= 0, got " + o.startHeight);
+            }
+            checkSpeed(o);
+            return;
+        }
         if (o.headers == null) {
             if (o.startHeight != null) {
-                throw new UsageException("--start-height only applies to a --headers replay; give --headers FILE");
+                throw new UsageException("--start-height only applies to a --headers or --blocks replay; give"
+                        + " --headers FILE");
             }
             return;
         }
@@ -130,6 +143,10 @@ record RunSettings(Role role, Path headers, Long startHeight, String network, Do
         if (o.startHeight < 0) {
             throw new UsageException("--start-height must be >= 0, got " + o.startHeight);
         }
+        checkSpeed(o);
+    }
+
+    private static void checkSpeed(RunCommand o) {
         if (o.speed != null && (!(o.speed > 0) || o.speed.isInfinite())) {
             throw new UsageException("--speed must be a number > 0 (1 = real time, 600 = ten minutes a second), got "
                     + o.speed);
@@ -154,10 +171,11 @@ record RunSettings(Role role, Path headers, Long startHeight, String network, Do
 
     /** The live header source, or null (a --headers replay, or --esplora none). */
     private static LiveSource live(RunCommand o) {
-        if (o.headers != null) {
+        if (o.headers != null || o.blocks != null) {
+            String flag = o.headers != null ? "--headers" : "--blocks";
             if (o.bitcoind != null || o.esplora != null || o.zmq != null || o.bitcoindCookie != null) {
-                throw new UsageException("--headers replays a file and excludes the live header sources: drop"
-                        + " --bitcoind, --bitcoind-cookie, --zmq and --esplora (or --headers)");
+                throw new UsageException(flag + " replays a file and excludes the live header sources: drop"
+                        + " --bitcoind, --bitcoind-cookie, --zmq and --esplora (or " + flag + ")");
             }
             return null;
         }

@@ -25,6 +25,29 @@ class BackfillIntegrationTest {
 
     @Test
     @Timeout(180)
+    void backfillsRealFullBlocksWithTheirCoinbasesAndDeadLettersCoinbasesOfAnotherHeight() throws Exception {
+        Path blocks = SharedData.require("data/blocks/raw/mainnet_840002-840007.blocks.gz");
+        Path out = tmp.resolve("blocks-out");
+        CommandRunner r = CommandRunner.run("backfill", "--blocks", blocks.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
+        assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(),
+                heights(out.resolve(Topics.BLOCKS.name() + ".jsonl")), "heights from the first coinbase (BIP34)");
+        assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
+
+        // Told the wrong start height: every coinbase states another height: dead-lettered, the headers still count.
+        Path wrong = tmp.resolve("wrong-out");
+        CommandRunner w = CommandRunner.run("backfill", "--blocks", blocks.toString(), "--start-height", "840003",
+                "--out", wrong.toString());
+        assertEquals(0, w.exitCode(), () -> "stdout:\n" + w.out() + "\nstderr:\n" + w.err());
+        assertEquals(LongStream.rangeClosed(840_003, 840_008).boxed().toList(),
+                heights(wrong.resolve(Topics.BLOCKS.name() + ".jsonl")));
+        List<String> dead = lines(wrong.resolve(Topics.DEAD_LETTERS.name() + ".jsonl"));
+        assertEquals(6, dead.size());
+        assertTrue(dead.get(0).contains("malformed_coinbase") && dead.get(0).contains("bad-cb-height"), dead.get(0));
+    }
+
+    @Test
+    @Timeout(180)
     void backfillsTwentyThousandRealMainnetHeaders() throws Exception {
         Path headers = SharedData.requireHeaders("mainnet_80001-100000.btcrelay.bin");
         Path out = tmp.resolve("out");

@@ -82,6 +82,22 @@ class CliTest {
     }
 
     @Test
+    void blockFilesThatAreNotBlocksOrNeedAStartHeight() throws Exception {
+        CommandRunner both = CommandRunner.run("backfill", "--headers", headerFile().toString(), "--blocks",
+                headerFile().toString(), "--out", tmp.resolve("out").toString());
+        assertFails(both, "--headers and --blocks are both given");
+        assertEquals(2, both.exitCode());
+        assertFails(CommandRunner.run("backfill", "--blocks", headerFile().toString(), "--start-height", "0",
+                "--out", tmp.resolve("out").toString()), "not concatenated serialized blocks");
+        assertFails(CommandRunner.run("backfill", "--out", tmp.resolve("out").toString()),
+                "give --headers FILE or --blocks FILE");
+        assertFails(CommandRunner.run("run", "--blocks", tmp.resolve("none.blocks").toString()), "none.blocks",
+                "does not exist");
+        assertFails(CommandRunner.run("run", "--blocks", headerFile().toString(), "--bitcoind",
+                "http://127.0.0.1:8332"), "--blocks replays a file and excludes the live header sources");
+    }
+
+    @Test
     void runWithHeadersButNoStartHeight() throws Exception {
         CommandRunner r = CommandRunner.run("run", "--headers", headerFile().toString(), "--data-dir",
                 tmp.resolve("data").toString());

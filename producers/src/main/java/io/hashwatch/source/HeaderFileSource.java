@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * <p>Each iteration maps the file read-only and yields {@code HeaderRecord(network, height, headerHex, null, null,
  * "file:<file name>", now)}. Nothing here checks the headers: the chain pipeline verifies them.
  */
-public final class HeaderFileSource implements Iterable<HeaderRecord> {
+public final class HeaderFileSource implements HeaderReplay {
     private static final HexFormat HEX = HexFormat.of();
 
     private final Path file;
@@ -80,30 +80,36 @@ public final class HeaderFileSource implements Iterable<HeaderRecord> {
         this.count = size / BlockHeader.SIZE;
     }
 
+    @Override
     public Path file() {
         return file;
     }
 
     /** The network id of the records (e.g. "main" is normalised to "mainnet"). */
+    @Override
     public String network() {
         return network;
     }
 
+    @Override
     public long startHeight() {
         return startHeight;
     }
 
     /** Height of the last header, {@code startHeight - 1} for an empty file. */
+    @Override
     public long lastHeight() {
         return startHeight + count - 1;
     }
 
     /** Number of headers in the file. */
+    @Override
     public long count() {
         return count;
     }
 
     /** The {@code source} field of the records: {@code file:<file name>}. */
+    @Override
     public String sourceName() {
         return "file:" + file.getFileName();
     }
@@ -114,12 +120,14 @@ public final class HeaderFileSource implements Iterable<HeaderRecord> {
     }
 
     /** The records above {@code height}: the whole file below its start, nothing past its end. */
+    @Override
     public Iterable<HeaderRecord> after(long height) {
         long skip = Math.max(0, Math.min(count, height - startHeight + 1));
         return () -> iterator(skip);
     }
 
     /** The hash of the file's header at {@code height}, which must be within the file. */
+    @Override
     public String hashAt(long height) {
         if (height < startHeight || height > lastHeight()) {
             throw new IllegalArgumentException("height " + height + " is not in " + this);

@@ -2,6 +2,7 @@ package io.hashwatch.topology;
 
 import io.hashwatch.bitcoin.Ancestors;
 import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.CompactTarget;
 import io.hashwatch.bitcoin.DifficultyProjection;
@@ -134,6 +135,15 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             reject(record, null, RejectReason.UNKNOWN_NETWORK, "no header rules for network '" + in.network()
                     + "'; known: mainnet, regtest");
             return;
+        }
+        if (in.coinbaseHex() != null) {
+            try {
+                Coinbase.parseHex(in.coinbaseHex()).checkHeight(network, in.height());
+            } catch (IllegalArgumentException e) {
+                // The header still counts: dead-letter the record for its coinbase, go on without it.
+                reject(record, network.id(), RejectReason.MALFORMED_COINBASE, e.getMessage());
+                in = in.withoutCoinbase();
+            }
         }
         accept(record, in, network, header);
     }

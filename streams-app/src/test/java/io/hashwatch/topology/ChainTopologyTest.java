@@ -209,6 +209,34 @@ class ChainTopologyTest {
     }
 
     @Test
+    void aMalformedCoinbaseIsDeadLetteredAndTheHeaderStillCounts() {
+        // Regtest: BIP34 from height 1; height 11 is OP_11. One 50 BTC output.
+        String good = "01000000" + "01" + "00".repeat(32) + "ffffffff" + "025b00" + "ffffffff" + "01"
+                + "00f2052a01000000" + "0151" + "00000000";
+        RegtestChain chain = RegtestChain.fromGenesis(1);
+        chain.extend(12);
+        List<HeaderRecord> records = chain.records(0, 12);
+        for (HeaderRecord r : records.subList(0, 11)) {
+            send(r);
+        }
+        HeaderRecord r11 = records.get(11);
+        send(new HeaderRecord(r11.network(), 11, r11.headerHex(), null, null, "t", null, good, 0L));
+        HeaderRecord r12 = records.get(12);
+        String wrongHeight = good; // says 11 at height 12: bad-cb-height
+        send(new HeaderRecord(r12.network(), 12, r12.headerHex(), null, null, "t", null, wrongHeight, 0L));
+        List<TestRecord<String, byte[]>> dead = drain(Topics.DEAD_LETTERS);
+        assertEquals(List.of("malformed_coinbase"), dead.stream()
+                .map(r -> header(r, Topics.REJECT_REASON_HEADER)).toList());
+        String detail = header(dead.get(0), Topics.REJECT_DETAIL_HEADER);
+        org.junit.jupiter.api.Assertions.assertTrue(detail.contains("bad-cb-height"), detail);
+        List<Long> blocks = drain(Topics.BLOCKS).stream().map(r -> r.value().height()).toList();
+        assertEquals(12L, blocks.get(blocks.size() - 1), "block 12 is processed without its coinbase");
+        assertEquals(13, blocks.size());
+        assertEquals(1, counter("hashwatch_headers_rejected", "reason", "malformed_coinbase"));
+        org.junit.jupiter.api.Assertions.assertTrue(blocks.size() == 13);
+    }
+
+    @Test
     void aBranchWithMoreWorkRewindsToTheForkAndReemitsCorrectedRecords() {
         RegtestChain main = RegtestChain.fromGenesis(4);
         main.extend(10);

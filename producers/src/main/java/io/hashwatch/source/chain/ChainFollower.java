@@ -1,6 +1,8 @@
 package io.hashwatch.source.chain;
 
+import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.Network;
+import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.model.HeaderRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -269,8 +271,7 @@ public final class ChainFollower implements AutoCloseable {
                     broken = true;
                     break;
                 }
-                out.add(new HeaderRecord(network.id(), b.height(), b.header().hex(), b.feesSat(), b.txCount(),
-                        source.id(), observed));
+                out.add(record(b, observed));
                 parent = b.hash();
             }
             if (!out.isEmpty()) {
@@ -315,10 +316,50 @@ public final class ChainFollower implements AutoCloseable {
     }
 
     /**
+     * The record of a block: with its coinbase (when the source gave one no longer than
+     * {@link HeaderRecord#MAX_COINBASE_HEX}) and, when that parses, the fees its miner claimed (without the
+     * transaction: the source's coinbase reward minus the subsidy). A coinbase that does not parse is published as it
+     * came: the pipeline dead-letters it with the reason and keeps the header.
+     */
+    private HeaderRecord record(ChainSource.Block b, long observed) {
+        String coinbase = b.coinbaseHex();
+        Long claimed = null;
+        if (coinbase != null && coinbase.length() > HeaderRecord.MAX_COINBASE_HEX) {
+            coinbase = null;
+        }
+        if (coinbase != null) {
+            try {
+                claimed = Coinbase.parseHex(coinbase).checkHeight(network, b.height()).claimedFeesSat(b.height());
+            } catch (IllegalArgumentException e) {
+                metrics.error(SourceException.Kind.MALFORMED);
+                log.warn("block " + b.height() + " " + b.hash() + ": the coinbase does not parse (" + e.getMessage()
+                        + "): published for the pipeline to dead-letter, without claimed fees");
+            }
+        } else if (b.rewardSat() != null) {
+            claimed = b.rewardSat() - Subsidy.subsidySat(b.height()); // the source summed the outputs
+        }
+        return new HeaderRecord(network.id(), b.height(), b.header().hex(), b.feesSat(), b.txCount(), source.id(),
+                observed, coinbase, claimed);
+    }
+
+    /**
      * Blocks from {@code from} up, contiguous, at most a chunk: in bulk when the source can, else one by one.
      * Empty when the source has no block at {@code from}.
      */
     private List<ChainSource.Block> fetch(long from, long to) throws SourceException {
+        if (source.hasRangeCall() && to > from) {
+            List<ChainSource.Block> run = new ArrayList<>();
+            for (ChainSource.Block b : source.blocksUpFrom(from, to)) {
+                if (b.height() != from + run.size() || b.height() > to) {
+                    break;
+                }
+                if (!run.isEmpty() && !b.header().prevHash().equals(run.get(run.size() - 1).hash())) {
+                    break; // the bulk reply straddles a change of the source's chain
+                }
+                run.add(b);
+            }
+            return run;
+        }
         int batch = source.batchSize();
         if (batch > 1 && to > from) {
             long top = Math.min(to, from + batch - 1);

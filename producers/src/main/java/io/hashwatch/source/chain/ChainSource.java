@@ -17,9 +17,20 @@ public interface ChainSource extends AutoCloseable {
 
     /**
      * One block as the source gives it: the 80-byte header (its hash checked against the hash it was asked for),
-     * and fees and transaction count where the source has them (else null).
+     * and fees, transaction count, the raw coinbase transaction (hex) and the coinbase's total output value
+     * ({@code rewardSat}: mempool.space's {@code extras.reward}, for sources that give it without the transaction)
+     * where the source has them (else null).
      */
-    record Block(long height, BlockHeader header, Long feesSat, Integer txCount) {
+    record Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex,
+                 Long rewardSat) {
+        public Block(long height, BlockHeader header, Long feesSat, Integer txCount) {
+            this(height, header, feesSat, txCount, null, null);
+        }
+
+        public Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex) {
+            this(height, header, feesSat, txCount, coinbaseHex, null);
+        }
+
         public String hash() {
             return header.hash();
         }
@@ -46,6 +57,19 @@ public interface ChainSource extends AutoCloseable {
      */
     default List<Block> blocksDownFrom(long height) throws SourceException {
         return List.of();
+    }
+
+    /**
+     * Blocks {@code from..to} (or fewer: as many as one bulk round gives), lowest first and contiguous, each header
+     * checked against its hash; empty when the source has no such call or no block at {@code from}.
+     */
+    default List<Block> blocksUpFrom(long from, long to) throws SourceException {
+        return List.of();
+    }
+
+    /** Whether {@link #blocksUpFrom} is what the follower should use for more than one block. */
+    default boolean hasRangeCall() {
+        return false;
     }
 
     /** How many blocks {@link #blocksDownFrom} gives at most; 0 when the source has no bulk call. */

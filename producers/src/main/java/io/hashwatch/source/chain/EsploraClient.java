@@ -2,6 +2,7 @@ package io.hashwatch.source.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.Json;
 import java.io.IOException;
@@ -23,10 +24,12 @@ import java.util.function.LongSupplier;
  *   refused as not supported by the verifier yet)</li>
  *   <li>tip: {@code /blocks/tip/height}, {@code /blocks/tip/hash}; hash at a height: {@code /block-height/:h}</li>
  *   <li>one block: mempool.space's {@code /v1/block/:hash} (header in {@code extras.header}, fees in
- *   {@code extras.totalFees}, {@code tx_count}); on plain Esplora (no {@code /v1}) {@code /block/:hash/header}
- *   and {@code /block/:hash} ({@code tx_count}), fees null</li>
+ *   {@code extras.totalFees}, the coinbase's outputs in {@code extras.reward}, {@code tx_count}); on plain Esplora
+ *   (no {@code /v1}) {@code /block/:hash/header} and {@code /block/:hash} ({@code tx_count}), fees null; on both the
+ *   coinbase transaction from {@code /block/:hash/txid/0} and {@code /tx/:txid/hex}</li>
  *   <li>backfill in bulk: {@code /v1/blocks/:h} (15 blocks with extras) or Esplora's {@code /blocks/:h} (10 blocks;
- *   the header is rebuilt from the block's fields and must hash to its id)</li>
+ *   the header is rebuilt from the block's fields and must hash to its id); mempool.space's {@code extras.reward}
+ *   gives the claimed fees, the coinbase transaction itself is not fetched in bulk (two more requests a block)</li>
  * </ul>
  * Whether {@code /v1} exists is asked once, with the genesis block. HTTP 429 and 5xx are {@code http} errors carrying
  * the server's Retry-After, which the follower honours.
@@ -44,6 +47,7 @@ public final class EsploraClient implements ChainSource {
     private Network network;
     private Boolean v1;
     private boolean feesMissingLogged;
+    private boolean coinbaseMissingLogged;
 
     public EsploraClient(URI base, ChainSettings settings, ChainSourceMetrics metrics, SourceLog log) {
         this(base, settings, metrics, log, System::currentTimeMillis);
@@ -131,7 +135,7 @@ public final class EsploraClient implements ChainSource {
                 throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " says height "
                         + block.height() + ", expected " + height);
             }
-            return block;
+            return withCoinbase(block);
         }
         String path = "/block/" + hash + "/header";
         BlockHeader header = header(get(path), path);
@@ -142,7 +146,44 @@ public final class EsploraClient implements ChainSource {
         JsonNode info = json(get("/block/" + hash), "/block/" + hash);
         Integer txs = info.path("tx_count").canConvertToInt() && info.path("tx_count").isIntegralNumber()
                 ? info.get("tx_count").asInt() : null;
-        return new Block(height, header, null, txs);
+        return withCoinbase(new Block(height, header, null, txs));
+    }
+
+    /**
+     * The block with its coinbase transaction: {@code /block/:hash/txid/0}, then {@code /tx/:txid/hex} (two requests
+     * a block: for blocks one at a time, at the tip; a backfill in bulk goes without). A 404 or a reply that is not
+     * hex leaves the coinbase out, logged once per change; a failing server fails the block.
+     */
+    private Block withCoinbase(Block b) throws SourceException {
+        String txidPath = "/block/" + b.hash() + "/txid/0";
+        HttpTransport.Reply r = send(txidPath);
+        String txid = r.ok() ? r.body().trim() : null;
+        String hex = null;
+        if (txid != null && txid.matches("[0-9a-f]{64}")) {
+            String txPath = "/tx/" + txid + "/hex";
+            HttpTransport.Reply t = send(txPath);
+            if (t.ok() && t.body().trim().matches("([0-9a-f]{2}){60,}")) {
+                hex = t.body().trim();
+            } else if (t.status() != 404 && !t.ok()) {
+                throw http.httpError(t, "GET " + Redact.uri(HttpTransport.resolve(base, txPath)), null);
+            }
+        } else if (!r.ok() && r.status() != 404) {
+            throw http.httpError(r, "GET " + Redact.uri(HttpTransport.resolve(base, txidPath)), null);
+        }
+        if (hex == null) {
+            if (!coinbaseMissingLogged) {
+                coinbaseMissingLogged = true;
+                log.warn(where + ": no coinbase transaction for block " + b.height() + " " + b.hash() + " (HTTP "
+                        + r.status() + "): published without it while this lasts");
+            }
+            return b;
+        }
+        http.success();
+        if (coinbaseMissingLogged) {
+            coinbaseMissingLogged = false;
+            log.info(where + ": coinbase transactions available again (block " + b.height() + ")");
+        }
+        return new Block(b.height(), b.header(), b.feesSat(), b.txCount(), hex, b.rewardSat());
     }
 
     @Override
@@ -205,7 +246,12 @@ public final class EsploraClient implements ChainSource {
                 log.warn(path + ": block " + id + " has no extras.totalFees: its fees are published as null");
             }
         }
-        return new Block(height, header, fees, txs);
+        Long reward = null;
+        if (extras && ex != null && ex.path("reward").isIntegralNumber() && ex.get("reward").canConvertToLong()
+                && ex.get("reward").asLong() >= 0 && ex.get("reward").asLong() <= Coinbase.MAX_MONEY_SAT) {
+            reward = ex.get("reward").asLong(); // the coinbase's outputs: what the miner claimed
+        }
+        return new Block(height, header, fees, txs, null, reward);
     }
 
     private BlockHeader rebuild(JsonNode b, String path) throws SourceException {

@@ -31,12 +31,23 @@ import java.util.function.Supplier;
  * The HTTP side of the header sources: one JDK {@link HttpClient}, a hard cap on each request (connect, reply and
  * body), a least spacing between requests, and every failure turned into a {@link SourceException} of a kind.
  * Nothing here logs; messages name the request by a redacted URL and never carry credentials.
+ *
+ * <p>A request that fails because the server closed the connection (an HTTP/1.0 server closing after each reply, a
+ * proxy, Core dropping an idle keep-alive connection after {@code -rpcservertimeout}, the JDK client reusing a pooled
+ * connection the server has just closed) is sent again at once on another connection, up to
+ * {@value #CLOSED_CONNECTION_ATTEMPTS} times, before it counts as a failure: only repeated failures reach the
+ * follower's backoff. Plain-HTTP requests go as HTTP/1.1 without the h2c upgrade.
  */
 final class HttpTransport implements AutoCloseable {
-    /** Replies longer than this are refused as malformed (the largest expected, mempool.space's 15 blocks, is ~40 KB). */
-    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Replies longer than this are refused as malformed (the largest expected: a JSON-RPC batch of four getblock txid lists, a few MB). */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    record Reply(int status, String body, HttpHeaders headers) {
+    record Reply(int status, byte[] bytes, HttpHeaders headers) {
+        /** The body as UTF-8 text. */
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -50,6 +61,7 @@ final class HttpTransport implements AutoCloseable {
     private final LongSupplier clockMs;
     private final Supplier<? extends Collection<String>> secrets;
     private long lastRequestNanos = Long.MIN_VALUE;
+    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
 
     HttpTransport(String name, ChainSettings settings, ChainSourceMetrics metrics, LongSupplier clockMs,
                   Supplier<? extends Collection<String>> secrets) {
@@ -74,14 +86,74 @@ final class HttpTransport implements AutoCloseable {
      * @param what the request for messages, e.g. "GET https://mempool.space/api/blocks/tip/height"
      */
     Reply send(HttpRequest.Builder request, String what) throws SourceException {
+        HttpRequest built = request.timeout(requestTimeout).build();
+        if ("http".equalsIgnoreCase(built.uri().getScheme())) {
+            // Plain HTTP: no h2c upgrade headers (Core's libevent and many proxies know nothing of them).
+            built = HttpRequest.newBuilder(built, (n, v) -> true).version(HttpClient.Version.HTTP_1_1).build();
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(built, what);
+            } catch (ClosedConnection e) {
+                // The server closed the (pooled) connection: the failed one is out of the pool, the next attempt
+                // takes another or opens one. Every request of the sources is idempotent (reads only).
+                reconnects.incrementAndGet();
+                if (attempt >= CLOSED_CONNECTION_ATTEMPTS) {
+                    throw failure(what, e.getCause());
+                }
+            }
+        }
+    }
+
+    /** {@link #send}, for a binary reply (the same Reply: {@link Reply#bytes()}). */
+    Reply sendBytes(HttpRequest.Builder request, String what) throws SourceException {
+        return send(request, what);
+    }
+
+    /** How many times a request is sent at once when the server closed the connection under it. */
+    static final int CLOSED_CONNECTION_ATTEMPTS = 4;
+
+    /** Requests sent again because the server had closed the connection (for tests and the bench). */
+    long reconnects() {
+        return reconnects.get();
+    }
+
+    /** A transport failure that means the server closed the connection: safe and cheap to send again. */
+    private static final class ClosedConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ClosedConnection(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Whether a failure is the server having closed the connection (not a refused or timed-out one). */
+    static boolean closedByServer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpTimeoutException) {
+                return false;
+            }
+            if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && (m.contains("EOF reached") || m.contains("received no bytes")
+                    || m.contains("Connection reset") || m.contains("connection closed")
+                    || m.contains("Broken pipe") || m.contains("closed locally"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Reply sendOnce(HttpRequest built, String what) throws SourceException, ClosedConnection {
         space();
         HttpResponse.BodyHandler<byte[]> handler = info -> {
             long length = info.headers().firstValueAsLong("content-length").orElse(-1);
             return length > MAX_BODY_BYTES ? HttpResponse.BodySubscribers.replacing(null)
                     : HttpResponse.BodySubscribers.ofByteArray();
         };
-        CompletableFuture<HttpResponse<byte[]>> future =
-                client.sendAsync(request.timeout(requestTimeout).build(), handler);
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(built, handler);
         HttpResponse<byte[]> response;
         try {
             response = future.get(requestTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
@@ -93,7 +165,11 @@ final class HttpTransport implements AutoCloseable {
             future.cancel(true);
             throw new SourceException(SourceException.Kind.CONNECT, what + ": interrupted");
         } catch (ExecutionException e) {
-            throw failure(what, e.getCause() == null ? e : e.getCause());
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (closedByServer(cause)) {
+                throw new ClosedConnection(cause);
+            }
+            throw failure(what, cause);
         }
         byte[] body = response.body();
         if (body == null) {
@@ -104,7 +180,7 @@ final class HttpTransport implements AutoCloseable {
             throw new SourceException(SourceException.Kind.MALFORMED, what + ": reply of " + body.length
                     + " bytes is larger than " + MAX_BODY_BYTES);
         }
-        return new Reply(response.statusCode(), new String(body, StandardCharsets.UTF_8), response.headers());
+        return new Reply(response.statusCode(), body, response.headers());
     }
 
     /** Counts a reply that was as expected: the last-success time of the source. */

@@ -47,6 +47,9 @@ class BitcoindFollowerTest {
             assertEquals(headers.get((int) (r.height() - FIRST)).hex(), r.headerHex(), "header at " + r.height());
             assertEquals(fees ? FakeChain.fees(r.height()) : null, r.feesSat());
             assertEquals(fees ? Integer.valueOf(FakeChain.txs(r.height())) : null, r.txCount());
+            // The coinbase (getblock + getrawtransaction) and what its miner claimed, equal to the stats' total.
+            assertEquals(fees ? FakeChain.coinbaseHex(r.height()) : null, r.coinbaseHex(), "coinbase at " + r.height());
+            assertEquals(fees ? FakeChain.fees(r.height()) : null, r.feesClaimedSat());
             assertTrue(r.observedTimeMs() != null && r.observedTimeMs() > 0);
         }
         TopicList.assertLinked(records);
@@ -145,6 +148,39 @@ class BitcoindFollowerTest {
     }
 
     @Test
+    void aServerWithoutBatchesGetsOneCallAtATime() throws Exception {
+        FakeChain chain = mainnet(FIRST + 40);
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
+            node.noBatches = true;
+            ChainSettings s = Harness.FAST.withBackfillBlocks(30);
+            h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), s), s);
+            h.await(() -> h.topic.last() == FIRST + 40, "backfill one call at a time");
+            assertExactly(h.topic.records, FIRST + 11, FIRST + 40, true);
+            assertEquals(1, h.count("does not take JSON-RPC batches"), h.lines());
+            assertEquals(0, node.batches.get());
+        }
+    }
+
+    @Test
+    void aCoinbaseThatDoesNotParseIsPublishedForThePipelineWithoutClaimedFees() throws Exception {
+        FakeChain chain = mainnet(FIRST + 5);
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
+            node.override = m -> m.equals("getrawtransaction")
+                    ? com.fasterxml.jackson.databind.node.TextNode.valueOf("0100000000") : null;
+            ChainSettings s = Harness.FAST.withBackfillBlocks(3);
+            h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), s), s);
+            h.await(() -> h.topic.last() == FIRST + 5, "backfill");
+            for (HeaderRecord r : h.topic.records) {
+                assertEquals("0100000000", r.coinbaseHex());
+                assertNull(r.feesClaimedSat());
+                assertEquals(FakeChain.fees(r.height()), r.feesSat(), "the header and its stats still count");
+            }
+            assertTrue(h.logged("the coinbase does not parse"), h.lines());
+            assertTrue(h.metrics.errors(SourceException.Kind.MALFORMED) >= 3);
+        }
+    }
+
+    @Test
     void networksWithoutVerifierRulesAreRefusedClearly() throws Exception {
         FakeChain chain = mainnet(FIRST + 5);
         for (String name : List.of("test", "testnet4", "signet")) {
@@ -172,6 +208,8 @@ class BitcoindFollowerTest {
             assertExactly(h.topic.records, FIRST + 11, FIRST + 30, false);
             assertEquals(1, h.count("getblockstats failed"), h.lines());
             assertTrue(h.logged("Can't read block from disk"), h.lines());
+            assertEquals(1, h.count("no coinbase for block"), h.lines());
+            assertTrue(h.logged("Block not available (pruned data)"), h.lines());
             assertFalse(h.metrics.feesAvailable());
 
             node.stats = "ok";
@@ -180,6 +218,8 @@ class BitcoindFollowerTest {
             HeaderRecord last = h.topic.records.get(h.topic.records.size() - 1);
             assertEquals(FakeChain.fees(FIRST + 31), last.feesSat());
             assertTrue(h.logged("getblockstats works again"), h.lines());
+            assertTrue(h.logged("coinbases available again"), h.lines());
+            assertEquals(FakeChain.coinbaseHex(FIRST + 31), last.coinbaseHex());
             assertTrue(h.metrics.feesAvailable());
 
             node.stats = "missing"; // an old node without getblockstats: asked once, then not any more

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.testing.SharedData;
@@ -77,6 +78,9 @@ class EsploraTest {
                 assertEquals(real.at("/extras/header").asText(), r.headerHex());
                 assertEquals(real.at("/extras/totalFees").asLong(), r.feesSat());
                 assertEquals("esplora", r.source());
+                // The claimed fees from the real extras.reward (the coinbase's outputs) less the subsidy.
+                assertEquals(real.at("/extras/reward").asLong() - Subsidy.subsidySat(r.height()), r.feesClaimedSat());
+                assertNull(r.coinbaseHex(), "no coinbase transaction in a bulk backfill");
             }
             TopicList.assertLinked(h.topic.records);
         }
@@ -92,6 +96,7 @@ class EsploraTest {
             for (HeaderRecord r : h.topic.records) {
                 assertEquals(FakeChain.fees(r.height()), r.feesSat());
                 assertEquals(FakeChain.txs(r.height()), r.txCount());
+                assertEquals(FakeChain.fees(r.height()), r.feesClaimedSat(), "from extras.reward");
             }
             TopicList.assertLinked(h.topic.records);
             assertEquals(14, api.count("/v1/blocks/"), "200 blocks in bulk, 15 a request");
@@ -99,6 +104,9 @@ class EsploraTest {
 
             chain.advance(1);
             h.await(() -> h.topic.last() == FIRST + 300, "a new block");
+            HeaderRecord tipRecord = h.topic.records.get(h.topic.records.size() - 1);
+            assertEquals(FakeChain.coinbaseHex(FIRST + 300), tipRecord.coinbaseHex(), "/block/:hash/txid/0, /tx/:txid/hex");
+            assertEquals(FakeChain.fees(FIRST + 300), tipRecord.feesClaimedSat());
 
             // Rate limited: the next request waits for Retry-After (1 s), not the 50 ms backoff.
             api.retryAfterSeconds = 1;
@@ -155,6 +163,18 @@ class EsploraTest {
             chain.advance(1);
             h.await(() -> h.topic.last() == FIRST + 60, "a new block, one by one");
             assertEquals(1, api.count("/block/" + chain.at(FIRST + 60).hash() + "/header"));
+            HeaderRecord tipRecord = h.topic.records.get(h.topic.records.size() - 1);
+            assertEquals(FakeChain.coinbaseHex(FIRST + 60), tipRecord.coinbaseHex());
+            assertEquals(FakeChain.fees(FIRST + 60), tipRecord.feesClaimedSat(), "claimed fees from the coinbase");
+
+            // An index that cannot give the coinbase: the header without it, logged once.
+            api.coinbases = false;
+            chain.advance(1);
+            h.await(() -> h.topic.last() == FIRST + 61, "a block without coinbase");
+            chain.advance(1);
+            h.await(() -> h.topic.last() == FIRST + 62, "another");
+            assertNull(h.topic.records.get(h.topic.records.size() - 1).coinbaseHex());
+            assertEquals(1, h.count("no coinbase transaction for block"), h.lines());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hashwatch.source.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +15,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,11 +35,17 @@ final class FakeBitcoind implements AutoCloseable {
     volatile Mode mode = Mode.OK;
     /** getblockstats: "ok", "pruned" (Core's "Can't read block from disk"), "missing" (method not found). */
     volatile String stats = "ok";
+    /** A JSON-RPC front-end without batches: an array is refused with an error object. */
+    volatile boolean noBatches;
+    /** Whether REST is on ({@code -rest}). */
+    volatile boolean rest;
     volatile String user;
     volatile String password;
     /** Replies by method name, before anything else (null: none). */
     volatile Function<String, JsonNode> override;
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** JSON-RPC batch requests answered. */
+    final AtomicInteger batches = new AtomicInteger();
     private final ObjectNode infoTemplate = Samples.blockchainInfoTemplate();
     private final ObjectNode statsTemplate = Samples.blockStatsTemplate();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -82,34 +91,75 @@ final class FakeBitcoind implements AutoCloseable {
         return calls.stream().filter(method::equals).toList();
     }
 
+    /** A reply of the fake: status, body, extra headers. */
+    record Answer(int status, String body, Map<String, String> headers) {
+        Answer(int status, String body) {
+            this(status, body, Map.of());
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] in = ex.getRequestBody().readAllBytes();
+            Answer a = answer(ex.getRequestURI().toString(), ex.getRequestHeaders().getFirst("Authorization"), in);
+            a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            send(ex, a.status(), a.body());
+        }
+    }
+
+    /** What the node answers to a request (also used by {@link RawHttpServer}'s connection behaviours). */
+    Answer answer(String target, String authorization, byte[] in) throws IOException {
+        {
             if (user != null) {
                 String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                         .getBytes(StandardCharsets.UTF_8));
-                if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                    ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
-                    send(ex, 401, "");
-                    return;
+                if (!expected.equals(authorization)) {
+                    return new Answer(401, "", Map.of("WWW-Authenticate", "Basic realm=\"jsonrpc\""));
                 }
             }
-            JsonNode req = Json.MAPPER.readTree(in);
+            if (target != null && target.startsWith("/rest/")) {
+                return rest(target);
+            }
+            if (mode == Mode.HTTP_503) {
+                return new Answer(503, "Service Unavailable", Map.of("Retry-After", "1"));
+            }
+            if (mode == Mode.GARBAGE) {
+                return new Answer(200, "<html><body>502 Bad Gateway</body></html>");
+            }
+            JsonNode parsed = Json.MAPPER.readTree(in);
+            if (parsed.isArray() && noBatches) {
+                return new Answer(400, "{\"result\":null,\"error\":{\"code\":-32600,\"message\":"
+                        + "\"Invalid Request object\"},\"id\":null}");
+            }
+            if (parsed.isArray()) {
+                // A JSON-RPC batch: one reply array, HTTP 200 whatever the single calls gave.
+                StringBuilder out = new StringBuilder("[");
+                for (JsonNode req : parsed) {
+                    if (out.length() > 1) {
+                        out.append(',');
+                    }
+                    out.append(single(req).body());
+                }
+                batches.incrementAndGet();
+                return new Answer(200, out.append(']').toString());
+            }
+            return single(parsed);
+        }
+    }
+
+    private Answer single(JsonNode req) throws IOException {
+        try {
             String method = req.path("method").asText();
             JsonNode id = req.get("id");
             JsonNode params = req.path("params");
             calls.add(method);
             switch (mode) {
                 case HTTP_503:
-                    ex.getResponseHeaders().add("Retry-After", "1");
-                    send(ex, 503, "Service Unavailable");
-                    return;
+                    return new Answer(503, "Service Unavailable", Map.of("Retry-After", "1"));
                 case GARBAGE:
-                    send(ex, 200, "<html><body>502 Bad Gateway</body></html>");
-                    return;
+                    return new Answer(200, "<html><body>502 Bad Gateway</body></html>");
                 case WARMUP:
-                    error(ex, id, 500, -28, "Loading block index...");
-                    return;
+                    return error(id, 500, -28, "Loading block index...");
                 case SLOW:
                     sleep(1_500);
                     break;
@@ -119,8 +169,7 @@ final class FakeBitcoind implements AutoCloseable {
             Function<String, JsonNode> o = override;
             JsonNode overridden = o == null ? null : o.apply(method);
             if (overridden != null) {
-                result(ex, id, overridden);
-                return;
+                return result(id, overridden);
             }
             FakeChain c = chain;
             switch (method) {
@@ -132,43 +181,37 @@ final class FakeBitcoind implements AutoCloseable {
                     r.put("bestblockhash", c.tipHash());
                     r.put("initialblockdownload", false);
                     r.put("pruned", "pruned".equals(stats));
-                    result(ex, id, r);
-                    return;
+                    return result(id, r);
                 }
                 case "getblockhash": {
                     BlockHeader h = c.at(params.path(0).asLong(-1));
                     if (h == null) {
-                        error(ex, id, 500, -8, "Block height out of range");
+                        return error(id, 500, -8, "Block height out of range");
                     } else {
-                        result(ex, id, Json.MAPPER.getNodeFactory().textNode(h.hash()));
+                        return result(id, Json.MAPPER.getNodeFactory().textNode(h.hash()));
                     }
-                    return;
                 }
                 case "getblockheader": {
                     BlockHeader h = c.byHash(params.path(0).asText());
                     if (h == null) {
-                        error(ex, id, 500, -5, "Block not found");
+                        return error(id, 500, -5, "Block not found");
                     } else if (params.path(1).asBoolean(true)) {
-                        error(ex, id, 500, -1, "this fake serves raw headers only");
+                        return error(id, 500, -1, "this fake serves raw headers only");
                     } else {
-                        result(ex, id, Json.MAPPER.getNodeFactory().textNode(h.hex()));
+                        return result(id, Json.MAPPER.getNodeFactory().textNode(h.hex()));
                     }
-                    return;
                 }
                 case "getblockstats": {
                     if ("missing".equals(stats)) {
-                        error(ex, id, 404, -32601, "Method not found");
-                        return;
+                        return error(id, 404, -32601, "Method not found");
                     }
                     if ("pruned".equals(stats)) {
-                        error(ex, id, 500, -1, "Can't read block from disk");
-                        return;
+                        return error(id, 500, -1, "Can't read block from disk");
                     }
                     String hash = params.path(0).asText();
                     BlockHeader h = c.byHash(hash);
                     if (h == null) {
-                        error(ex, id, 500, -5, "Block not found");
-                        return;
+                        return error(id, 500, -5, "Block not found");
                     }
                     long height = c.heightOf(hash);
                     ObjectNode full = statsTemplate.deepCopy();
@@ -183,36 +226,112 @@ final class FakeBitcoind implements AutoCloseable {
                         }
                         full = only;
                     }
-                    result(ex, id, full);
-                    return;
+                    return result(id, full);
+                }
+                case "getblock": {
+                    if ("pruned".equals(stats)) {
+                        return error(id, 500, -1, "Block not available (pruned data)");
+                    }
+                    String hash = params.path(0).asText();
+                    Long height = c.heightOf(hash);
+                    if (height == null) {
+                        return error(id, 500, -5, "Block not found");
+                    }
+                    if (params.path(1).asInt(1) != 1) {
+                        return error(id, 500, -1, "this fake serves verbosity 1 only");
+                    }
+                    int n = FakeChain.txs(height);
+                    StringBuilder b = new StringBuilder(100 + n * 67);
+                    b.append("{\"hash\":\"").append(hash).append("\",\"height\":").append(height)
+                            .append(",\"nTx\":").append(n).append(",\"tx\":[\"")
+                            .append(FakeChain.coinbaseTxid(height)).append('"');
+                    char[] txid = (String.format("%016x", height) + "0".repeat(48)).toCharArray();
+                    for (int i = 1; i < n; i++) {
+                        for (int d = 0, v = i; d < 8; d++, v >>>= 4) {
+                            txid[63 - d] = Character.forDigit(v & 0xf, 16);
+                        }
+                        b.append(",\"").append(txid).append('"');
+                    }
+                    b.append("]}");
+                    return resultRaw(id, b.toString());
+                }
+                case "getrawtransaction": {
+                    String txid = params.path(0).asText();
+                    Long height = c.heightOf(params.path(2).asText());
+                    if (height == null || !FakeChain.coinbaseTxid(height).equals(txid)) {
+                        return error(id, 500, -5, "No such transaction found in the provided block.");
+                    }
+                    return result(id, Json.MAPPER.getNodeFactory().textNode(FakeChain.coinbaseHex(height)));
                 }
                 default:
-                    error(ex, id, 404, -32601, "Method not found");
+                    return error(id, 404, -32601, "Method not found");
             }
         } catch (RuntimeException e) {
-            send(ex, 500, "fake failed: " + e);
+            return new Answer(500, "fake failed: " + e);
         }
     }
 
-    private void result(HttpExchange ex, JsonNode id, JsonNode result) throws IOException {
+    /**
+     * Core's REST {@code /rest/headers/<hash>.bin?count=N} (at most 2000) when {@link #rest} is on; 404 otherwise
+     * (Core without {@code -rest}). Binary bodies travel as ISO-8859-1 strings, byte for byte.
+     */
+    private Answer rest(String target) {
+        calls.add("rest");
+        if (!rest) {
+            return new Answer(404, "Not Found");
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("/rest/headers/([0-9a-f]{64})\\.bin\\?count=(\\d+)").matcher(target);
+        if (!m.matches()) {
+            return new Answer(400, "Invalid URI format");
+        }
+        int count = Integer.parseInt(m.group(2));
+        if (count < 1 || count > 2000) {
+            return new Answer(400, "Header count is invalid or out of acceptable range (1-2000)");
+        }
+        FakeChain c = chain;
+        Long height = c.heightOf(m.group(1));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (height != null) {
+            for (long h = height; h < height + count; h++) {
+                BlockHeader b = c.at(h);
+                if (b == null) {
+                    break;
+                }
+                out.writeBytes(b.raw());
+            }
+        }
+        return new Answer(200, new String(out.toByteArray(), StandardCharsets.ISO_8859_1),
+                Map.of("Content-Type", "application/octet-stream"));
+    }
+
+    private Answer resultRaw(JsonNode id, String resultJson) {
+        String idJson = mode == Mode.WRONG_ID ? "\"other\"" : String.valueOf(id);
+        return new Answer(200, "{\"result\":" + resultJson + ",\"error\":null,\"id\":" + idJson + "}");
+    }
+
+    private Answer result(JsonNode id, JsonNode result) {
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.set("result", result);
         r.putNull("error");
         r.set("id", mode == Mode.WRONG_ID ? Json.MAPPER.getNodeFactory().textNode("other") : id);
-        send(ex, 200, r.toString());
+        return new Answer(200, r.toString());
     }
 
-    private void error(HttpExchange ex, JsonNode id, int status, int code, String message) throws IOException {
+    private Answer error(JsonNode id, int status, int code, String message) {
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.putNull("result");
         r.putObject("error").put("code", code).put("message", message);
         r.set("id", id);
-        send(ex, status, r.toString());
+        return new Answer(status, r.toString());
     }
 
     private static void send(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
+        boolean binary = "application/octet-stream".equals(ex.getResponseHeaders().getFirst("Content-Type"));
+        byte[] b = body.getBytes(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        if (!binary) {
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+        }
         ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
         if (b.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {

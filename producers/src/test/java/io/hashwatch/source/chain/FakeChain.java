@@ -88,7 +88,33 @@ final class FakeChain {
         return 1_000_000 + height % 9973 * 1000;
     }
 
+    /** About what blocks held in their era: up to 400 transactions before height 250,000 (2013), 4,000 after. */
     static int txs(long height) {
-        return 1 + (int) (height % 4001);
+        return 1 + (int) (height % (height < 250_000 ? 401 : 4001));
+    }
+
+    /**
+     * A synthetic coinbase for a height: BIP34 height push and "/fake/", one output claiming the subsidy plus
+     * {@link #fees}: so its claimed fees equal the getblockstats total.
+     */
+    static String coinbaseHex(long height) {
+        StringBuilder b = new StringBuilder("01000000" + "01" + "00".repeat(32) + "ffffffff" + "0b" + "03");
+        for (int i = 0; i < 3; i++) {
+            b.append(String.format("%02x", (height >> (8 * i)) & 0xff));
+        }
+        b.append("06").append("2f66616b652f").append("ffffffff").append("01");
+        long value = io.hashwatch.bitcoin.Subsidy.subsidySat(height) + fees(height);
+        for (int i = 0; i < 8; i++) {
+            b.append(String.format("%02x", (value >> (8 * i)) & 0xff));
+        }
+        b.append("0151").append("00000000");
+        return b.toString();
+    }
+
+    private static final Map<Long, String> COINBASE_TXIDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String coinbaseTxid(long height) {
+        return COINBASE_TXIDS.computeIfAbsent(height,
+                h -> io.hashwatch.bitcoin.Coinbase.parseHex(coinbaseHex(h)).txid());
     }
 }

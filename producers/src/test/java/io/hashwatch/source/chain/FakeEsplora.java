@@ -32,6 +32,9 @@ final class FakeEsplora implements AutoCloseable {
     volatile FakeChain chain;
     volatile Mode mode = Mode.OK;
     volatile boolean plain;
+    /** Whether /block/:hash/txid/0 answers (else 404: an index without the block's transactions). */
+    volatile boolean coinbases = true;
+    private final Map<String, Long> coinbaseHeights = new ConcurrentHashMap<>();
     /** Seconds in the Retry-After of a 429 / 503. */
     volatile int retryAfterSeconds = 1;
     /** Block objects served verbatim by hash (v1 layout with extras), before any made from the template. */
@@ -135,6 +138,23 @@ final class FakeEsplora implements AutoCloseable {
                 } else {
                     send(ex, 200, "text/plain", h.hex());
                 }
+            } else if (seg.length == 4 && seg[0].equals("block") && seg[2].equals("txid") && seg[3].equals("0")
+                    && !v1) {
+                Long height = c.heightOf(seg[1]);
+                if (height == null || !coinbases) {
+                    send(ex, 404, "text/plain", "Block not found");
+                } else {
+                    String txid = FakeChain.coinbaseTxid(height);
+                    coinbaseHeights.put(txid, height);
+                    send(ex, 200, "text/plain", txid);
+                }
+            } else if (seg.length == 3 && seg[0].equals("tx") && seg[2].equals("hex") && !v1) {
+                Long height = coinbaseHeights.get(seg[1]);
+                if (height == null) {
+                    send(ex, 404, "text/plain", "Transaction not found");
+                } else {
+                    send(ex, 200, "text/plain", FakeChain.coinbaseHex(height));
+                }
             } else if (seg.length == 2 && seg[0].equals("block")) {
                 BlockHeader h = c.byHash(seg[1]);
                 if (h == null) {
@@ -179,7 +199,10 @@ final class FakeEsplora implements AutoCloseable {
                 .put("tx_count", FakeChain.txs(height)).put("previousblockhash", h.prevHash());
         if (v1) {
             ObjectNode extras = (ObjectNode) b.get("extras");
-            extras.put("totalFees", FakeChain.fees(height)).put("header", h.hex());
+            extras.put("totalFees", FakeChain.fees(height)).put("header", h.hex())
+                    .put("reward", io.hashwatch.bitcoin.Subsidy.subsidySat(height) + FakeChain.fees(height))
+                    .put("coinbaseRaw", io.hashwatch.bitcoin.Coinbase.parseHex(FakeChain.coinbaseHex(height))
+                            .scriptSigHex());
         }
         return b;
     }
