@@ -5,13 +5,20 @@ import io.hashwatch.source.BlockFileSource;
 import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.HeaderReplay;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The replayed file of {@code backfill} and {@code bench}: {@code --headers FILE --start-height N [--network]}, or
  * (backfill) {@code --blocks FILE [--start-height N]}.
  */
 public final class HeaderFileOptions {
+    /** The command this is mixed into, for usage errors in its name. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--headers", paramLabel = "FILE",
             description = "File of raw 80-byte headers (Bitcoin Core REST .bin, Electrum blockchain_headers).")
     Path headers;
@@ -46,6 +53,10 @@ public final class HeaderFileOptions {
                 throw new UsageException(e.getMessage());
             }
         }
+        if (headers == null) {
+            throw new ParameterException(command.commandLine(),
+                    "give --headers FILE or --blocks FILE");
+        }
         return openHeaders();
     }
 
@@ -59,8 +70,8 @@ public final class HeaderFileOptions {
     /** The header file ({@code --headers}, required with {@code --start-height}). */
     public HeaderFileSource openHeaders() {
         if (headers == null) {
-            throw new UsageException("give --headers FILE" + (blocks != null ? " (--blocks is not for this command)"
-                    : " or --blocks FILE"));
+            throw new ParameterException(command.commandLine(), "give --headers FILE"
+                    + (blocks != null ? " (--blocks is not for this command)" : ""));
         }
         PathChecks.checkReadableFile(headers, "--headers");
         if (startHeight == null) {
