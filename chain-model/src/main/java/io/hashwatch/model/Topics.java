@@ -3,6 +3,7 @@ package io.hashwatch.model;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -38,19 +39,24 @@ public final class Topics {
      */
     public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Retention retention,
                               int schemaVersion) {
-        public boolean compacted() {
-            return retention == Retention.COMPACTED;
+        public Topic {
+            if (schemaVersion < 1 || schemaVersion >= SCHEMA_HEADERS.length) {
+                throw new IllegalArgumentException("schema version of " + name + " must be 1.."
+                        + (SCHEMA_HEADERS.length - 1) + ", got " + schemaVersion);
+            }
         }
 
-        /** The {@link #SCHEMA_VERSION_HEADER} every record hashwatch writes to this topic carries. */
+        /** The {@link #SCHEMA_VERSION_HEADER} every record hashwatch writes to this topic carries (one instance). */
         public Header schemaHeader() {
-            return new RecordHeader(SCHEMA_VERSION_HEADER,
-                    Integer.toString(schemaVersion).getBytes(StandardCharsets.US_ASCII));
+            return SCHEMA_HEADERS[schemaVersion];
         }
     }
 
     /** Record header with the schema version of the record's value, e.g. {@code "2"}. */
     public static final String SCHEMA_VERSION_HEADER = "hashwatch.schema.version";
+    /** The header of each version, made once: it is added to every output record. */
+    private static final Header[] SCHEMA_HEADERS = IntStream.range(0, 16).mapToObj(v -> (Header) new RecordHeader(
+            SCHEMA_VERSION_HEADER, Integer.toString(v).getBytes(StandardCharsets.US_ASCII))).toArray(Header[]::new);
 
     /** Input: block headers, key network, value a {@link HeaderRecord} as JSON (read raw, parsed by the topology). */
     public static final Topic<String, byte[]> HEADERS =

@@ -123,11 +123,6 @@ public final class BlockFileSource implements HeaderReplay {
     }
 
     @Override
-    public long lastHeight() {
-        return startHeight + blocks.size() - 1;
-    }
-
-    @Override
     public long count() {
         return blocks.size();
     }
@@ -152,7 +147,7 @@ public final class BlockFileSource implements HeaderReplay {
 
     @Override
     public Iterable<HeaderRecord> after(long height) {
-        int skip = (int) Math.max(0, Math.min(blocks.size(), height - startHeight + 1));
+        int skip = (int) countUpTo(height);
         return () -> records(skip).iterator();
     }
 

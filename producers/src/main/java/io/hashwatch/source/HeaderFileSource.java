@@ -96,12 +96,6 @@ public final class HeaderFileSource implements HeaderReplay {
         return startHeight;
     }
 
-    /** Height of the last header, {@code startHeight - 1} for an empty file. */
-    @Override
-    public long lastHeight() {
-        return startHeight + count - 1;
-    }
-
     /** Number of headers in the file. */
     @Override
     public long count() {
@@ -122,7 +116,7 @@ public final class HeaderFileSource implements HeaderReplay {
     /** The records above {@code height}: the whole file below its start, nothing past its end. */
     @Override
     public Iterable<HeaderRecord> after(long height) {
-        long skip = Math.max(0, Math.min(count, height - startHeight + 1));
+        long skip = countUpTo(height);
         return () -> iterator(skip);
     }
 

@@ -15,10 +15,17 @@ public interface HeaderReplay extends Iterable<HeaderRecord> {
 
     long startHeight();
 
-    /** Height of the last block, {@code startHeight - 1} for an empty file. */
-    long lastHeight();
-
     long count();
+
+    /** Height of the last block, {@code startHeight - 1} for an empty file. */
+    default long lastHeight() {
+        return startHeight() + count() - 1;
+    }
+
+    /** How many of the file's records lie at or below {@code height}: those {@link #after} skips. */
+    default long countUpTo(long height) {
+        return Math.max(0, Math.min(count(), height - startHeight() + 1));
+    }
 
     /** The {@code source} field of the records. */
     String sourceName();
