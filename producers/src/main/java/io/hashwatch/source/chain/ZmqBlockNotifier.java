@@ -1,10 +1,12 @@
 package io.hashwatch.source.chain;
 
+import io.hashwatch.source.Failures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -17,12 +19,15 @@ import org.zeromq.ZMsg;
  * (display byte order) and a 4-byte little-endian sequence number. The hash goes to the callback, which wakes the
  * follower; missed notifications do not matter (the follower walks from its last published height to the tip, and
  * polls as the fallback), but sequence gaps are logged. Connection changes are logged once each (from the socket
- * monitor); a malformed message is counted ({@code malformed}) and logged, the first few at warn.
+ * monitor); a malformed message is counted ({@code malformed}) and logged, the first few at warn. A failed
+ * subscriber (its I/O thread died, or the callback threw) is logged and replaced, with backoff.
  */
 public final class ZmqBlockNotifier implements AutoCloseable {
     public static final String TOPIC = "hashblock";
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int WARNINGS = 3;
+    private static final long MIN_BACKOFF_MS = 1_000;
+    private static final long MAX_BACKOFF_MS = 60_000;
 
     private final String endpoint;
     private final Consumer<String> onBlock;
@@ -62,8 +67,39 @@ public final class ZmqBlockNotifier implements AutoCloseable {
     }
 
     private void run() {
+        long backoffMs = MIN_BACKOFF_MS;
+        while (!closed) {
+            long before = notifications;
+            Throwable failure = subscribe();
+            if (closed) {
+                return;
+            }
+            if (notifications > before) {
+                backoffMs = MIN_BACKOFF_MS;
+            }
+            log.error("ZMQ: the subscriber on " + endpoint + " failed; a new one in " + backoffMs / 1000
+                    + " s (polling covers the gap)", failure);
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoffMs = Math.min(2 * backoffMs, MAX_BACKOFF_MS);
+        }
+    }
+
+    /**
+     * One subscriber on its own context, until closed (returns null) or failed (returns why). JeroMQ's I/O thread
+     * dies on an Error (an assertion of its own, with -ea); the SUB socket then stays silent without a sign, so
+     * that death ends this subscriber too, and {@link #run} starts a fresh context.
+     */
+    private Throwable subscribe() {
         String monitorAddress = "inproc://hashwatch-zmq-monitor-" + instance;
+        AtomicReference<Throwable> ioFailure = new AtomicReference<>();
         try (ZContext ctx = new ZContext()) {
+            ctx.setUncaughtExceptionHandler((t, e) -> ioFailure.compareAndSet(null, e));
+            ctx.setNotificationExceptionHandler((t, e) -> log.warn("ZMQ: JeroMQ's I/O thread " + t.getName()
+                    + " recovered from " + Failures.describe(e)));
             ZMQ.Socket sub = ctx.createSocket(SocketType.SUB);
             sub.setLinger(0);
             sub.setReconnectIVL(500);
@@ -79,7 +115,7 @@ public final class ZmqBlockNotifier implements AutoCloseable {
             // the SUB socket's readiness after a monitor event and leave notifications unread.
             sub.setReceiveTimeOut(200);
             Boolean connected = null;
-            while (!closed) {
+            while (!closed && ioFailure.get() == null) {
                 for (ZMQ.Event e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT); e != null;
                      e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) {
                     boolean up = e.getEvent() == ZMQ.EVENT_CONNECTED;
@@ -98,10 +134,9 @@ public final class ZmqBlockNotifier implements AutoCloseable {
                     handle(msg);
                 }
             }
-        } catch (RuntimeException e) {
-            if (!closed) {
-                log.error("ZMQ: the subscriber on " + endpoint + " failed; polling continues without it", e);
-            }
+            return closed ? null : ioFailure.get();
+        } catch (RuntimeException | Error e) {
+            return closed ? null : e;
         }
     }
 
