@@ -45,36 +45,14 @@ class ZmqBlockNotifierTest {
         }
     }
 
-    /** A publisher as bitcoind runs one; replaced whole (context and socket) as a restarted bitcoind would be. */
+    /** A publisher as bitcoind runs one, on its own context. */
     private static final class Publisher implements AutoCloseable {
-        private final int port;
-        private ZContext ctx;
-        private ZMQ.Socket pub;
+        private final ZContext ctx = new ZContext();
+        private final ZMQ.Socket pub = ctx.createSocket(SocketType.PUB);
 
-        Publisher(int port) throws InterruptedException {
-            this.port = port;
-            restart();
-        }
-
-        /** A new context and PUB on the same port; true once bound (the old port may take a moment to free). */
-        boolean restart() throws InterruptedException {
-            close();
-            ctx = new ZContext();
-            // JeroMQ's I/O thread dies silently on an Error (its own assertions run under surefire): say so.
-            ctx.setUncaughtExceptionHandler((t, e) -> {
-                System.out.println("ZmqBlockNotifierTest: the publisher's I/O thread " + t.getName() + " died:");
-                e.printStackTrace(System.out);
-            });
-            pub = ctx.createSocket(SocketType.PUB);
+        Publisher(int port) {
             pub.setLinger(0);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                if (bind(pub, port)) {
-                    return true;
-                }
-                Thread.sleep(100);
-            }
-            return false;
+            assertTrue(bind(pub, port), "PUB bound to " + port);
         }
 
         void hashblock(String hashHex, long seq) {
@@ -87,9 +65,7 @@ class ZmqBlockNotifierTest {
 
         @Override
         public void close() {
-            if (ctx != null) {
-                ctx.close();
-            }
+            ctx.close();
         }
     }
 
@@ -114,22 +90,11 @@ class ZmqBlockNotifierTest {
                 long rounds = f.rounds();
                 chain.advance(2);
                 long seq = 0;
-                boolean restarted = false;
                 while (h.topic.last() != 12) {
                     pub.hashblock(chain.tipHash(), seq++);
                     Thread.sleep(100);
-                    if (seq == 50 && zmq.notifications() == 0) {
-                        // Seen in CI, never here: a connected SUB that gets nothing. The publisher's I/O thread dying
-                        // fits (its handler above prints it); a restarted bitcoind is what the notifier must survive
-                        // anyway, so the test restarts the publisher and expects notifications through the new one.
-                        System.out.println("ZmqBlockNotifierTest: nothing received after 5 s; restarting the PUB\n"
-                                + h.lines());
-                        restarted = pub.restart();
-                        System.out.println("ZmqBlockNotifierTest: re-bound: " + restarted);
-                    }
-                    assertTrue(seq < 250, "no block published after " + seq / 10 + " s of notifications ("
-                            + zmq.notifications() + " received, " + f.rounds() + " rounds, PUB restarted: "
-                            + restarted + "):\n" + h.lines());
+                    assertTrue(seq < 150, "no block published after " + seq / 10 + " s of notifications ("
+                            + zmq.notifications() + " received, " + f.rounds() + " rounds):\n" + h.lines());
                 }
                 assertTrue(f.rounds() > rounds);
                 assertEquals(chain.tipHash(), hashes.get(0), "the hash in display order");
@@ -170,6 +135,32 @@ class ZmqBlockNotifierTest {
                     h.lines());
             assertTrue(h.logged("StackOverflowError"), h.lines());
             assertEquals(2, h.count("ZMQ: subscribed to hashblock"), h.lines());
+        }
+    }
+
+    /**
+     * About 3% of new JeroMQ connections never finish their handshake (see the notifier); a fresh subscriber must
+     * still hear the publisher within a few handshake timeouts, every time. Without the short timeout, a round of the
+     * 30 stays silent for JeroMQ's default 30 s (2 runs of 2 failed so).
+     */
+    @Test
+    void everyNewSubscriberHearsThePublisher() throws Exception {
+        int port = freePort();
+        String hash = "00".repeat(31) + "02";
+        try (Harness h = new Harness("bitcoind"); Publisher pub = new Publisher(port)) {
+            for (int round = 0; round < 30; round++) {
+                List<String> hashes = new CopyOnWriteArrayList<>();
+                try (ZmqBlockNotifier zmq = new ZmqBlockNotifier("tcp://127.0.0.1:" + port, hashes::add, h.metrics,
+                        h.log).start()) {
+                    long deadline = System.nanoTime() + 3L * ZmqBlockNotifier.HANDSHAKE_TIMEOUT_MS * 1_000_000;
+                    for (long seq = 0; hashes.isEmpty(); seq++) {
+                        pub.hashblock(hash, seq);
+                        Thread.sleep(20);
+                        assertTrue(System.nanoTime() < deadline, "round " + round + ": nothing heard in "
+                                + 3 * ZmqBlockNotifier.HANDSHAKE_TIMEOUT_MS + " ms:\n" + h.lines());
+                    }
+                }
+            }
         }
     }
 
