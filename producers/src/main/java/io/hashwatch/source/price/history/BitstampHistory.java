@@ -37,8 +37,7 @@ public final class BitstampHistory extends RestHistory {
             int limit = (int) Math.min(MAX_LIMIT, wanted);
             URI uri = uri("/api/v2/ohlc/btcusd/?step=86400&limit=" + limit + "&start=" + Candle.epochSecond(start));
             LocalDate newest = null;
-            for (Candle c : http.get(uri, BitstampHistory::parse)) {
-                DailyBar bar = c.daily(id);
+            for (DailyBar bar : http.get(uri, body -> daily(parse(body)))) {
                 days.put(bar.day(), bar);
                 if (newest == null || bar.day().isAfter(newest)) {
                     newest = bar.day();

@@ -14,9 +14,9 @@ record Candle(long openTime, BigDecimal open, BigDecimal high, BigDecimal low, B
     private static final long DAY_SECONDS = 86_400;
 
     /** This bar as the day it starts, if it starts at a UTC midnight. */
-    DailyBar daily(String exchange) throws HistoryException {
+    DailyBar daily() throws HistoryException {
         if (Math.floorMod(openTime, DAY_SECONDS) != 0) {
-            throw new HistoryException(exchange + ": bar at " + openTime + " (" + java.time.Instant.ofEpochSecond(openTime)
+            throw new HistoryException("bar at " + openTime + " (" + java.time.Instant.ofEpochSecond(openTime)
                     + ") does not start at a UTC midnight: not a daily bar");
         }
         return new DailyBar(LocalDate.ofEpochDay(Math.floorDiv(openTime, DAY_SECONDS)), open, high, low, close);

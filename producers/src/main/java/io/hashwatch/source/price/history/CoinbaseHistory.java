@@ -42,8 +42,7 @@ public final class CoinbaseHistory extends RestHistory {
             }
             URI uri = uri("/products/BTC-USD/candles?granularity=86400&start=" + start + "T00:00:00Z&end=" + end
                     + "T00:00:00Z");
-            for (Candle c : http.get(uri, CoinbaseHistory::parse)) {
-                DailyBar bar = c.daily(id);
+            for (DailyBar bar : http.get(uri, body -> daily(parse(body)))) {
                 days.put(bar.day(), bar);
             }
             start = end;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.hashwatch.source.Failures;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -36,8 +37,12 @@ final class HistoryHttp implements AutoCloseable {
     /** Replies longer than this are refused (1000 Bitstamp bars are about 150 kB). */
     static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-    /** Floats as BigDecimal: a close of 9300.95 stays 9300.95, not the double nearest to it. */
+    /**
+     * Floats as BigDecimal, exactly as written: a close of 9300.95 stays 9300.95, not the double nearest to it, and
+     * 35757.10 keeps its scale like the string prices of Kraken and Bitstamp do.
+     */
     static final ObjectMapper MAPPER = JsonMapper.builder()
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();

@@ -49,10 +49,14 @@ public final class KrakenHistory extends RestHistory {
         long since = Candle.epochSecond(from) - 1;
         long endSecond = Candle.epochSecond(to);
         for (int page = 0; page < MAX_PAGES; page++) {
-            Page p = http.get(uri("/0/public/OHLC?pair=XBTUSD&interval=1440&since=" + since), KrakenHistory::parse);
+            Page p = http.get(uri("/0/public/OHLC?pair=XBTUSD&interval=1440&since=" + since), body -> {
+                Page reply = parse(body);
+                daily(reply.committed());
+                return reply;
+            });
             long newest = Long.MIN_VALUE;
             for (Candle c : p.committed()) {
-                DailyBar bar = c.daily(id);
+                DailyBar bar = c.daily();
                 days.put(bar.day(), bar);
                 newest = Math.max(newest, c.openTime());
             }

@@ -57,6 +57,15 @@ abstract class RestHistory implements DailyHistory {
      */
     abstract void fetchInto(LocalDate from, LocalDate to, TreeMap<LocalDate, DailyBar> days) throws HistoryException;
 
+    /** The candles as days, refusing any that is not a daily bar. */
+    static List<DailyBar> daily(List<Candle> candles) throws HistoryException {
+        List<DailyBar> out = new ArrayList<>(candles.size());
+        for (Candle c : candles) {
+            out.add(c.daily());
+        }
+        return out;
+    }
+
     /** {@code base} + {@code pathAndQuery}, without a doubled slash. */
     URI uri(String pathAndQuery) {
         String b = base.toString();
