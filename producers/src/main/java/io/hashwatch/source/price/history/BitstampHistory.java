@@ -66,8 +66,10 @@ public final class BitstampHistory extends RestHistory {
             JsonNode row = ohlc.get(i);
             String at = "bar " + i + " ";
             out.add(new Candle(HistoryHttp.seconds(row.get("timestamp"), at + "timestamp"),
-                    HistoryHttp.decimal(row.get("open"), at + "open"), HistoryHttp.decimal(row.get("high"), at + "high"),
-                    HistoryHttp.decimal(row.get("low"), at + "low"), HistoryHttp.decimal(row.get("close"), at + "close")));
+                    HistoryHttp.decimal(row.get("open"), at + "open"),
+                    HistoryHttp.decimal(row.get("high"), at + "high"),
+                    HistoryHttp.decimal(row.get("low"), at + "low"),
+                    HistoryHttp.decimal(row.get("close"), at + "close")));
         }
         return out;
     }

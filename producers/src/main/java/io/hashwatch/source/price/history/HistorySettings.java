@@ -12,7 +12,8 @@ import java.util.Objects;
  *                       own "busy" reply; then the exchange counts as failed
  * @param backoffBase    wait after the first failed try; doubles each try, at least the server's Retry-After
  * @param backoffMax     cap of one wait (a longer Retry-After is cut to it)
- * @param userAgent      sent with every request (Coinbase refuses requests without one)
+ * @param userAgent      sent with every request (Coinbase answers HTTP 400 "User-Agent header is required." without
+ *                       one)
  */
 public record HistorySettings(Duration requestTimeout, Duration spacing, int maxAttempts, Duration backoffBase,
                               Duration backoffMax, String userAgent) {

@@ -108,22 +108,28 @@ public final class PriceHistory implements AutoCloseable {
 
     /** {@link #fetch}, keeping the failures instead of throwing when all failed. */
     public Outcome collect(List<String> exchangeIds, LocalDate from, LocalDate to) {
+        for (String id : exchangeIds) {
+            if (!sources.containsKey(id)) {
+                throw new IllegalArgumentException("no daily history for exchange '" + id + "': have "
+                        + String.join(", ", sources.keySet()));
+            }
+        }
         List<PriceTick> ticks = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (String id : exchangeIds) {
             DailyHistory source = sources.get(id);
-            if (source == null) {
-                throw new IllegalArgumentException("no daily history for exchange '" + id + "': have "
-                        + String.join(", ", sources.keySet()));
-            }
             try {
                 List<DailyBar> bars = source.fetch(from, to);
                 long received = clock.millis();
                 for (DailyBar b : bars) {
                     ticks.add(tick(id, b, received));
                 }
-                log.info("{}: {} daily bars from {} to {}", id, bars.size(),
-                        bars.isEmpty() ? "-" : bars.get(0).day(), bars.isEmpty() ? "-" : bars.get(bars.size() - 1).day());
+                if (bars.isEmpty()) {
+                    log.info("{}: no daily bars from {} to {}", id, from, to);
+                } else {
+                    log.info("{}: {} daily bars from {} to {}", id, bars.size(), bars.get(0).day(),
+                            bars.get(bars.size() - 1).day());
+                }
             } catch (HistoryException e) {
                 failures.put(id, e.getMessage());
                 log.warn("daily price history of {} not available, going on without it: {}", id, e.getMessage());

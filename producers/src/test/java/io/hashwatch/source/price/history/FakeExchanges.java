@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  * One local HTTP server (127.0.0.1, random port) playing the three exchanges' daily OHLC endpoints over one set of
  * days, each in its documented reply format and with its documented limits:
  * <ul>
- *   <li>Coinbase {@code /products/BTC-USD/candles}: candles from {@code start} to {@code end} (both inclusive),
+ *   <li>Coinbase {@code /products/BTC-USD/candles}: HTTP 400 without a User-Agent; candles from {@code start} to
+ *   {@code end} (both inclusive),
  *   newest first, numbers; a range of more than 300 candles is rejected with HTTP 400 and a {@code message};</li>
  *   <li>Bitstamp {@code /api/v2/ohlc/btcusd/}: {@code limit} (1..1000, else HTTP 400 with {@code errors}) bars from
  *   {@code start} on, oldest first, strings;</li>
@@ -130,7 +131,7 @@ final class FakeExchanges implements AutoCloseable {
             Canned c = queue == null ? null : queue.poll();
             if (c == null) {
                 c = switch (path) {
-                    case COINBASE -> coinbase(q);
+                    case COINBASE -> coinbase(q, ex.getRequestHeaders().getFirst("User-Agent"));
                     case BITSTAMP -> bitstamp(q);
                     default -> kraken(q);
                 };
@@ -166,7 +167,11 @@ final class FakeExchanges implements AutoCloseable {
         return LocalDate.ofInstant(Instant.ofEpochSecond(seconds), ZoneOffset.UTC);
     }
 
-    private Canned coinbase(Map<String, String> q) {
+    private Canned coinbase(Map<String, String> q, String userAgent) {
+        if (userAgent == null || userAgent.isBlank()) {
+            // Coinbase's reply to a request without one (ccxt/ccxt issue 848, restclient.el issue 202).
+            return bad("{\"message\":\"User-Agent header is required.\"}");
+        }
         if (!"86400".equals(q.get("granularity"))) {
             return bad("{\"message\":\"Unsupported granularity\"}");
         }

@@ -90,7 +90,8 @@ class HistoryClientsTest {
         }
         List<FakeExchanges.Request> reqs = fake.requests(FakeExchanges.BITSTAMP);
         assertEquals(List.of("1000", "1000", "500"), reqs.stream().map(r -> r.query().get("limit")).toList());
-        assertEquals(String.valueOf(from.atStartOfDay(ZoneOffset.UTC).toEpochSecond()), reqs.get(0).query().get("start"));
+        assertEquals(String.valueOf(from.atStartOfDay(ZoneOffset.UTC).toEpochSecond()),
+                reqs.get(0).query().get("start"));
         assertEquals(String.valueOf(from.plusDays(1000).atStartOfDay(ZoneOffset.UTC).toEpochSecond()),
                 reqs.get(1).query().get("start"));
     }
@@ -126,7 +127,20 @@ class HistoryClientsTest {
     }
 
     @Test
-    void http429IsRetriedAfterRetryAfter() throws Exception {
+    void retryAfterIsWaitedUpToTheBackoffCap() throws Exception {
+        fake.queue(FakeExchanges.KRAKEN, 429, "", Map.of("Retry-After", "1"));
+        HistorySettings s = FAST.withBackoff(2, Duration.ofMillis(10), Duration.ofSeconds(5));
+        try (DailyHistory k = PriceHistory.client("kraken", fake.baseUrl(), s, CLOCK)) {
+            long t0 = System.nanoTime();
+            assertDays(TODAY.minusDays(2), TODAY.minusDays(1), k.fetch(TODAY.minusDays(2), TODAY));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 1000, "Retry-After: 1 waited " + ms + " ms, not the 10 ms backoff");
+        }
+        assertEquals(2, fake.requests(FakeExchanges.KRAKEN).size());
+    }
+
+    @Test
+    void http429And5xxAreRetried() throws Exception {
         fake.queue(FakeExchanges.BITSTAMP, 429, "{\"message\":\"rate limited\"}", Map.of("Retry-After", "0"));
         fake.queue(FakeExchanges.BITSTAMP, 429, "", Map.of());
         fake.queue(FakeExchanges.COINBASE, 503, "upstream busy", Map.of());
@@ -146,7 +160,8 @@ class HistoryClientsTest {
         try (RestHistory b = client("bitstamp")) {
             HistoryException e = assertThrows(HistoryException.class, () -> b.fetch(TODAY.minusDays(5), TODAY));
             String m = e.getMessage();
-            assertTrue(m.startsWith("bitstamp: GET " + fake.baseUrl() + "/api/v2/ohlc/btcusd/?step=86400&limit=5&start="), m);
+            assertTrue(m.startsWith("bitstamp: GET " + fake.baseUrl()
+                    + "/api/v2/ohlc/btcusd/?step=86400&limit=5&start="), m);
             assertTrue(m.contains("HTTP 503 (<html>503 Service Unavailable</html>)"), m);
             assertTrue(m.endsWith("(gave up after 3 tries)"), m);
             assertEquals(3, b.requests());
@@ -201,7 +216,8 @@ class HistoryClientsTest {
                 new Case("kraken", FakeExchanges.KRAKEN, "{\"error\":[],\"result\":{\"last\":1}}",
                         "malformed reply: no bar array in result"),
                 new Case("kraken", FakeExchanges.KRAKEN, "{\"error\":[],\"result\":{\"XXBTZUSD\":[[\"x\",\"1\",\"2\","
-                        + "\"0.5\",\"1\",\"1\",\"1\",1],[1768608000,\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",1]],\"last\":0}}",
+                        + "\"0.5\",\"1\",\"1\",\"1\",1],"
+                        + "[1768608000,\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",1]],\"last\":0}}",
                         "malformed reply: entry 0 time is not a Unix time in seconds: \"x\""));
         for (Case k : cases) {
             fake.queue(k.path(), 200, k.body(), Map.of());

@@ -51,7 +51,8 @@ class PriceHistoryTest {
                 LocalDate day = TODAY.minusDays(3 - i / 2);
                 assertEquals(order[i % 2], t.exchange());
                 assertEquals("BTC-USD", t.pair());
-                assertEquals(midnightMs(day.plusDays(1)), t.tradeTimeMs(), "day " + day + " closes at the next midnight");
+                assertEquals(midnightMs(day.plusDays(1)), t.tradeTimeMs(),
+                        "day " + day + " closes at the next midnight");
                 assertEquals(Double.parseDouble(days.get(day).close()), t.price());
                 assertNull(t.size());
                 assertNull(t.tradeId());
