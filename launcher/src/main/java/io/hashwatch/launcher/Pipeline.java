@@ -31,11 +31,14 @@ import io.hashwatch.source.price.FeedSettings;
 import io.hashwatch.source.price.PriceCsvSource;
 import io.hashwatch.source.price.PricePublisher;
 import io.hashwatch.source.price.PriceReplay;
+import io.hashwatch.source.price.history.HistorySettings;
+import io.hashwatch.source.price.history.PriceHistory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -160,6 +163,13 @@ final class Pipeline implements AutoCloseable {
             return;
         }
         PricePublisher publisher = parts.add("price producer", new PricePublisher(bootstrap, s.kafka()));
+        if (s.live() != null && !s.exchanges().isEmpty()) {
+            // Before the live feeds, whose ticks would make older days late; before the headers, which need them.
+            try (PriceHistory history = PriceHistory.create(HistorySettings.defaults())) {
+                new PriceBootstrap(bootstrap, s.kafka(), Clock.systemUTC()).run(s.exchanges(), s.live().historyDays(),
+                        publisher, history);
+            }
+        }
         for (String id : s.exchanges()) {
             parts.add("price feed " + id, new FeedConnection(ExchangeFeed.byId(id), FeedSettings.DEFAULTS, publisher,
                     registry).start());

@@ -78,11 +78,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " given: " + EsploraClient.MEMPOOL_SPACE + "); none: no live header source.")
     String esplora;
 
-    @Option(names = "--backfill-blocks", paramLabel = "N", defaultValue = RunSettings.DEFAULT_BACKFILL_BLOCKS,
-            description = "Live source on an empty headers topic: publish the last N blocks first (default:"
-                    + " ${DEFAULT-VALUE}, one epoch plus 1008). A restart resumes after the last height on the topic"
-                    + " instead.")
-    int backfillBlocks;
+    @Option(names = "--history-days", paramLabel = "DAYS", defaultValue = RunSettings.DEFAULT_HISTORY_DAYS,
+            description = "Live source on an empty headers topic: publish the last DAYS x 144 blocks first, and"
+                    + " with --exchanges their daily BTC-USD closes from the exchanges' REST history (default:"
+                    + " ${DEFAULT-VALUE}: the yearly indicators' window with a margin). A restart resumes both where"
+                    + " they stopped.")
+    int historyDays;
 
     @Option(names = "--poll-interval", paramLabel = "SECONDS",
             description = "How often the live source's tip is asked for (default: bitcoind 10, with --zmq 60,"

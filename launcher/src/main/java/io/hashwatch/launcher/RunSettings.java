@@ -55,7 +55,12 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
      * A live header source: {@code kind} bitcoind or esplora; {@code pollInterval} null for the source's default.
      * The URL may hold credentials: never log it unredacted (toString redacts).
      */
-    record LiveSource(String kind, URI url, Path cookie, String zmq, int backfillBlocks, Duration pollInterval) {
+    record LiveSource(String kind, URI url, Path cookie, String zmq, int historyDays, Duration pollInterval) {
+        /** The blocks of {@code historyDays}, published first on an empty topic. */
+        int backfillBlocks() {
+            return historyDays * ChainSettings.BLOCKS_PER_DAY;
+        }
+
         @Override
         public String toString() {
             return kind + " " + Redact.uri(url) + (zmq == null ? "" : " + ZMQ " + zmq);
@@ -192,8 +197,8 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
             throw new UsageException("--zmq must be tcp://HOST:PORT (bitcoind's -zmqpubhashblock), got '" + o.zmq
                     + "'");
         }
-        if (o.backfillBlocks < 1) {
-            throw new UsageException("--backfill-blocks must be >= 1, got " + o.backfillBlocks);
+        if (o.historyDays < 1 || o.historyDays > MAX_HISTORY_DAYS) {
+            throw new UsageException("--history-days must be 1.." + MAX_HISTORY_DAYS + ", got " + o.historyDays);
         }
         Duration pollEvery = null;
         if (o.pollInterval != null) {
@@ -205,13 +210,13 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         }
         if (o.bitcoind != null) {
             return new LiveSource(BitcoindClient.ID, httpUrl(o.bitcoind, "--bitcoind"), o.bitcoindCookie, o.zmq,
-                    o.backfillBlocks, pollEvery);
+                    o.historyDays, pollEvery);
         }
         if (o.esplora != null && o.esplora.trim().equalsIgnoreCase("none")) {
             return null;
         }
         return new LiveSource(EsploraClient.ID, httpUrl(o.esplora != null ? o.esplora : EsploraClient.MEMPOOL_SPACE,
-                "--esplora"), null, null, o.backfillBlocks, pollEvery);
+                "--esplora"), null, null, o.historyDays, pollEvery);
     }
 
     private static URI httpUrl(String text, String flag) {
@@ -230,6 +235,8 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         return uri;
     }
 
-    /** The default of {@code --backfill-blocks}, for the option's annotation. */
-    static final String DEFAULT_BACKFILL_BLOCKS = "" + ChainSettings.DEFAULT_BACKFILL_BLOCKS;
+    /** The default of {@code --history-days}, for the option's annotation. */
+    static final String DEFAULT_HISTORY_DAYS = "" + ChainSettings.DEFAULT_HISTORY_DAYS;
+    /** Since the genesis block, with room: older than that is all of the chain anyway. */
+    static final int MAX_HISTORY_DAYS = 10_000;
 }

@@ -152,14 +152,15 @@ class CliTest {
         RunSettings d = runSettings();
         assertEquals("esplora", d.live().kind());
         assertEquals("https://mempool.space/api", d.live().url().toString());
-        assertEquals(3024, d.live().backfillBlocks());
+        assertEquals(400, d.live().historyDays());
+        assertEquals(57_600, d.live().backfillBlocks(), "400 days of 144 blocks");
         assertEquals(null, d.live().pollInterval());
 
         RunSettings s = runSettings("--bitcoind", "http://rpc:pw1234@127.0.0.1:8332", "--zmq",
-                "tcp://127.0.0.1:28332", "--backfill-blocks", "100", "--poll-interval", "2.5");
+                "tcp://127.0.0.1:28332", "--history-days", "2", "--poll-interval", "2.5");
         assertEquals("bitcoind", s.live().kind());
         assertEquals("tcp://127.0.0.1:28332", s.live().zmq());
-        assertEquals(100, s.live().backfillBlocks());
+        assertEquals(288, s.live().backfillBlocks());
         assertEquals(java.time.Duration.ofMillis(2500), s.live().pollInterval());
         assertTrue(!s.live().toString().contains("pw1234") && !s.toString().contains("pw1234"), s.toString());
 
@@ -167,12 +168,12 @@ class CliTest {
 
         // The same from a config file; a flag overrides it.
         Path conf = tmp.resolve("live.properties");
-        Files.writeString(conf, "esplora=http://127.0.0.1:3002/api\nbackfill-blocks=50\npoll-interval=5\n");
+        Files.writeString(conf, "esplora=http://127.0.0.1:3002/api\nhistory-days=3\npoll-interval=5\n");
         RunSettings f = runSettings("--config", conf.toString());
         assertEquals("http://127.0.0.1:3002/api", f.live().url().toString());
-        assertEquals(50, f.live().backfillBlocks());
+        assertEquals(432, f.live().backfillBlocks());
         assertEquals(java.time.Duration.ofSeconds(5), f.live().pollInterval());
-        assertEquals(7, runSettings("--config", conf.toString(), "--backfill-blocks", "7").live().backfillBlocks());
+        assertEquals(7, runSettings("--config", conf.toString(), "--history-days", "7").live().historyDays());
 
         // A replay has no live source.
         assertEquals(null, runSettings("--headers", headerFile().toString(), "--start-height", "0").live());
@@ -195,11 +196,11 @@ class CliTest {
         assertFails(bad, "--bitcoind must be an http:// or https:// URL");
         assertTrue(!bad.err().contains("topsecret"), "credentials are not echoed: " + bad.err());
         assertFails(CommandRunner.run("run", "--esplora", "mempool.space"), "--esplora must be an http://");
-        assertFails(CommandRunner.run("run", "--backfill-blocks", "0"), "--backfill-blocks must be >= 1");
+        assertFails(CommandRunner.run("run", "--history-days", "0"), "--history-days must be 1..10000");
         assertFails(CommandRunner.run("run", "--poll-interval", "0"), "--poll-interval must be a number of seconds");
         Path conf = tmp.resolve("bad.properties");
-        Files.writeString(conf, "backfill-blocks=many\n");
-        assertFails(CommandRunner.run("run", "--config", conf.toString()), "'backfill-blocks'", "many");
+        Files.writeString(conf, "history-days=many\n");
+        assertFails(CommandRunner.run("run", "--config", conf.toString()), "'history-days'", "many");
     }
 
     @Test

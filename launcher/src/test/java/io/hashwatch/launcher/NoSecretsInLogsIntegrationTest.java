@@ -375,7 +375,7 @@ class NoSecretsInLogsIntegrationTest {
             Path log1 = ChildJvm.logFile("no-secrets-url");
             try (ChildJvm child = ChildJvm.start(log1, env(), jvm, List.of("run", "--bootstrap-servers", bootstrap,
                     "--config", config("url", stores).toString(), "--bitcoind", node.url("rpcuser:" + URL_PASSWORD),
-                    "--backfill-blocks", "10", "--poll-interval", "1", "--exchanges", "none", "--data-dir",
+                    "--history-days", "1", "--poll-interval", "1", "--exchanges", "none", "--data-dir",
                     data1.toString(), "--metrics-port", "0", "--alerts-port", "0"));
                  PipelineOutput.CommittedKeys blocks = new PipelineOutput.CommittedKeys(bootstrap, sasl(stores),
                          Topics.BLOCKS.name())) {

@@ -118,6 +118,7 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
             return;
         }
         NavigableMap<Long, MinuteTrades> pairMinutes = minutesOf(tick.pair());
+        publishClosed(streamTime);
         MinuteTrades current = pairMinutes.get(minute);
         if (current == null) {
             current = MinuteTrades.empty();
@@ -148,6 +149,22 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
         metrics.referencePrice(price);
         context.forward(TopicSink.stamped(new Record<>(Topics.blockKey(key.pair(), key.minute()), price,
                 key.minute()), Topics.REFERENCE_PRICES));
+    }
+
+    /**
+     * Publishes the pending minutes this stream time has closed, before the tick that closed them: downstream, which
+     * takes records in time order, then has a minute's final price before any later minute's (daily history ticks
+     * close the previous day's minute, whose second exchange would otherwise come after the next day).
+     */
+    private void publishClosed(long streamTime) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (PairMinute key : List.copyOf(pending)) {
+            if (closed(key, streamTime)) {
+                publish(key, streamTime);
+            }
+        }
     }
 
     /** Publishes pending minutes whose interval has passed or that have closed (all of them if {@code all}). */

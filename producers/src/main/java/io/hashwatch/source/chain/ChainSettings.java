@@ -6,9 +6,9 @@ import java.time.Duration;
  * Timing and depth of a {@link ChainFollower} and its source's HTTP client.
  *
  * @param pollInterval   how often the source's tip is asked for (with ZMQ: the fallback for missed notifications)
- * @param backfillBlocks on an empty headers topic, how many blocks up to the tip are published first
- *                       (default {@value #DEFAULT_BACKFILL_BLOCKS}: one difficulty epoch plus 1008 blocks, what the
- *                       hashrate and difficulty windows need)
+ * @param backfillBlocks on an empty headers topic, how many blocks up to the tip are published first (default
+ *                       {@value #DEFAULT_BACKFILL_BLOCKS}: {@value #DEFAULT_HISTORY_DAYS} days of
+ *                       {@value #BLOCKS_PER_DAY} blocks, what the yearly indicators need with a margin)
  * @param reorgDepth     how many of the last published heights are kept and compared against the source when its
  *                       chain changes; a fork deeper than this is refused as a wrong chain
  * @param backoffBase    first retry delay after a failure; the n-th consecutive failure waits about
@@ -19,7 +19,11 @@ import java.time.Duration;
  */
 public record ChainSettings(Duration pollInterval, int backfillBlocks, int reorgDepth, Duration backoffBase,
                             Duration backoffMax, Duration requestTimeout, Duration requestSpacing) {
-    public static final int DEFAULT_BACKFILL_BLOCKS = 2016 + 1008;
+    /** Blocks a day at the 10-minute target: days of history become blocks so (blocks come a little faster while
+     *  hashrate grows, so D days of blocks span a little less than D days). */
+    public static final int BLOCKS_PER_DAY = 144;
+    public static final int DEFAULT_HISTORY_DAYS = 400;
+    public static final int DEFAULT_BACKFILL_BLOCKS = DEFAULT_HISTORY_DAYS * BLOCKS_PER_DAY;
     public static final int DEFAULT_REORG_DEPTH = 100;
     public static final Duration DEFAULT_BITCOIND_POLL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BITCOIND_ZMQ_POLL = Duration.ofSeconds(60);

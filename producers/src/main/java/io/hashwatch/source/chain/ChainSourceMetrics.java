@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code hashwatch_source_reorgs}: reorganizations seen at the source (a published block left its chain)</li>
  *   <li>{@code hashwatch_source_fees_available}: 1 while the source gives block fees, 0 after it could not
  *   (fees are then published as null)</li>
+ *   <li>{@code hashwatch_source_backfill_remaining_blocks}: blocks of the current walk still to publish (the history
+ *   of a first start, or the gap after a restart); 0 while following the tip</li>
  * </ul>
  */
 public final class ChainSourceMetrics {
@@ -33,6 +35,7 @@ public final class ChainSourceMetrics {
     private final AtomicLong tipHeight = new AtomicLong(-1);
     private final AtomicLong publishedHeight = new AtomicLong(-1);
     private final AtomicInteger feesAvailable = new AtomicInteger(1);
+    private final AtomicLong backfillRemaining = new AtomicLong();
 
     public ChainSourceMetrics(MeterRegistry registry, String source) {
         this.source = source;
@@ -56,6 +59,10 @@ public final class ChainSourceMetrics {
         Gauge.builder("hashwatch_source_fees_available", feesAvailable, AtomicInteger::get)
                 .description("1 while the source gives block fees, 0 when it cannot (fees published as null)")
                 .tag("source", source).strongReference(true).register(registry);
+        Gauge.builder("hashwatch_source_backfill_remaining_blocks", backfillRemaining, AtomicLong::get)
+                .description("Blocks of the current walk (first-start history, or a restart's gap) still to publish;"
+                        + " 0 while following the tip").tag("source", source).strongReference(true)
+                .register(registry);
     }
 
     public String source() {
@@ -82,6 +89,14 @@ public final class ChainSourceMetrics {
         // Count first: whoever sees the new height sees the headers that took it there.
         headers.increment(count);
         publishedHeight.set(height);
+    }
+
+    void backfillRemaining(long blocks) {
+        backfillRemaining.set(blocks);
+    }
+
+    public long backfillRemaining() {
+        return backfillRemaining.get();
     }
 
     void reorg() {

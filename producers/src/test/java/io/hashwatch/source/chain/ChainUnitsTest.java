@@ -62,7 +62,20 @@ class ChainUnitsTest {
                 (a, b) -> true);
         assertEquals(30_000, HttpTransport.retryAfterMillis(date, 30_000));
         assertEquals(-1, HttpTransport.retryAfterMillis(HttpHeaders.of(Map.of(), (a, b) -> true), 0));
-        assertEquals(3024, ChainSettings.DEFAULT_BACKFILL_BLOCKS);
+        // 400 days of blocks: the Puell multiple's 365-day mean with a margin for blocks faster than 10 minutes.
+        assertEquals(57_600, ChainSettings.DEFAULT_BACKFILL_BLOCKS);
+    }
+
+    @Test
+    void backfillProgressSaysRateAndTimeLeft() {
+        assertEquals("published 3000 of 57600 headers, height 880000, 150 headers/s, about 6 min left",
+                ChainFollower.progress(3000, 57600, 880_000, 20_000));
+        assertEquals("published 10 of 20 headers, height 10, 1 headers/s, about 10 s left",
+                ChainFollower.progress(10, 20, 10, 10_000));
+        assertEquals("published 100 of 57600 headers, height 5, 10 headers/s, about 96 min left",
+                ChainFollower.progress(100, 57600, 5, 10_000));
+        assertEquals("published 100 of 100000 headers, height 5, 10 headers/s, about 2.8 h left",
+                ChainFollower.progress(100, 100000, 5, 10_000));
     }
 
     @Test
