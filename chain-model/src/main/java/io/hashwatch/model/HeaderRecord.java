@@ -1,6 +1,7 @@
 package io.hashwatch.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * A block header as a source saw it: the input of the chain pipeline (topic {@code headers}, key: network).
@@ -17,18 +18,41 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                       it (absent in older records and from sources without it)
  * @param feesClaimedSat the fees the miner claimed: the coinbase's outputs minus the subsidy, when the coinbase is
  *                       known and parses; negative when the miner claimed less than the subsidy
+ * @param coinbaseScriptSigHex   the coinbase input's script (hex), from a source that gives it without the
+ *                               transaction (mempool.space's bulk {@code extras.coinbaseRaw}); null with
+ *                               {@code coinbase_hex}, which holds it
+ * @param coinbasePayoutAddresses the addresses the coinbase pays, from the same kind of source
+ *                               ({@code extras.coinbaseAddresses}); null with {@code coinbase_hex}
  */
 public record HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount,
                            String source, Long observedTimeMs,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseHex,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) Long feesClaimedSat) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Long feesClaimedSat,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseScriptSigHex,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> coinbasePayoutAddresses) {
     /** The longest coinbase a record carries (hex characters); a source leaves a longer one out. */
     public static final int MAX_COINBASE_HEX = 200_000;
+    /** A coinbase script is 2..100 bytes (consensus); a longer one is left out. */
+    public static final int MAX_SCRIPT_SIG_HEX = 200;
+    /** The most payout addresses a record carries, and the longest one (a P2TR address is 62 characters). */
+    public static final int MAX_PAYOUT_ADDRESSES = 32;
+    public static final int MAX_ADDRESS_LENGTH = 100;
+
+    public HeaderRecord {
+        coinbasePayoutAddresses = coinbasePayoutAddresses == null ? null : List.copyOf(coinbasePayoutAddresses);
+    }
+
+    /** A record with its coinbase transaction, or none (the layout of the second version). */
+    public HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount, String source,
+                        Long observedTimeMs, String coinbaseHex, Long feesClaimedSat) {
+        this(network, height, headerHex, feesSat, txCount, source, observedTimeMs, coinbaseHex, feesClaimedSat, null,
+                null);
+    }
 
     /** A record without coinbase (the layout of the first version). */
     public HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount, String source,
                         Long observedTimeMs) {
-        this(network, height, headerHex, feesSat, txCount, source, observedTimeMs, null, null);
+        this(network, height, headerHex, feesSat, txCount, source, observedTimeMs, null, null, null, null);
     }
 
     /** The same record without its coinbase and claimed fees (what the pipeline keeps of one that does not parse). */

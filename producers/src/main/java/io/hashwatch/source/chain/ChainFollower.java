@@ -349,8 +349,14 @@ public final class ChainFollower implements AutoCloseable {
         } else if (b.rewardSat() != null) {
             claimed = b.rewardSat() - Subsidy.subsidySat(b.height()); // the source summed the outputs
         }
+        String scriptSig = null;
+        List<String> payouts = null;
+        if (coinbase == null && b.coinbaseParts() != null) {
+            scriptSig = b.coinbaseParts().scriptSigHex();
+            payouts = b.coinbaseParts().payoutAddresses();
+        }
         return new HeaderRecord(network.id(), b.height(), b.header().hex(), b.feesSat(), b.txCount(), source.id(),
-                observed, coinbase, claimed);
+                observed, coinbase, claimed, scriptSig, payouts);
     }
 
     /**

@@ -11,6 +11,17 @@ import java.util.List;
  */
 public interface ChainSource extends AutoCloseable {
 
+    /**
+     * What a source tells of a coinbase without giving the transaction (mempool.space in bulk): its input script
+     * (hex, at most {@link io.hashwatch.model.HeaderRecord#MAX_SCRIPT_SIG_HEX}) and the addresses it pays (each
+     * printable, bounded). Enough to say which pool mined the block.
+     */
+    record CoinbaseParts(String scriptSigHex, List<String> payoutAddresses) {
+        public CoinbaseParts {
+            payoutAddresses = List.copyOf(payoutAddresses);
+        }
+    }
+
     /** The source's best chain tip and its network. */
     record Tip(Network network, long height, String hash, boolean syncing) {
     }
@@ -19,16 +30,21 @@ public interface ChainSource extends AutoCloseable {
      * One block as the source gives it: the 80-byte header (its hash checked against the hash it was asked for),
      * and fees, transaction count, the raw coinbase transaction (hex) and the coinbase's total output value
      * ({@code rewardSat}: mempool.space's {@code extras.reward}, for sources that give it without the transaction)
-     * where the source has them (else null).
+     * where the source has them (else null), and the coinbase's parts where a source gives them instead of it.
      */
     record Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex,
-                 Long rewardSat) {
+                 Long rewardSat, CoinbaseParts coinbaseParts) {
         public Block(long height, BlockHeader header, Long feesSat, Integer txCount) {
-            this(height, header, feesSat, txCount, null, null);
+            this(height, header, feesSat, txCount, null, null, null);
         }
 
         public Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex) {
-            this(height, header, feesSat, txCount, coinbaseHex, null);
+            this(height, header, feesSat, txCount, coinbaseHex, null, null);
+        }
+
+        public Block(long height, BlockHeader header, Long feesSat, Integer txCount, String coinbaseHex,
+                     Long rewardSat) {
+            this(height, header, feesSat, txCount, coinbaseHex, rewardSat, null);
         }
 
         public String hash() {

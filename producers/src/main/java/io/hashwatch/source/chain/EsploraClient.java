@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,8 @@ import java.util.function.LongSupplier;
  *   coinbase transaction from {@code /block/:hash/txid/0} and {@code /tx/:txid/hex}</li>
  *   <li>backfill in bulk: {@code /v1/blocks/:h} (15 blocks with extras) or Esplora's {@code /blocks/:h} (10 blocks;
  *   the header is rebuilt from the block's fields and must hash to its id); mempool.space's {@code extras.reward}
- *   gives the claimed fees, the coinbase transaction itself is not fetched in bulk (two more requests a block)</li>
+ *   gives the claimed fees, {@code extras.coinbaseRaw} and {@code coinbaseAddresses} the coinbase's parts (the
+ *   transaction itself is not fetched in bulk: two more requests a block)</li>
  * </ul>
  * Whether {@code /v1} exists is asked once, with the genesis block. HTTP 429 and 5xx are {@code http} errors carrying
  * the server's Retry-After, which the follower honours.
@@ -251,7 +253,32 @@ public final class EsploraClient implements ChainSource {
                 && ex.get("reward").asLong() >= 0 && ex.get("reward").asLong() <= Coinbase.MAX_MONEY_SAT) {
             reward = ex.get("reward").asLong(); // the coinbase's outputs: what the miner claimed
         }
-        return new Block(height, header, fees, txs, null, reward);
+        return new Block(height, header, fees, txs, null, reward, extras ? coinbaseParts(ex) : null);
+    }
+
+    /**
+     * mempool.space's {@code extras.coinbaseRaw} (the input script, hex) and {@code extras.coinbaseAddresses}; null
+     * when the script is missing or not hex of a possible length; addresses that are not short printable text are
+     * left out (they only ever name pools).
+     */
+    static ChainSource.CoinbaseParts coinbaseParts(JsonNode ex) {
+        if (ex == null || !ex.path("coinbaseRaw").isTextual()) {
+            return null;
+        }
+        String script = ex.get("coinbaseRaw").asText().toLowerCase(java.util.Locale.ROOT);
+        if (script.length() < 4 || script.length() > HeaderRecord.MAX_SCRIPT_SIG_HEX || script.length() % 2 != 0
+                || !script.matches("[0-9a-f]+")) {
+            return null;
+        }
+        List<String> addresses = new ArrayList<>();
+        for (JsonNode a : ex.path("coinbaseAddresses")) {
+            String text = a.asText();
+            if (a.isTextual() && !text.isEmpty() && text.length() <= HeaderRecord.MAX_ADDRESS_LENGTH
+                    && text.matches("[0-9A-Za-z]+") && addresses.size() < HeaderRecord.MAX_PAYOUT_ADDRESSES) {
+                addresses.add(text);
+            }
+        }
+        return new ChainSource.CoinbaseParts(script, addresses);
     }
 
     private BlockHeader rebuild(JsonNode b, String path) throws SourceException {

@@ -81,6 +81,12 @@ class EsploraTest {
                 // The claimed fees from the real extras.reward (the coinbase's outputs) less the subsidy.
                 assertEquals(real.at("/extras/reward").asLong() - Subsidy.subsidySat(r.height()), r.feesClaimedSat());
                 assertNull(r.coinbaseHex(), "no coinbase transaction in a bulk backfill");
+                // Instead, the coinbase's parts as mempool.space gave them: what names the pool.
+                assertEquals(real.at("/extras/coinbaseRaw").asText(), r.coinbaseScriptSigHex());
+                List<String> addresses = new ArrayList<>();
+                real.at("/extras/coinbaseAddresses").forEach(a -> addresses.add(a.asText()));
+                assertTrue(!addresses.isEmpty(), "height " + r.height());
+                assertEquals(addresses, r.coinbasePayoutAddresses(), "height " + r.height());
             }
             TopicList.assertLinked(h.topic.records);
         }
