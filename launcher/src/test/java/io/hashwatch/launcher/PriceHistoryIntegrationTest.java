@@ -141,6 +141,18 @@ class PriceHistoryIntegrationTest {
                     checked++;
                 }
                 assertEquals(file.count(), checked);
+
+                // A restart finds the history on the prices topic and adds nothing: 40 days of 2 exchanges stay 80.
+                int ticks = PipelineOutput.readCommitted(bootstrap, Map.of(), Topics.PRICES.name()).size();
+                assertEquals(80, ticks);
+                new PriceBootstrap(bootstrap, Map.of(), CLOCK).run(List.of("coinbase", "bitstamp"), 40, prices,
+                        history);
+                assertEquals(ticks, PipelineOutput.readCommitted(bootstrap, Map.of(), Topics.PRICES.name()).size());
+                // Stopped two days later: only those two days' closes are added.
+                Clock later = Clock.offset(CLOCK, Duration.ofDays(2));
+                new PriceBootstrap(bootstrap, Map.of(), later).run(List.of("coinbase", "bitstamp"), 40, prices,
+                        new PriceHistory(List.of(exchange("bitstamp", bitstamp), exchange("coinbase", cmc)), later));
+                assertEquals(ticks + 4, PipelineOutput.readCommitted(bootstrap, Map.of(), Topics.PRICES.name()).size());
                 // Every daily close reached the reference price: none was dropped as late.
                 assertTrue(registry.scrape().lines().filter(l -> l.startsWith("hashwatch_prices_late_dropped_total"))
                         .allMatch(l -> l.endsWith(" 0.0")), registry.scrape());
