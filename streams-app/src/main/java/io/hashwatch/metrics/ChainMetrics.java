@@ -36,7 +36,8 @@ import java.util.function.ToDoubleFunction;
  * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial).
  *
  * <p>A network's meters are registered when its first header is accepted: a network the app is not fed has no
- * series (a mainnet run exposes no NaN gauges and zero counters for regtest).
+ * series (a mainnet run exposes no NaN gauges and zero counters for regtest). Its gauges are {@link OwnedGauges}:
+ * only the instance that owns the network's task exports them.
  */
 public final class ChainMetrics {
     private final MeterRegistry registry;
@@ -78,9 +79,27 @@ public final class ChainMetrics {
         g.reorgDepth.record(depth);
     }
 
+    /**
+     * Stops exporting a network's gauges: its task moved to another instance (or this one stops). Its counters
+     * stay, each instance counting its own work; the gauges come back with the network's next {@link #tip}.
+     */
+    public void release(String network) {
+        NetworkGauges g = networks.get(network);
+        if (g != null) {
+            g.gauges.withdraw();
+        }
+    }
+
+    /** Whether this instance exports the network's gauges (it owns the network's task). */
+    public boolean exports(String network) {
+        NetworkGauges g = networks.get(network);
+        return g != null && g.gauges.exported();
+    }
+
     /** The latest connected block of a network and what was derived from it. */
     public void tip(BlockRecord block, HashrateRecord hashrate, DifficultyRecord difficulty) {
         NetworkGauges g = gauges(block.network());
+        g.gauges.export();
         g.tipHeight = block.height();
         g.tipTime = block.time();
         g.difficulty = block.difficulty();
@@ -114,18 +133,20 @@ public final class ChainMetrics {
         g.duplicates = HEADERS_DUPLICATE.counter().tag("network", network).register(registry);
         g.reorgs = REORGS.counter().tag("network", network).register(registry);
         g.reorgDepth = REORG_DEPTH.summary().tag("network", network).register(registry);
-        gauge(TIP_HEIGHT, network, g, x -> x.tipHeight);
-        gauge(TIP_TIMESTAMP, network, g, x -> x.tipTime);
-        gauge(TIP_AGE, network, g, x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
-        gauge(DIFFICULTY, network, g, x -> x.difficulty);
-        hashrate(network, "1d", g, x -> x.hashrate1d, x -> x.hashrate1dLower, x -> x.hashrate1dUpper);
-        hashrate(network, "3d", g, x -> x.hashrate3d, null, null);
-        hashrate(network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
-        hashrate(network, "epoch", g, x -> x.hashrateEpoch, null, null);
-        gauge(DIFFICULTY_PROJECTED_CHANGE, network, g, x -> x.projectedChange);
-        gauge(DIFFICULTY_EPOCH_PROGRESS, network, g, x -> x.progress);
-        gauge(DIFFICULTY_BLOCKS_REMAINING, network, g, x -> x.blocksRemaining);
-        gauge(DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
+        g.gauges = new OwnedGauges(registry, o -> {
+            gauge(o, TIP_HEIGHT, network, g, x -> x.tipHeight);
+            gauge(o, TIP_TIMESTAMP, network, g, x -> x.tipTime);
+            gauge(o, TIP_AGE, network, g, x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
+            gauge(o, DIFFICULTY, network, g, x -> x.difficulty);
+            hashrate(o, network, "1d", g, x -> x.hashrate1d, x -> x.hashrate1dLower, x -> x.hashrate1dUpper);
+            hashrate(o, network, "3d", g, x -> x.hashrate3d, null, null);
+            hashrate(o, network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
+            hashrate(o, network, "epoch", g, x -> x.hashrateEpoch, null, null);
+            gauge(o, DIFFICULTY_PROJECTED_CHANGE, network, g, x -> x.projectedChange);
+            gauge(o, DIFFICULTY_EPOCH_PROGRESS, network, g, x -> x.progress);
+            gauge(o, DIFFICULTY_BLOCKS_REMAINING, network, g, x -> x.blocksRemaining);
+            gauge(o, DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
+        });
         return g;
     }
 
@@ -134,22 +155,24 @@ public final class ChainMetrics {
                 .register(registry);
     }
 
-    private void hashrate(String network, String window, NetworkGauges g, ToDoubleFunction<NetworkGauges> value,
-                          ToDoubleFunction<NetworkGauges> lower, ToDoubleFunction<NetworkGauges> upper) {
-        windowGauge(HASHRATE, network, window, g, value);
+    private static void hashrate(OwnedGauges o, String network, String window, NetworkGauges g,
+                                 ToDoubleFunction<NetworkGauges> value, ToDoubleFunction<NetworkGauges> lower,
+                                 ToDoubleFunction<NetworkGauges> upper) {
+        windowGauge(o, HASHRATE, network, window, g, value);
         if (lower != null) {
-            windowGauge(HASHRATE_LOWER95, network, window, g, lower);
-            windowGauge(HASHRATE_UPPER95, network, window, g, upper);
+            windowGauge(o, HASHRATE_LOWER95, network, window, g, lower);
+            windowGauge(o, HASHRATE_UPPER95, network, window, g, upper);
         }
     }
 
-    private void windowGauge(Metric metric, String network, String window, NetworkGauges g,
-                             ToDoubleFunction<NetworkGauges> f) {
-        metric.gauge(g, f).tag("network", network).tag("window", window).strongReference(true).register(registry);
+    private static void windowGauge(OwnedGauges o, Metric metric, String network, String window, NetworkGauges g,
+                                    ToDoubleFunction<NetworkGauges> f) {
+        o.add(metric.gauge(g, f).tag("network", network).tag("window", window));
     }
 
-    private void gauge(Metric metric, String network, NetworkGauges g, ToDoubleFunction<NetworkGauges> f) {
-        metric.gauge(g, f).tag("network", network).strongReference(true).register(registry);
+    private static void gauge(OwnedGauges o, Metric metric, String network, NetworkGauges g,
+                              ToDoubleFunction<NetworkGauges> f) {
+        o.add(metric.gauge(g, f).tag("network", network));
     }
 
     /** Latest values per network; written by the one stream thread that owns the network's partition. */
@@ -159,6 +182,7 @@ public final class ChainMetrics {
         Counter duplicates;
         Counter reorgs;
         DistributionSummary reorgDepth;
+        OwnedGauges gauges;
         volatile double tipHeight = Double.NaN;
         volatile double tipTime = Double.NaN;
         volatile double difficulty = Double.NaN;

@@ -60,6 +60,8 @@ public final class EconomicsMetrics {
     private final Counter noPrice;
     private final Map<String, ProfileGauges> profiles = new HashMap<>();
     private final Latest latest = new Latest();
+    private final OwnedGauges referencePriceGauges;
+    private final OwnedGauges hashpriceGauges;
 
     public EconomicsMetrics(MeterRegistry registry, EconomicsSettings settings) {
         this.registry = registry;
@@ -69,23 +71,51 @@ public final class EconomicsMetrics {
             }
         }
         noPrice = REFERENCE_PRICE_UNAVAILABLE.counter().register(registry);
-        gauge(REFERENCE_PRICE, l -> l.price);
-        gauge(REFERENCE_PRICE_SOURCES, l -> l.sources);
-        gauge(REFERENCE_PRICE_TIMESTAMP, l -> l.priceTime);
-        gauge(HASHPRICE_BTC, l -> l.hashBtc);
-        gauge(HASHPRICE_USD, l -> l.hashUsd);
-        gauge(HASHVALUE, l -> l.hashvalue);
-        gauge(HASHPRICE_FEES_INCLUDED, l -> l.feesIncluded);
-        gauge(NETWORK_COST_MODEL, l -> l.modelPrice);
+        // Each group is exported by the instance that owns the task setting it: the reference price's (the price
+        // partition's), and mainnet's economics (its chain partition's).
+        referencePriceGauges = new OwnedGauges(registry, o -> {
+            gauge(o, REFERENCE_PRICE, l -> l.price);
+            gauge(o, REFERENCE_PRICE_SOURCES, l -> l.sources);
+            gauge(o, REFERENCE_PRICE_TIMESTAMP, l -> l.priceTime);
+        });
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), new ProfileGauges(p));
+        }
+        hashpriceGauges = new OwnedGauges(registry, o -> {
+            gauge(o, HASHPRICE_BTC, l -> l.hashBtc);
+            gauge(o, HASHPRICE_USD, l -> l.hashUsd);
+            gauge(o, HASHVALUE, l -> l.hashvalue);
+            gauge(o, HASHPRICE_FEES_INCLUDED, l -> l.feesIncluded);
+            gauge(o, NETWORK_COST_MODEL, l -> l.modelPrice);
+            profiles.values().forEach(g -> g.register(o));
+        });
+        // Settings, the same on every instance: always exported.
+        for (CostProfile p : settings.profiles()) {
+            POWER_PRICE.gauge(p, CostProfile::powerPriceUsdPerKwh).tag("profile", p.name()).strongReference(true)
+                    .register(registry);
+            EFFICIENCY.gauge(p, CostProfile::efficiencyJoulesPerTh).tag("profile", p.name()).strongReference(true)
+                    .register(registry);
         }
         HOSTING_REVENUE.gauge(settings, s -> s.aiHpcLeaseUsdPerKwMonth() * 1000 / 30.4).strongReference(true)
                 .register(registry);
     }
 
-    private void gauge(Metric metric, ToDoubleFunction<Latest> f) {
-        metric.gauge(latest, f).strongReference(true).register(registry);
+    private void gauge(OwnedGauges o, Metric metric, ToDoubleFunction<Latest> f) {
+        o.add(metric.gauge(latest, f));
+    }
+
+    /** The reference price task left this instance: its gauges go with it. */
+    public void releaseReferencePrice() {
+        referencePriceGauges.withdraw();
+    }
+
+    /** Mainnet's economics task left this instance: the hashprice and profile gauges go with it. */
+    public void releaseEconomics() {
+        hashpriceGauges.withdraw();
+    }
+
+    public boolean exportsEconomics() {
+        return hashpriceGauges.exported();
     }
 
     public void priceRejected(RejectReason reason) {
@@ -125,6 +155,7 @@ public final class EconomicsMetrics {
     }
 
     public void referencePrice(ReferencePrice p) {
+        referencePriceGauges.export();
         latest.price = p.price();
         latest.sources = p.sources();
         latest.priceTime = p.minuteStartMs() / 1000.0;
@@ -134,6 +165,7 @@ public final class EconomicsMetrics {
         if (!"mainnet".equals(h.network())) {
             return;
         }
+        hashpriceGauges.export();
         latest.hashBtc = h.hashpriceBtcPerPhDay();
         latest.hashUsd = h.hashpriceUsdPerPhDay() == null ? Double.NaN : h.hashpriceUsdPerPhDay();
         latest.hashvalue = h.hashvalueSatsPerThDay();
@@ -145,6 +177,7 @@ public final class EconomicsMetrics {
         if (!"mainnet".equals(record.network())) {
             return;
         }
+        hashpriceGauges.export();
         record.profiles().forEach(this::profile);
     }
 
@@ -177,7 +210,7 @@ public final class EconomicsMetrics {
         volatile double modelPrice = Double.NaN;
     }
 
-    private final class ProfileGauges {
+    private static final class ProfileGauges {
         volatile double energyCost = Double.NaN;
         volatile double allInCost = Double.NaN;
         volatile double gap = Double.NaN;
@@ -186,22 +219,24 @@ public final class EconomicsMetrics {
         volatile double revenuePerMw = Double.NaN;
         volatile double spread = Double.NaN;
 
+        private final String profile;
+
         ProfileGauges(CostProfile p) {
-            g(ENERGY_COST, p, x -> x.energyCost);
-            g(ALL_IN_COST, p, x -> x.allInCost);
-            g(COST_GAP, p, x -> x.gap);
-            g(MARGIN, p, x -> x.margin);
-            g(BREAKEVEN_POWER_PRICE, p, x -> x.breakeven);
-            g(MINING_REVENUE, p, x -> x.revenuePerMw);
-            g(POWER_OPPORTUNITY_SPREAD, p, x -> x.spread);
-            POWER_PRICE.gauge(p, CostProfile::powerPriceUsdPerKwh).tag("profile", p.name()).strongReference(true)
-                    .register(registry);
-            EFFICIENCY.gauge(p, CostProfile::efficiencyJoulesPerTh).tag("profile", p.name()).strongReference(true)
-                    .register(registry);
+            profile = p.name();
         }
 
-        private void g(Metric metric, CostProfile p, ToDoubleFunction<ProfileGauges> f) {
-            metric.gauge(this, f).tag("profile", p.name()).strongReference(true).register(registry);
+        void register(OwnedGauges o) {
+            g(o, ENERGY_COST, x -> x.energyCost);
+            g(o, ALL_IN_COST, x -> x.allInCost);
+            g(o, COST_GAP, x -> x.gap);
+            g(o, MARGIN, x -> x.margin);
+            g(o, BREAKEVEN_POWER_PRICE, x -> x.breakeven);
+            g(o, MINING_REVENUE, x -> x.revenuePerMw);
+            g(o, POWER_OPPORTUNITY_SPREAD, x -> x.spread);
+        }
+
+        private void g(OwnedGauges o, Metric metric, ToDoubleFunction<ProfileGauges> f) {
+            o.add(metric.gauge(this, f).tag("profile", profile));
         }
     }
 }

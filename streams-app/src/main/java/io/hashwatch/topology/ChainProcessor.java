@@ -110,6 +110,22 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         // Kafka Streams re-uses a processor after a dirty close (a task revived under exactly-once): the stores are
         // then rolled back to the last commit, so the chain indexes cached from them must be rebuilt.
         chains.clear();
+        // The gauges of the networks this task holds, at once: after a restart or a failover the tip is the stored
+        // one, not NaN until the next block (ten minutes on mainnet).
+        for (Network n : Network.values()) {
+            ChainIndex chain = new ChainIndex(n.id(), bestChain);
+            if (!chain.isEmpty()) {
+                chains.put(n.id(), chain);
+                BlockSummary tip = chain.tipSummary();
+                metrics.tip(chain.tip().toRecord(), hashrate(n.id(), tip, chain), difficulty(n.id(), tip, chain));
+            }
+        }
+    }
+
+    /** The task closes (it moved to another instance, or the app stops): its networks' gauges go with it. */
+    @Override
+    public void close() {
+        chains.keySet().forEach(metrics::release);
     }
 
     @Override

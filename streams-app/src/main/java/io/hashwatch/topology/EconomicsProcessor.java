@@ -72,6 +72,22 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         this.context = context;
         this.prices = context.getStateStore(PRICE_HISTORY_STORE);
         this.tips = context.getStateStore(ECONOMICS_TIPS_STORE);
+        // The gauges at once from the stored tip and latest price, as the chain processor does its own.
+        ConnectedBlock tip = tips.get(Network.MAINNET.id());
+        if (tip != null) {
+            ReferencePrice latest = latestPrice();
+            ReferencePrice price = latest != null && latest.minuteStartMs() >= tip.time() * 1000
+                    - settings.priceMaxAgeSeconds() * 1000 ? latest : priceAt(tip.time() * 1000);
+            HashpriceRecord hashprice = hashprice(tip, price, settings);
+            metrics.hashprice(hashprice);
+            metrics.economics(economics(hashprice, settings));
+        }
+    }
+
+    /** The task closes (it moved to another instance, or the app stops): mainnet's economics gauges go with it. */
+    @Override
+    public void close() {
+        metrics.releaseEconomics();
     }
 
     @Override
@@ -87,6 +103,16 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
             if (tip != null && price.minuteStartMs() >= tip.time() * 1000 - settings.priceMaxAgeSeconds() * 1000) {
                 emit(tip, price, CURRENT, Math.max(price.minuteStartMs(), tip.time() * 1000));
             }
+        }
+    }
+
+    /** The latest reference price stored. */
+    private ReferencePrice latestPrice() {
+        String pair = settings.referencePrice().pair();
+        try (KeyValueIterator<String, ReferencePrice> it = prices.reverseRange(
+                ReferencePriceProcessor.minuteKey(pair, 0), ReferencePriceProcessor.minuteKey(pair,
+                        ReferencePriceProcessor.MAX_MINUTE_MS))) {
+            return it.hasNext() ? it.next().value : null;
         }
     }
 

@@ -46,7 +46,7 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
     static final String PRICE_MINUTES_STORE = "price-minutes";
     static final long MINUTE_MS = 60_000;
     /** The largest minute start a 15-digit key holds. */
-    private static final long MAX_MINUTE_MS = 999_999_999_999_999L;
+    static final long MAX_MINUTE_MS = 999_999_999_999_999L;
 
     private final ReferencePriceSettings settings;
     private final EconomicsMetrics metrics;
@@ -89,6 +89,12 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, t -> publishPending(false));
         context.schedule(Duration.ofMillis(Math.max(1000, settings.updateIntervalMs())),
                 PunctuationType.WALL_CLOCK_TIME, t -> publishPending(true));
+    }
+
+    /** The task closes (it moved to another instance, or the app stops): the reference price gauges go with it. */
+    @Override
+    public void close() {
+        metrics.releaseReferencePrice();
     }
 
     private NavigableMap<Long, MinuteTrades> minutesOf(String pair) {

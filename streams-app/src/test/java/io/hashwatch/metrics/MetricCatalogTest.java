@@ -13,6 +13,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import io.hashwatch.model.BlockRecord;
+import io.hashwatch.model.DifficultyRecord;
+import io.hashwatch.model.HashpriceRecord;
+import io.hashwatch.model.HashrateRecord;
+import io.hashwatch.model.ReferencePrice;
 import org.junit.jupiter.api.Test;
 
 /** Every hashwatch meter is registered from the catalog, and every catalog entry is registered. */
@@ -28,8 +33,25 @@ class MetricCatalogTest {
         return byName;
     }
 
+    /** A record of the type with zero and null components, but for a network and a pair (what the meters read). */
+    private static <T extends Record> T blank(Class<T> type) throws ReflectiveOperationException {
+        java.lang.reflect.RecordComponent[] components = type.getRecordComponents();
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Class<?> c = components[i].getType();
+            types[i] = c;
+            String name = components[i].getName();
+            args[i] = c == long.class ? (Object) 1L : c == int.class ? (Object) 1 : c == double.class ? (Object) 1.0
+                    : c == boolean.class ? (Object) false : name.equals("network") ? "mainnet"
+                    : name.equals("pair") ? "BTC-USD" : c == java.util.List.class ? java.util.List.of()
+                    : c == Map.class ? Map.of() : null;
+        }
+        return type.getDeclaredConstructor(types).newInstance(args);
+    }
+
     @Test
-    void theRegisteredMetersAreTheCatalogs() throws IllegalAccessException {
+    void theRegisteredMetersAreTheCatalogs() throws ReflectiveOperationException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ChainMetrics chain = new ChainMetrics(registry, () -> 0L);
         EconomicsMetrics economics = new EconomicsMetrics(registry, EconomicsSettings.defaults());
@@ -37,6 +59,10 @@ class MetricCatalogTest {
         economics.tickAccepted("x");
         economics.tickTooLate("x");
         economics.outlierExcluded("x");
+        // The gauges an owner exports with its task's first values.
+        chain.tip(blank(BlockRecord.class), blank(HashrateRecord.class), blank(DifficultyRecord.class));
+        economics.referencePrice(blank(ReferencePrice.class));
+        economics.hashprice(blank(HashpriceRecord.class));
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();
