@@ -12,6 +12,7 @@ import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import io.hashwatch.stress.DifficultyRegression;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,11 +116,18 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         double btcPerPhDay = Hashprice.btcPerPhDay(block.subsidySat() + fees, block.difficulty());
         Double usd = price == null ? null : price.price();
         double supplyBtc = (double) Subsidy.supplySat(block.height()) / Subsidy.SAT_PER_BTC;
-        EconomicsSettings.Regression r = settings.difficultyRegression();
-        double modelPrice = Math.exp(r.intercept() + r.slope() * Math.log(block.difficulty())) / supplyBtc;
+        double modelPrice = model(settings.difficultyRegression(), block.difficulty(), supplyBtc);
+        Double refit = settings.difficultyRegressionRefit() == null ? null
+                : model(settings.difficultyRegressionRefit(), block.difficulty(), supplyBtc);
         return new HashpriceRecord(block.network(), block.height(), block.time(), block.subsidySat(), block.feesSatAvg144(), block.feesIncluded(), btcPerPhDay,
                 Hashprice.satsPerThDay(btcPerPhDay), usd, price == null ? null : price.minuteStartMs(),
-                usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice);
+                usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice, refit,
+                usd == null ? null : DifficultyRegression.difficultyMultiple(usd, modelPrice),
+                usd == null || refit == null ? null : DifficultyRegression.difficultyMultiple(usd, refit));
+    }
+
+    private static double model(EconomicsSettings.Regression r, double difficulty, double supplyBtc) {
+        return DifficultyRegression.modelPriceUsd(r.intercept(), r.slope(), difficulty, supplyBtc);
     }
 
     /** Every profile's economics at the hashprice {@code h}. */

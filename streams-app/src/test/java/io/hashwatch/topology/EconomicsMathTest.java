@@ -98,5 +98,16 @@ class EconomicsMathTest {
         assertEquals(Math.exp(10.2560 + 0.5250 * Math.log(32_045_359_565_303.0)) / supply, h.networkCostModelUsd(),
                 1e-6);
         assertTrue(h.networkCostModelUsd() > 15_000 && h.networkCostModelUsd() < 22_000, "" + h.networkCostModelUsd());
+        // The refit shipped beside it (economics.yaml: 3.141149 + 0.766716 ln D), and no multiple without a price.
+        assertEquals(Math.exp(3.141149 + 0.766716 * Math.log(32_045_359_565_303.0)) / supply,
+                h.networkCostModelRefitUsd(), 1e-6);
+        assertNull(h.difficultyMultiple());
+        assertNull(h.difficultyMultipleRefit());
+
+        // With a price of $19,500: price / model for each.
+        HashpriceRecord priced = EconomicsProcessor.hashprice(block, new ReferencePrice("BTC-USD", 1_663_000_000_000L,
+                19_500, 1, List.of("x"), List.of(), List.of()), SETTINGS);
+        assertEquals(19_500 / h.networkCostModelUsd(), priced.difficultyMultiple(), 1e-12);
+        assertEquals(19_500 / h.networkCostModelRefitUsd(), priced.difficultyMultipleRefit(), 1e-12);
     }
 }
