@@ -16,6 +16,7 @@ import java.util.List;
  * @param recovery              SMA30 crossed back over SMA60 today (the capitulation's end)
  * @param buySignal             Edwards' buy: after a recovery (and before the next capitulation), the first day the
  *                              price's SMA10 crosses above its SMA20, or the recovery day itself if SMA10 &gt; SMA20
+ * @param awaitingBuy           a recovery has happened and its buy signal has not yet
  * @param priceSma10            SMA10 of the closing price
  * @param priceSma20            SMA20 of the closing price
  * @param issuanceUsdSma365     SMA365 of the USD issuance (subsidy only)
@@ -26,7 +27,7 @@ import java.util.List;
  */
 public record DayIndicators(String day, int historyDays, int pricedDays, Double hashrateSma30, Double hashrateSma60,
                             Double ribbonOscillator, Boolean capitulation, boolean capitulationStarted,
-                            boolean recovery, boolean buySignal, Double priceSma10, Double priceSma20,
+                            boolean recovery, boolean buySignal, boolean awaitingBuy, Double priceSma10, Double priceSma20,
                             Double issuanceUsdSma365, Double puellMultiple, List<Double> difficultyRibbon,
                             Double ribbonCompression) {
     public static final List<Integer> RIBBON_WINDOWS = List.of(9, 14, 25, 40, 60, 90, 128, 200);

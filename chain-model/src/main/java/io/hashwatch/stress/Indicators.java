@@ -5,10 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hash ribbons, the Puell multiple and the difficulty ribbon over a daily series. The series is folded from its
- * first day: the ribbons' state (whether a recovery awaits its buy signal) depends on the days before, so a caller
- * that recomputes a window of recent days gets the same state as the full history once the window starts before the
- * last recovery.
+ * Hash ribbons, the Puell multiple and the difficulty ribbon over a daily series, one day at a time: a day's
+ * indicators are made from the days up to it (at most {@link #MAX_WINDOW}) and the indicators of the day before,
+ * which carry the ribbons' state (whether a recovery awaits its buy signal).
  */
 public final class Indicators {
     static final int HASH_FAST = 30;
@@ -16,97 +15,114 @@ public final class Indicators {
     static final int PRICE_FAST = 10;
     static final int PRICE_SLOW = 20;
     static final int PUELL_WINDOW = 365;
+    /** The longest window: a day's indicators need at most this many days, itself included. */
+    public static final int MAX_WINDOW = PUELL_WINDOW;
 
     private Indicators() {
     }
 
     /**
-     * The indicators of every day of {@code days}, which must be consecutive UTC days in order (a day without
-     * blocks has no totals: the caller cannot skip it, as a moving average over days would shift).
+     * The indicators of every day of {@code days}, which must be consecutive UTC days in order, the first the start of
+     * the history.
      */
     public static List<DayIndicators> compute(List<DayTotals> days) {
-        int n = days.size();
+        List<DayIndicators> out = new ArrayList<>(days.size());
+        for (int i = 0; i < days.size(); i++) {
+            out.add(next(days.subList(Math.max(0, i + 1 - MAX_WINDOW), i + 1), i == 0 ? null : out.get(i - 1)));
+        }
+        return out;
+    }
+
+    /**
+     * The indicators of the last day of {@code window}.
+     *
+     * @param window   consecutive UTC days ending at the day, the last {@link #MAX_WINDOW} of the history (or all of
+     *                 it when shorter)
+     * @param previous the indicators of the day before, null when the day starts the history
+     */
+    public static DayIndicators next(List<DayTotals> window, DayIndicators previous) {
+        int n = window.size();
+        if (n == 0 || n > MAX_WINDOW) {
+            throw new IllegalArgumentException("a window of 1.." + MAX_WINDOW + " days, got " + n);
+        }
+        int history = previous == null ? 1 : previous.historyDays() + 1;
+        if (n != Math.min(history, MAX_WINDOW)) {
+            throw new IllegalArgumentException("window of " + n + " days for day " + history + " of the history");
+        }
         double[] hashrate = new double[n];
         double[] difficulty = new double[n];
         Double[] close = new Double[n];
         Double[] issuance = new Double[n];
-        LocalDate previous = null;
+        LocalDate before = null;
         for (int i = 0; i < n; i++) {
-            DayTotals d = days.get(i);
+            DayTotals d = window.get(i);
             LocalDate day = LocalDate.parse(d.day());
-            if (previous != null && !day.equals(previous.plusDays(1))) {
-                throw new IllegalArgumentException("days must be consecutive: " + previous + " then " + day);
+            if (before != null && !day.equals(before.plusDays(1))) {
+                throw new IllegalArgumentException("days must be consecutive: " + before + " then " + day);
             }
-            previous = day;
+            before = day;
             hashrate[i] = d.hashrate();
             difficulty[i] = d.meanDifficulty();
             close[i] = d.closePriceUsd();
             issuance[i] = d.subsidyUsd();
         }
-        List<DayIndicators> out = new ArrayList<>(n);
-        boolean awaitingBuy = false;
-        int pricedDays = 0;
-        for (int i = 0; i < n; i++) {
-            pricedDays = close[i] != null && issuance[i] != null ? pricedDays + 1 : 0;
-            Double s30 = sma(hashrate, i, HASH_FAST);
-            Double s60 = sma(hashrate, i, HASH_SLOW);
-            Double p10 = sma(close, i, PRICE_FAST);
-            Double p20 = sma(close, i, PRICE_SLOW);
-            Boolean capitulation = s30 == null || s60 == null ? null : s30 < s60;
-            Boolean before = i == 0 ? null : out.get(i - 1).capitulation();
-            boolean started = Boolean.TRUE.equals(capitulation) && Boolean.FALSE.equals(before);
-            boolean recovery = Boolean.FALSE.equals(capitulation) && Boolean.TRUE.equals(before);
-            if (started) {
+        if (previous != null && !LocalDate.parse(previous.day()).plusDays(1).equals(before)) {
+            throw new IllegalArgumentException("previous indicators of " + previous.day() + " for day " + before);
+        }
+        int last = n - 1;
+        int pricedDays = close[last] != null && issuance[last] != null
+                ? (previous == null ? 0 : previous.pricedDays()) + 1 : 0;
+        Double s30 = sma(hashrate, HASH_FAST);
+        Double s60 = sma(hashrate, HASH_SLOW);
+        Double p10 = sma(close, PRICE_FAST);
+        Double p20 = sma(close, PRICE_SLOW);
+        Boolean capitulation = s30 == null || s60 == null ? null : s30 < s60;
+        Boolean was = previous == null ? null : previous.capitulation();
+        boolean started = Boolean.TRUE.equals(capitulation) && Boolean.FALSE.equals(was);
+        boolean recovery = Boolean.FALSE.equals(capitulation) && Boolean.TRUE.equals(was);
+        boolean awaitingBuy = !started && (recovery || (previous != null && previous.awaitingBuy()));
+        boolean buy = false;
+        if (awaitingBuy && p10 != null && p20 != null && p10 > p20) {
+            boolean crossed = previous != null && previous.priceSma10() != null && previous.priceSma20() != null
+                    && previous.priceSma10() <= previous.priceSma20();
+            if (recovery || crossed) {
+                buy = true;
                 awaitingBuy = false;
             }
-            if (recovery) {
-                awaitingBuy = true;
-            }
-            boolean buy = false;
-            if (awaitingBuy && p10 != null && p20 != null && p10 > p20) {
-                DayIndicators y = i == 0 ? null : out.get(i - 1);
-                boolean crossed = y != null && y.priceSma10() != null && y.priceSma20() != null
-                        && y.priceSma10() <= y.priceSma20();
-                if (recovery || crossed) {
-                    buy = true;
-                    awaitingBuy = false;
-                }
-            }
-            Double sma365 = sma(issuance, i, PUELL_WINDOW);
-            List<Double> ribbon = new ArrayList<>(DayIndicators.RIBBON_WINDOWS.size());
-            boolean full = true;
-            for (int w : DayIndicators.RIBBON_WINDOWS) {
-                Double s = sma(difficulty, i, w);
-                ribbon.add(s);
-                full &= s != null;
-            }
-            out.add(new DayIndicators(days.get(i).day(), i + 1, pricedDays, s30, s60,
-                    capitulation == null ? null : s30 / s60 - 1, capitulation, started, recovery, buy, p10, p20,
-                    sma365, sma365 == null || issuance[i] == null ? null : issuance[i] / sma365, ribbon,
-                    full ? compression(ribbon) : null));
         }
-        return out;
+        Double sma365 = sma(issuance, PUELL_WINDOW);
+        List<Double> ribbon = new ArrayList<>(DayIndicators.RIBBON_WINDOWS.size());
+        boolean full = true;
+        for (int w : DayIndicators.RIBBON_WINDOWS) {
+            Double s = sma(difficulty, w);
+            ribbon.add(s);
+            full &= s != null;
+        }
+        return new DayIndicators(window.get(last).day(), history, pricedDays, s30, s60,
+                capitulation == null ? null : s30 / s60 - 1, capitulation, started, recovery, buy, awaitingBuy, p10,
+                p20, sma365, sma365 == null || issuance[last] == null ? null : issuance[last] / sma365, ribbon,
+                full ? compression(ribbon) : null);
     }
 
-    /** Mean of the {@code window} values ending at {@code i}, null when fewer exist. */
-    static Double sma(double[] values, int i, int window) {
-        if (i + 1 < window) {
+    /** Mean of the last {@code window} values, null when fewer exist. */
+    static Double sma(double[] values, int window) {
+        if (values.length < window) {
             return null;
         }
         double sum = 0;
-        for (int k = i - window + 1; k <= i; k++) {
+        for (int k = values.length - window; k < values.length; k++) {
             sum += values[k];
         }
         return sum / window;
     }
 
-    /** Mean of the {@code window} values ending at {@code i}, null when fewer exist or one of them is null. */
-    static Double sma(Double[] values, int i, int window) {
-        if (i + 1 < window) {
+    /** Mean of the last {@code window} values, null when fewer exist or one of them is null. */
+    static Double sma(Double[] values, int window) {
+        if (values.length < window) {
             return null;
         }
         double sum = 0;
-        for (int k = i - window + 1; k <= i; k++) {
+        for (int k = values.length - window; k < values.length; k++) {
             if (values[k] == null) {
                 return null;
             }

@@ -217,6 +217,7 @@ class MinerStressRealDataTest {
             assertEquals(cap, g.capitulationStarted(), g.day());
             assertEquals(rec, g.recovery(), g.day());
             assertEquals(buy, g.buySignal(), g.day());
+            assertEquals(waiting, g.awaitingBuy(), g.day());
 
             // Puell: the 365 days up to today all with a USD issuance.
             Double sma365 = null;

@@ -28,6 +28,7 @@ import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
+import io.hashwatch.model.MinerDayRecord;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.RejectReason;
 import io.hashwatch.metrics.MetricCatalog.Metric;
@@ -60,6 +61,7 @@ public final class EconomicsMetrics {
     private final Counter noPrice;
     private final Map<String, ProfileGauges> profiles = new HashMap<>();
     private final Latest latest = new Latest();
+    private final MinerStressMetrics stress;
 
     public EconomicsMetrics(MeterRegistry registry, EconomicsSettings settings) {
         this.registry = registry;
@@ -77,6 +79,12 @@ public final class EconomicsMetrics {
         gauge(HASHVALUE, l -> l.hashvalue);
         gauge(HASHPRICE_FEES_INCLUDED, l -> l.feesIncluded);
         gauge(NETWORK_COST_MODEL, l -> l.modelPrice);
+        gauge(MetricCatalog.NETWORK_COST_MODEL_REFIT, l -> l.modelRefit);
+        MetricCatalog.DIFFICULTY_MULTIPLE.gauge(latest, l -> l.multiple).tag("model", "2022").strongReference(true)
+                .register(registry);
+        MetricCatalog.DIFFICULTY_MULTIPLE.gauge(latest, l -> l.multipleRefit).tag("model", "refit")
+                .strongReference(true).register(registry);
+        stress = new MinerStressMetrics(registry, settings);
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), new ProfileGauges(p));
         }
@@ -139,6 +147,21 @@ public final class EconomicsMetrics {
         latest.hashvalue = h.hashvalueSatsPerThDay();
         latest.feesIncluded = h.feesIncluded() ? 1 : 0;
         latest.modelPrice = h.networkCostModelUsd();
+        latest.modelRefit = nan(h.networkCostModelRefitUsd());
+        latest.multiple = nan(h.difficultyMultiple());
+        latest.multipleRefit = nan(h.difficultyMultipleRefit());
+    }
+
+    /** A final day of the miner-stress series: mainnet's set the gauges. */
+    public void minerDay(MinerDayRecord day) {
+        if ("mainnet".equals(day.network())) {
+            stress.day(day);
+        }
+    }
+
+    /** A new miner-stress event. */
+    public void minerSignal(String signal) {
+        stress.signal(signal);
     }
 
     public void economics(EconomicsRecord record) {
@@ -175,6 +198,9 @@ public final class EconomicsMetrics {
         volatile double hashvalue = Double.NaN;
         volatile double feesIncluded = Double.NaN;
         volatile double modelPrice = Double.NaN;
+        volatile double modelRefit = Double.NaN;
+        volatile double multiple = Double.NaN;
+        volatile double multipleRefit = Double.NaN;
     }
 
     private final class ProfileGauges {

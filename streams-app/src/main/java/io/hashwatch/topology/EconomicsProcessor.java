@@ -31,7 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  * price of the block's own timestamp (the latest at or before it, within the max age): keys
  * {@code network:height}, the replayable history. Per reference-price update, for the tip: keys
  * {@code network:current}, the live view. Only mainnet has a
- * USD price; other networks get the BTC figures alone.
+ * USD price; other networks get the BTC figures alone. Each block, with its hashprice, goes on to the
+ * {@link MinerStressProcessor}.
  */
 final class EconomicsProcessor implements Processor<String, EconomicsEvent, String, Object> {
     static final String NAME = "economics";
@@ -80,7 +81,9 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         if (record.value() instanceof ConnectedBlock block) {
             tips.put(block.network(), block);
             ReferencePrice price = Network.MAINNET.id().equals(block.network()) ? priceAt(block.time() * 1000) : null;
-            emit(block, price, String.valueOf(block.height()), block.time() * 1000);
+            HashpriceRecord h = emit(block, price, String.valueOf(block.height()), block.time() * 1000);
+            context.forward(new Record<>(record.key(), MinerStressProcessor.block(block, h), block.time() * 1000),
+                    MinerStressProcessor.NAME);
         } else if (record.value() instanceof PriceUpdate update) {
             ReferencePrice price = update.price();
             prices.put(ReferencePriceProcessor.minuteKey(price.pair(), price.minuteStartMs()), price);
@@ -101,7 +104,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         }
     }
 
-    private void emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
+    private HashpriceRecord emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
         HashpriceRecord hashprice = hashprice(block, price, settings);
         EconomicsRecord economics = economics(hashprice, settings);
         String key = block.network() + ":" + at;
@@ -109,6 +112,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         ECONOMICS.forward(context, new Record<>(key, economics, timestampMs));
         metrics.hashprice(hashprice);
         metrics.economics(economics);
+        return hashprice;
     }
 
     static HashpriceRecord hashprice(ConnectedBlock block, ReferencePrice price, EconomicsSettings settings) {

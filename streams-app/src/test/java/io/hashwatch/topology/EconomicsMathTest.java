@@ -41,7 +41,7 @@ class EconomicsMathTest {
     void handDerivedFigures() {
         double difficulty = 86_400e15 * 3.625 / 0.0000625 / 4294967296.0;
         ConnectedBlock block = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
-                50_000_000.0, true);
+                50_000_000.0, true, 0x17034219L, null, null);
         ReferencePrice price = new ReferencePrice("BTC-USD", 1_713_571_740_000L, 60_000, 3, List.of("a", "b", "c"),
                 List.of(), List.of());
         HashpriceRecord h = EconomicsProcessor.hashprice(block, price, SETTINGS);
@@ -72,7 +72,7 @@ class EconomicsMathTest {
     @Test
     void subsidyOnlyAndNoPrice() {
         ConnectedBlock block = new ConnectedBlock("mainnet", 210_000, "h", 1_354_116_278L, 3_438_908.96, 2_500_000_000L,
-                null, false);
+                null, false, 0x1a05db8bL, null, null);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         assertFalse(h.feesIncluded());
         // 25 BTC * 86,400 * 10^15 / (3,438,908.96 * 2^32) = 146.25... BTC per PH/s per day in late 2012.
@@ -91,7 +91,7 @@ class EconomicsMathTest {
     @Test
     void difficultyRegressionModel() {
         ConnectedBlock block = new ConnectedBlock("mainnet", 754_000, "h", 1_663_000_000L, 32_045_359_565_303.0,
-                625_000_000L, null, false);
+                625_000_000L, null, false, 0x1708b1f0L, null, null);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         double supply = 19_150_006.25;  // 10,500,000 + 5,250,000 + 2,625,000 + 124,001 * 6.25 (blocks 630,000..754,000)
         assertEquals(supply, h.supplyBtc(), 1e-6);
