@@ -22,10 +22,13 @@ import java.util.Set;
  * @param profiles                    the cost profiles
  * @param aiHpcLeaseUsdPerKwMonth     AI/HPC colocation lease rate to compare mining revenue with
  * @param difficultyRegression        coefficients of price = exp(intercept + slope * ln(difficulty)) / supply
+ *                                    (Glassnode's 2022-09 fit)
+ * @param difficultyRegressionRefit   the same model refitted on later data, with its window and R^2; null when the
+ *                                    file gives none (then only the 2022 model is published)
  */
 public record EconomicsSettings(ReferencePriceSettings referencePrice, long priceMaxAgeSeconds,
                                 List<CostProfile> profiles, double aiHpcLeaseUsdPerKwMonth,
-                                Regression difficultyRegression) {
+                                Regression difficultyRegression, Regression difficultyRegressionRefit) {
 
     /**
      * @param pair               the only pair the reference price is made of
@@ -48,8 +51,20 @@ public record EconomicsSettings(ReferencePriceSettings referencePrice, long pric
         }
     }
 
-    /** Difficulty-regression model coefficients (Checkmate/Glassnode "Difficulty Regression", 2022-09 fit). */
-    public record Regression(double intercept, double slope) {
+    /**
+     * Difficulty-regression model coefficients (Checkmate/Glassnode "Difficulty Regression"): ln(market cap) =
+     * intercept + slope * ln(difficulty). Where the fit came from is optional and informative.
+     *
+     * @param fitFrom  first day of the fitted window
+     * @param fitTo    last day of the fitted window
+     * @param rSquared the fit's R^2
+     * @param days     daily points fitted
+     */
+    public record Regression(double intercept, double slope, String fitFrom, String fitTo, Double rSquared,
+                             Integer days) {
+        public Regression(double intercept, double slope) {
+            this(intercept, slope, null, null, null, null);
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

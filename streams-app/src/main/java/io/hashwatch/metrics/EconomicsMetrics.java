@@ -28,6 +28,7 @@ import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
+import io.hashwatch.model.MinerDayRecord;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.RejectReason;
 import io.hashwatch.metrics.MetricCatalog.Metric;
@@ -62,6 +63,7 @@ public final class EconomicsMetrics {
     private final Latest latest = new Latest();
     private final OwnedGauges referencePriceGauges;
     private final OwnedGauges hashpriceGauges;
+    private final MinerStressMetrics stress;
 
     public EconomicsMetrics(MeterRegistry registry, EconomicsSettings settings) {
         this.registry = registry;
@@ -78,6 +80,7 @@ public final class EconomicsMetrics {
             gauge(o, REFERENCE_PRICE_SOURCES, l -> l.sources);
             gauge(o, REFERENCE_PRICE_TIMESTAMP, l -> l.priceTime);
         });
+        stress = new MinerStressMetrics(registry, settings);
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), new ProfileGauges(p));
         }
@@ -87,6 +90,9 @@ public final class EconomicsMetrics {
             gauge(o, HASHVALUE, l -> l.hashvalue);
             gauge(o, HASHPRICE_FEES_INCLUDED, l -> l.feesIncluded);
             gauge(o, NETWORK_COST_MODEL, l -> l.modelPrice);
+            gauge(o, MetricCatalog.NETWORK_COST_MODEL_REFIT, l -> l.modelRefit);
+            o.add(MetricCatalog.DIFFICULTY_MULTIPLE.gauge(latest, l -> l.multiple).tag("model", "2022"));
+            o.add(MetricCatalog.DIFFICULTY_MULTIPLE.gauge(latest, l -> l.multipleRefit).tag("model", "refit"));
             profiles.values().forEach(g -> g.register(o));
         });
         // Settings, the same on every instance: always exported.
@@ -171,6 +177,26 @@ public final class EconomicsMetrics {
         latest.hashvalue = h.hashvalueSatsPerThDay();
         latest.feesIncluded = h.feesIncluded() ? 1 : 0;
         latest.modelPrice = h.networkCostModelUsd();
+        latest.modelRefit = nan(h.networkCostModelRefitUsd());
+        latest.multiple = nan(h.difficultyMultiple());
+        latest.multipleRefit = nan(h.difficultyMultipleRefit());
+    }
+
+    /** A final day of the miner-stress series: mainnet's set the gauges. */
+    public void minerDay(MinerDayRecord day) {
+        if ("mainnet".equals(day.network())) {
+            stress.day(day);
+        }
+    }
+
+    /** Mainnet's miner-stress task left this instance: its gauges go with it. */
+    public void releaseMinerStress() {
+        stress.release();
+    }
+
+    /** A new miner-stress event. */
+    public void minerSignal(String signal) {
+        stress.signal(signal);
     }
 
     public void economics(EconomicsRecord record) {
@@ -208,6 +234,9 @@ public final class EconomicsMetrics {
         volatile double hashvalue = Double.NaN;
         volatile double feesIncluded = Double.NaN;
         volatile double modelPrice = Double.NaN;
+        volatile double modelRefit = Double.NaN;
+        volatile double multiple = Double.NaN;
+        volatile double multipleRefit = Double.NaN;
     }
 
     private static final class ProfileGauges {

@@ -117,6 +117,53 @@ public final class MetricCatalog {
     public static final Metric EFFICIENCY = gauge("hashwatch_efficiency_joules_per_terahash",
             "Fleet efficiency of the profile");
 
+    // Miner stress: the latest final UTC day of mainnet (miner-days), labels as noted.
+    public static final Metric NETWORK_COST_MODEL_REFIT = gauge("hashwatch_network_cost_model_refit_usd",
+            "Difficulty-regression model price of one BTC with the refitted constants");
+    public static final Metric DIFFICULTY_MULTIPLE = gauge("hashwatch_difficulty_multiple_ratio",
+            "Price / difficulty-regression model price, by model (2022 or refit)");
+    public static final Metric MINER_DAY_TIMESTAMP = gauge("hashwatch_miner_day_timestamp_seconds",
+            "Start (UTC midnight) of the latest final day");
+    public static final Metric MINER_DAY_BLOCKS = gauge("hashwatch_miner_day_blocks", "Blocks of the latest final day");
+    public static final Metric MINER_DAY_HASHRATE = gauge("hashwatch_miner_day_hashrate_hashes_per_second",
+            "Work of the day's blocks / 86,400 s");
+    public static final Metric MINER_DAY_REVENUE = gauge("hashwatch_miner_day_revenue_usd",
+            "Subsidy and known fees of the day, each block at its own price");
+    public static final Metric MINER_DAY_ISSUANCE = gauge("hashwatch_miner_day_issuance_usd",
+            "Subsidy of the day in USD, each block at its own price");
+    public static final Metric MINER_DAY_FEE_SHARE = gauge("hashwatch_miner_day_fee_share_ratio",
+            "Fees / (subsidy + fees) over the day's blocks with known fees");
+    public static final Metric MINER_DAY_HASHPRICE = gauge("hashwatch_miner_day_hashprice_usd_per_ph_day",
+            "Mean USD hashprice of the day's blocks");
+    public static final Metric HASH_RIBBON = gauge("hashwatch_hash_ribbon_hashes_per_second",
+            "Hash ribbons: SMA of the daily hashrate, by window (30, 60 days)");
+    public static final Metric HASH_RIBBON_OSCILLATOR = gauge("hashwatch_hash_ribbon_oscillator_ratio",
+            "SMA30 / SMA60 of the daily hashrate - 1");
+    public static final Metric HASH_RIBBON_CAPITULATION = gauge("hashwatch_hash_ribbon_capitulation",
+            "1 while SMA30 < SMA60 of the daily hashrate, else 0");
+    public static final Metric HASH_RIBBON_BUY = gauge("hashwatch_hash_ribbon_buy_signal",
+            "1 on the day of the hash ribbons' buy signal, else 0");
+    public static final Metric PUELL_MULTIPLE = gauge("hashwatch_puell_multiple_ratio",
+            "Daily USD issuance / its SMA365");
+    public static final Metric DIFFICULTY_RIBBON = gauge("hashwatch_difficulty_ribbon",
+            "Difficulty ribbon: SMA of the daily mean difficulty, by window (9..200 days)");
+    public static final Metric DIFFICULTY_RIBBON_COMPRESSION = gauge("hashwatch_difficulty_ribbon_compression_ratio",
+            "Standard deviation / mean of the difficulty ribbon's eight SMAs");
+    public static final Metric HALVING_BLOCKS = gauge("hashwatch_halving_blocks_remaining",
+            "Blocks to the next halving at the day's highest block");
+    public static final Metric HALVING_TIMESTAMP = gauge("hashwatch_halving_estimated_timestamp_seconds",
+            "Estimated time of the next halving, at the epoch's mean block interval");
+    public static final Metric HALVING_NEXT_SUBSIDY = gauge("hashwatch_halving_next_subsidy_btc",
+            "Block subsidy after the next halving");
+    public static final Metric BREAKEVEN_EFFICIENCY = gauge("hashwatch_breakeven_efficiency_joules_per_terahash",
+            "Highest J/TH whose energy cost the day's hashprice covers, by configured power price");
+    public static final Metric PROFILES_UNDER_WATER = gauge("hashwatch_profiles_under_water",
+            "Configured cost profiles whose all-in cost exceeds the day's hashprice");
+    public static final Metric PROFILE_DAYS_UNDER_WATER = gauge("hashwatch_profile_days_under_water",
+            "Consecutive final days the profile's margin has been negative");
+    public static final Metric MINER_SIGNALS = counter("hashwatch_miner_signals",
+            "Miner-stress events published, by signal");
+
     private MetricCatalog() {
     }
 

@@ -333,7 +333,8 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         metrics.tip(blockRecord, hashrate, difficulty);
         Double fees = chain.averageFees(FEE_WINDOW_BLOCKS);
         context.forward(new Record<>(key, new ConnectedBlock(net, block.height(), tip.hash(), tip.time(),
-                blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null), eventTimeMs),
+                blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null, tip.bits(),
+                block.feesSat(), difficulty.meanBlockIntervalSeconds()), eventTimeMs),
                 EconomicsProcessor.NAME);
     }
 

@@ -12,6 +12,7 @@ import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import io.hashwatch.stress.DifficultyRegression;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  * price of the block's own timestamp (the latest at or before it, within the max age): keys
  * {@code network:height}, the replayable history. Per reference-price update, for the tip: keys
  * {@code network:current}, the live view. Only mainnet has a
- * USD price; other networks get the BTC figures alone.
+ * USD price; other networks get the BTC figures alone. Each block, with its hashprice, goes on to the
+ * {@link MinerStressProcessor}.
  */
 final class EconomicsProcessor implements Processor<String, EconomicsEvent, String, Object> {
     static final String NAME = "economics";
@@ -95,7 +97,9 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         if (record.value() instanceof ConnectedBlock block) {
             tips.put(block.network(), block);
             ReferencePrice price = Network.MAINNET.id().equals(block.network()) ? priceAt(block.time() * 1000) : null;
-            emit(block, price, String.valueOf(block.height()), block.time() * 1000);
+            HashpriceRecord h = emit(block, price, String.valueOf(block.height()), block.time() * 1000);
+            context.forward(new Record<>(record.key(), MinerStressProcessor.block(block, h), block.time() * 1000),
+                    MinerStressProcessor.NAME);
         } else if (record.value() instanceof PriceUpdate update) {
             ReferencePrice price = update.price();
             prices.put(ReferencePriceProcessor.minuteKey(price.pair(), price.minuteStartMs()), price);
@@ -126,7 +130,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         }
     }
 
-    private void emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
+    private HashpriceRecord emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
         HashpriceRecord hashprice = hashprice(block, price, settings);
         EconomicsRecord economics = economics(hashprice, settings);
         String key = block.network() + ":" + at;
@@ -134,6 +138,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         ECONOMICS.forward(context, new Record<>(key, economics, timestampMs));
         metrics.hashprice(hashprice);
         metrics.economics(economics);
+        return hashprice;
     }
 
     static HashpriceRecord hashprice(ConnectedBlock block, ReferencePrice price, EconomicsSettings settings) {
@@ -141,11 +146,18 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         double btcPerPhDay = Hashprice.btcPerPhDay(block.subsidySat() + fees, block.difficulty());
         Double usd = price == null ? null : price.price();
         double supplyBtc = (double) Subsidy.supplySat(block.height()) / Subsidy.SAT_PER_BTC;
-        EconomicsSettings.Regression r = settings.difficultyRegression();
-        double modelPrice = Math.exp(r.intercept() + r.slope() * Math.log(block.difficulty())) / supplyBtc;
+        double modelPrice = model(settings.difficultyRegression(), block.difficulty(), supplyBtc);
+        Double refit = settings.difficultyRegressionRefit() == null ? null
+                : model(settings.difficultyRegressionRefit(), block.difficulty(), supplyBtc);
         return new HashpriceRecord(block.network(), block.height(), block.time(), block.subsidySat(), block.feesSatAvg144(), block.feesIncluded(), btcPerPhDay,
                 Hashprice.satsPerThDay(btcPerPhDay), usd, price == null ? null : price.minuteStartMs(),
-                usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice);
+                usd == null ? null : btcPerPhDay * usd, supplyBtc, modelPrice, refit,
+                usd == null ? null : DifficultyRegression.difficultyMultiple(usd, modelPrice),
+                usd == null || refit == null ? null : DifficultyRegression.difficultyMultiple(usd, refit));
+    }
+
+    private static double model(EconomicsSettings.Regression r, double difficulty, double supplyBtc) {
+        return DifficultyRegression.modelPriceUsd(r.intercept(), r.slope(), difficulty, supplyBtc);
     }
 
     /** Every profile's economics at the hashprice {@code h}. */

@@ -30,7 +30,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                  |                                          difficulty-adjustments-, reorgs-sink,
  *                  |                                          header-dead-letters-sink (rejects, with the reason)
  *                  +--> economics [price-history, economics-tips] --> hashprice-sink, economics-sink
- * reference-prices -+
+ * reference-prices -+         |
+ *                             +--> miner-stress [miner-day-blocks, miner-heights, miner-days] --> miner-days-sink,
+ *                                  (each block with its hashprice, into its UTC day)        miner-signals-sink
  * </pre>
  *
  * Every output topic has its own sink, writing with that topic's serdes from {@link Topics}; a processor with
@@ -92,9 +94,12 @@ public final class HashwatchTopology {
                 .addSource(REFERENCE_PRICES_SOURCE, Topics.REFERENCE_PRICES.keySerde().deserializer(),
                         PriceUpdate.deserializer(), Topics.REFERENCE_PRICES.name())
                 .addProcessor(EconomicsProcessor.NAME, EconomicsProcessor.supplier(settings, economicsMetrics),
-                        ChainProcessor.NAME, REFERENCE_PRICES_SOURCE);
+                        ChainProcessor.NAME, REFERENCE_PRICES_SOURCE)
+                .addProcessor(MinerStressProcessor.NAME, MinerStressProcessor.supplier(settings, economicsMetrics),
+                        EconomicsProcessor.NAME);
         ChainProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, ChainProcessor.NAME));
         EconomicsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, EconomicsProcessor.NAME));
+        MinerStressProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, MinerStressProcessor.NAME));
         return topology;
     }
 

@@ -44,8 +44,9 @@ class MetricCatalogTest {
             String name = components[i].getName();
             args[i] = c == long.class ? (Object) 1L : c == int.class ? (Object) 1 : c == double.class ? (Object) 1.0
                     : c == boolean.class ? (Object) false : name.equals("network") ? "mainnet"
-                    : name.equals("pair") ? "BTC-USD" : c == java.util.List.class ? java.util.List.of()
-                    : c == Map.class ? Map.of() : null;
+                    : name.equals("pair") ? "BTC-USD" : name.equals("day") ? "2020-01-01"
+                    : c == java.util.List.class ? java.util.Collections.nCopies(8, 1.0)
+                    : c == Map.class ? Map.of() : c.isRecord() ? blank(c.asSubclass(Record.class)) : null;
         }
         return type.getDeclaredConstructor(types).newInstance(args);
     }
@@ -63,6 +64,7 @@ class MetricCatalogTest {
         chain.tip(blank(BlockRecord.class), blank(HashrateRecord.class), blank(DifficultyRecord.class));
         economics.referencePrice(blank(ReferencePrice.class));
         economics.hashprice(blank(HashpriceRecord.class));
+        economics.minerDay(blank(io.hashwatch.model.MinerDayRecord.class));
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();

@@ -41,7 +41,7 @@ class EconomicsMathTest {
     void handDerivedFigures() {
         double difficulty = 86_400e15 * 3.625 / 0.0000625 / 4294967296.0;
         ConnectedBlock block = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
-                50_000_000.0, true);
+                50_000_000.0, true, 0x17034219L, null, null);
         ReferencePrice price = new ReferencePrice("BTC-USD", 1_713_571_740_000L, 60_000, 3, List.of("a", "b", "c"),
                 List.of(), List.of());
         HashpriceRecord h = EconomicsProcessor.hashprice(block, price, SETTINGS);
@@ -72,7 +72,7 @@ class EconomicsMathTest {
     @Test
     void subsidyOnlyAndNoPrice() {
         ConnectedBlock block = new ConnectedBlock("mainnet", 210_000, "h", 1_354_116_278L, 3_438_908.96, 2_500_000_000L,
-                null, false);
+                null, false, 0x1a05db8bL, null, null);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         assertFalse(h.feesIncluded());
         // 25 BTC * 86,400 * 10^15 / (3,438,908.96 * 2^32) = 146.25... BTC per PH/s per day in late 2012.
@@ -91,12 +91,23 @@ class EconomicsMathTest {
     @Test
     void difficultyRegressionModel() {
         ConnectedBlock block = new ConnectedBlock("mainnet", 754_000, "h", 1_663_000_000L, 32_045_359_565_303.0,
-                625_000_000L, null, false);
+                625_000_000L, null, false, 0x1708b1f0L, null, null);
         HashpriceRecord h = EconomicsProcessor.hashprice(block, null, SETTINGS);
         double supply = 19_150_006.25;  // 10,500,000 + 5,250,000 + 2,625,000 + 124,001 * 6.25 (blocks 630,000..754,000)
         assertEquals(supply, h.supplyBtc(), 1e-6);
         assertEquals(Math.exp(10.2560 + 0.5250 * Math.log(32_045_359_565_303.0)) / supply, h.networkCostModelUsd(),
                 1e-6);
         assertTrue(h.networkCostModelUsd() > 15_000 && h.networkCostModelUsd() < 22_000, "" + h.networkCostModelUsd());
+        // The refit shipped beside it (economics.yaml: 3.141149 + 0.766716 ln D), and no multiple without a price.
+        assertEquals(Math.exp(3.141149 + 0.766716 * Math.log(32_045_359_565_303.0)) / supply,
+                h.networkCostModelRefitUsd(), 1e-6);
+        assertNull(h.difficultyMultiple());
+        assertNull(h.difficultyMultipleRefit());
+
+        // With a price of $19,500: price / model for each.
+        HashpriceRecord priced = EconomicsProcessor.hashprice(block, new ReferencePrice("BTC-USD", 1_663_000_000_000L,
+                19_500, 1, List.of("x"), List.of(), List.of()), SETTINGS);
+        assertEquals(19_500 / h.networkCostModelUsd(), priced.difficultyMultiple(), 1e-12);
+        assertEquals(19_500 / h.networkCostModelRefitUsd(), priced.difficultyMultipleRefit(), 1e-12);
     }
 }

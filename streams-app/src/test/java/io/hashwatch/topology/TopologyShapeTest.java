@@ -38,7 +38,8 @@ class TopologyShapeTest {
         assertEquals(Map.of(
                 0, Set.of("exchange-last-ticks"),
                 1, Set.of("price-minutes"),
-                2, Set.of("best-chain", "side-branches", "price-history", "economics-tips")),
+                2, Set.of("best-chain", "side-branches", "price-history", "economics-tips", "miner-day-blocks",
+                        "miner-heights", "miner-days")),
                 bySubtopology(n -> n instanceof TopologyDescription.Processor p ? p.stores().stream() : Stream.empty()));
         assertEquals(Map.of(
                 0, Set.of("prices"),
@@ -49,7 +50,7 @@ class TopologyShapeTest {
                 0, Set.of("prices-by-pair-repartition", "dead-letters"),
                 1, Set.of("reference-prices"),
                 2, Set.of("blocks", "hashrate", "difficulty", "difficulty-adjustments", "reorgs", "dead-letters",
-                        "hashprice", "economics")),
+                        "hashprice", "economics", "miner-days", "miner-signals")),
                 bySubtopology(n -> n instanceof TopologyDescription.Sink s ? Stream.of(s.topic()) : Stream.empty()));
     }
 
@@ -59,8 +60,10 @@ class TopologyShapeTest {
         String stored = "{\"network\":\"mainnet\",\"height\":840000,\"hash\":\"h\",\"time\":1713571767,"
                 + "\"difficulty\":8.6E13,\"subsidy_sat\":312500000,\"fees_sat_avg_144\":5.0E7,\"fees_included\":true}";
         ConnectedBlock block = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, 8.6e13, 312_500_000L,
-                50_000_000.0, true);
-        assertEquals(block, Json.read(stored.getBytes(StandardCharsets.UTF_8), ConnectedBlock.class));
+                50_000_000.0, true, 0x17034219L, null, null);
+        // The miner-stress components travel in memory only: not written, read as none.
+        assertEquals(new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, 8.6e13, 312_500_000L, 50_000_000.0,
+                true, null, null, null), Json.read(stored.getBytes(StandardCharsets.UTF_8), ConnectedBlock.class));
         assertEquals(stored, new String(Json.write(block), StandardCharsets.UTF_8));
     }
 }
