@@ -79,6 +79,9 @@ public final class Topics {
             new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED, 2);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
             new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 2);
+    /** Who mined each block and the pool statistics of the windows ending at it ({@link PoolBlockRecord}). */
+    public static final Topic<String, PoolBlockRecord> POOLS =
+            new Topic<>("pools", Serdes.String(), Json.serde(PoolBlockRecord.class), Retention.COMPACTED, 1);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
             new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED, 1);
@@ -104,12 +107,12 @@ public final class Topics {
     /** Output topics, in the order backfill writes them. */
     public static List<Topic<?, ?>> outputs() {
         return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES, HASHPRICE, ECONOMICS,
-                REORGS, DEAD_LETTERS);
+                POOLS, REORGS, DEAD_LETTERS);
     }
 
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
-                HASHPRICE, ECONOMICS, REORGS, DEAD_LETTERS, ALERTS);
+                HASHPRICE, ECONOMICS, POOLS, REORGS, DEAD_LETTERS, ALERTS);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */

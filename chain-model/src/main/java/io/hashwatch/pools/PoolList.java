@@ -156,6 +156,12 @@ public final class PoolList {
         return id == 0 ? Optional.of(Pool.UNKNOWN) : Optional.ofNullable(byId.get(id));
     }
 
+    /** The position of the pool with this id in the list, -1 when the list has no such pool. */
+    public int indexOf(int id) {
+        Integer i = order.get(id);
+        return i == null ? -1 : i;
+    }
+
     /** Attributes a coinbase by its scriptSig (hex) and outputs. */
     public Attribution attribute(String scriptSigHex, List<TxOutput> outputs) {
         // Of the pools whose addresses are paid, the first in file order (not the first output's pool).

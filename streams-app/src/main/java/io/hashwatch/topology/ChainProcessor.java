@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
  * every derived record so that the latest record per key is the truth.
  *
- * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}.
+ * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}, and to
+ * the {@link PoolsProcessor} with every verified header's coinbase (and a tombstone per height a reorganization
+ * takes the chain below).
  */
 final class ChainProcessor implements Processor<String, byte[], String, Object> {
     static final String NAME = "chain-processor";
@@ -200,6 +202,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         StoredBlock block = StoredBlock.of(net, in.height(), header, chainwork, partial, in.feesSat(), in.txCount(),
                 in.source());
         metrics.verified(net, partial);
+        verified(record, in, net, hash);
 
         if (onBestChain && parent.height() == tip.height()) {
             connect(chain, block);
@@ -229,7 +232,14 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         log.info("{}: chain state starts at height {} ({}){}", network.id(), in.height(), header.hash(),
                 genesis ? "" : "; checks needing earlier history are partial until it is built up");
         metrics.verified(network.id(), !genesis);
+        verified(record, in, network.id(), header.hash());
         connect(chain, block);
+    }
+
+    /** The pools processor attributes every verified block on arrival: a side-branch block may be connected later. */
+    private void verified(Record<String, byte[]> record, HeaderRecord in, String net, String hash) {
+        context.forward(new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Verified(net, in.height(), hash,
+                in.coinbaseHex(), in.feesClaimedSat(), in.txCount()), record.timestamp()), PoolsProcessor.NAME);
     }
 
     private boolean isKnown(ChainIndex chain, String net, long height, String hash) {
@@ -284,6 +294,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             for (TopicSink<?> sink : PER_BLOCK) {
                 emit(key, sink, null, context.currentSystemTimeMs());
             }
+            context.forward(new Record<>(key, null, context.currentSystemTimeMs()), PoolsProcessor.NAME);
         }
         ReorgRecord reorg = new ReorgRecord(net, forkHeight, forkHash, oldTip.height(), oldTip.header().hash(),
                 newTip.height(), newTip.header().hash(), disconnected.size(), branch.size(),
@@ -319,6 +330,8 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         context.forward(new Record<>(key, new ConnectedBlock(net, block.height(), tip.hash(), tip.time(),
                 blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null), eventTimeMs),
                 EconomicsProcessor.NAME);
+        context.forward(new Record<>(key, new PoolsEvent.Connected(net, block.height(), tip.hash(), tip.time(),
+                block.chainworkHex()), eventTimeMs), PoolsProcessor.NAME);
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {

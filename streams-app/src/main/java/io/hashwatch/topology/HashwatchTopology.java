@@ -3,6 +3,8 @@ package io.hashwatch.topology;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.metrics.ChainMetrics;
 import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.pools.PoolList;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.Topics;
@@ -31,6 +33,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                  |                                          header-dead-letters-sink (rejects, with the reason)
  *                  +--> economics [price-history, economics-tips] --> hashprice-sink, economics-sink
  * reference-prices -+
+ *                  +--> pools [pool-blocks, pool-candidates] --> pools-sink
+ *                       (each verified header's coinbase, each connected block, height tombstones)
  * </pre>
  *
  * Every output topic has its own sink, writing with that topic's serdes from {@link Topics}; a processor with
@@ -63,6 +67,16 @@ public final class HashwatchTopology {
      */
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  EconomicsSettings settings, LongSupplier nowSeconds) {
+        return build(chainMetrics, economicsMetrics, new PoolMetrics(chainMetrics.registry()), PoolList.bundled(),
+                settings, nowSeconds);
+    }
+
+    /**
+     * @param pools the mining-pools list blocks are attributed by ({@link PoolList#bundled()} unless {@code --pools})
+     */
+    public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
+                                 PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
+                                 LongSupplier nowSeconds) {
         // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
         // the one-minute reference price.
         StreamsBuilder builder = new StreamsBuilder();
@@ -92,9 +106,11 @@ public final class HashwatchTopology {
                 .addSource(REFERENCE_PRICES_SOURCE, Topics.REFERENCE_PRICES.keySerde().deserializer(),
                         PriceUpdate.deserializer(), Topics.REFERENCE_PRICES.name())
                 .addProcessor(EconomicsProcessor.NAME, EconomicsProcessor.supplier(settings, economicsMetrics),
-                        ChainProcessor.NAME, REFERENCE_PRICES_SOURCE);
+                        ChainProcessor.NAME, REFERENCE_PRICES_SOURCE)
+                .addProcessor(PoolsProcessor.NAME, PoolsProcessor.supplier(pools, poolMetrics), ChainProcessor.NAME);
         ChainProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, ChainProcessor.NAME));
         EconomicsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, EconomicsProcessor.NAME));
+        PoolsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, PoolsProcessor.NAME));
         return topology;
     }
 
