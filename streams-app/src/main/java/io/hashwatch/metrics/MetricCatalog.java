@@ -139,6 +139,8 @@ public final class MetricCatalog {
             "Share of the window's blocks with a coinbase that no pool of the list matches");
     public static final Metric POOLS_UNATTRIBUTED = gauge("hashwatch_pools_unattributed_blocks",
             "Blocks of the window without a coinbase from the source");
+    public static final Metric POOLS_WINDOW_BLOCKS = gauge("hashwatch_pools_window_blocks",
+            "Blocks of the window with a coinbase: the denominator of the pools' shares");
     public static final Metric POOLS_EMPTY_BLOCKS = gauge("hashwatch_pools_empty_blocks",
             "Blocks of the window with the coinbase alone, among those with a known tx count");
 

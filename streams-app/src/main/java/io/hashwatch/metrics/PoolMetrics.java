@@ -6,6 +6,7 @@ import static io.hashwatch.metrics.MetricCatalog.POOLS_NAKAMOTO;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_TOP_SHARE;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_UNATTRIBUTED;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_UNKNOWN_SHARE;
+import static io.hashwatch.metrics.MetricCatalog.POOLS_WINDOW_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS_ATTRIBUTED;
 import static io.hashwatch.metrics.MetricCatalog.POOL_HASHRATE;
@@ -80,6 +81,7 @@ public final class PoolMetrics {
             c.set(3, window.unknownShare());
             c.set(4, (double) window.unattributedBlocks());
             c.set(5, (double) window.emptyBlocks());
+            c.set(6, (double) window.withCoinbase());
             Map<String, double[]> values = new HashMap<>();
             double[] other = {0, 0, 0, Double.NaN};
             boolean anyOther = false;
@@ -112,7 +114,7 @@ public final class PoolMetrics {
                     .tag("result", result).register(registry));
         }
         Metric[] concentration = {POOLS_TOP_SHARE, POOLS_HHI, POOLS_NAKAMOTO, POOLS_UNKNOWN_SHARE, POOLS_UNATTRIBUTED,
-                POOLS_EMPTY_BLOCKS};
+                POOLS_EMPTY_BLOCKS, POOLS_WINDOW_BLOCKS};
         for (String window : WINDOW_LABELS) {
             Values v = new Values(concentration.length);
             n.concentration.put(window, v);
