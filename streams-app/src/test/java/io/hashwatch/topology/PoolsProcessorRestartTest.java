@@ -1,0 +1,89 @@
+package io.hashwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.pools.PoolList;
+import io.hashwatch.testing.RegtestChain;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pools processor keeps its windows in memory; after a restart (or a dirty close and revival, as
+ * {@link ChainProcessorReinitTest} describes) it rebuilds them from its height store. The records after the restart
+ * must be those an uninterrupted processor writes.
+ */
+class PoolsProcessorRestartTest {
+    private static final PoolList LIST = PoolList.bundled();
+    private static final List<String> TAGS = List.of("/ViaBTC/", "Foundry USA Pool", "/AntPool/", "nothing known");
+
+    private static MockProcessorContext<String, Object> context() {
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
+        for (String name : List.of(PoolsProcessor.BLOCKS_STORE, PoolsProcessor.CANDIDATES_STORE)) {
+            KeyValueStore<String, PoolEntry> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Json.serde(PoolEntry.class)).withLoggingDisabled().withCachingDisabled().build();
+            s.init(ctx.getStateStoreContext(), s);
+            ctx.addStateStore(s);
+        }
+        return ctx;
+    }
+
+    private static void feed(PoolsProcessor p, RegtestChain chain, int from, int to) {
+        for (int h = from; h <= to; h++) {
+            String tag = HexFormat.of().formatHex(TAGS.get(h * 7 % TAGS.size() == 3 && h % 2 == 0 ? 3
+                    : h % 3).getBytes(StandardCharsets.ISO_8859_1));
+            String coinbase = h == 0 ? null : PoolsTopologyTest.coinbase(h, new PoolsTopologyTest.Sample(tag,
+                    List.of(new long[]{5_000_000_000L}), List.of("51"), -1));
+            String hash = chain.at(h).hash();
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Verified("regtest", h, hash, coinbase, null,
+                    h % 5 == 0 ? 1 : 100), 0L));
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Connected("regtest", h, hash, chain.at(h).time(),
+                    chain.summary(h).chainwork().toString(16)), chain.at(h).time() * 1000));
+        }
+    }
+
+    private static List<PoolBlockRecord> records(MockProcessorContext<String, Object> ctx) {
+        return ctx.forwarded().stream().map(f -> (PoolBlockRecord) f.record().value()).toList();
+    }
+
+    @Test
+    void aRestartedProcessorRebuildsItsWindowsFromTheStore() {
+        RegtestChain chain = RegtestChain.fromGenesis(21);
+        chain.extend(1_200);
+        PoolMetrics metrics = new PoolMetrics(new SimpleMeterRegistry());
+
+        MockProcessorContext<String, Object> uninterrupted = context();
+        PoolsProcessor whole = new PoolsProcessor(LIST, metrics);
+        whole.init(uninterrupted);
+        feed(whole, chain, 0, 1_100);
+        uninterrupted.resetForwards();
+        feed(whole, chain, 1_101, 1_200);
+
+        MockProcessorContext<String, Object> restarted = context();
+        PoolsProcessor before = new PoolsProcessor(LIST, metrics);
+        before.init(restarted);
+        feed(before, chain, 0, 1_100);
+        before.close();
+        restarted.resetForwards();
+        PoolsProcessor after = new PoolsProcessor(LIST, metrics);
+        after.init(restarted);
+        feed(after, chain, 1_101, 1_200);
+
+        List<PoolBlockRecord> expected = records(uninterrupted);
+        assertEquals(100, expected.size());
+        assertEquals(expected, records(restarted));
+        // Not a vacuous comparison: the windows hold the blocks from before the restart.
+        assertEquals(1_008, expected.get(99).windows().get(1).blocks());
+        assertEquals(1_201, expected.get(99).windows().get(2).blocks());
+    }
+}
