@@ -36,6 +36,8 @@ public final class PoolList {
 
     private final List<Pool> pools;
     private final String origin;
+    /** What identifies the list's content: a changed file at the same path is another list. */
+    private final String digest;
     private final Map<String, Pool> byAddress = new HashMap<>();
     private final Map<Integer, Pool> byId = new HashMap<>();
     /** Position of each pool (by id) in the file. */
@@ -44,9 +46,10 @@ public final class PoolList {
     private final List<Pool> tagPools = new ArrayList<>();
     private final List<String> tagTexts = new ArrayList<>();
 
-    private PoolList(List<Pool> pools, String origin) {
+    private PoolList(List<Pool> pools, String origin, String digest) {
         this.pools = List.copyOf(pools);
         this.origin = origin;
+        this.digest = digest;
         for (Pool p : pools) {
             if (byId.putIfAbsent(p.id(), p) != null) {
                 throw new IllegalArgumentException("pool list " + origin + ": id " + p.id() + " appears twice");
@@ -120,7 +123,7 @@ public final class PoolList {
             pools.add(new Pool(id.asInt(), name.asText(), Pool.slugOf(name.asText()), strings(p, "addresses", origin, i),
                     strings(p, "tags", origin, i), link != null && link.isTextual() ? link.asText() : null));
         }
-        return new PoolList(pools, origin);
+        return new PoolList(pools, origin, digest(json));
     }
 
     private static List<String> strings(JsonNode pool, String field, String origin, int i) {
@@ -151,6 +154,20 @@ public final class PoolList {
         return origin;
     }
 
+    /** The first 16 hex digits of the SHA-256 of the list's bytes: which list attributed a stored block. */
+    public String digest() {
+        return digest;
+    }
+
+    private static String digest(byte[] json) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(json);
+            return HEX.formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
     /** The pool with this id, {@link Pool#UNKNOWN} for 0, empty for an id the list does not have. */
     public Optional<Pool> byId(int id) {
         return id == 0 ? Optional.of(Pool.UNKNOWN) : Optional.ofNullable(byId.get(id));
@@ -164,19 +181,32 @@ public final class PoolList {
 
     /** Attributes a coinbase by its scriptSig (hex) and outputs. */
     public Attribution attribute(String scriptSigHex, List<TxOutput> outputs) {
+        return attributeByAddresses(scriptSigHex, paidAddresses(outputs));
+    }
+
+    /** The addresses of the outputs of value &gt; 0 that have one, in output order. */
+    public static List<String> paidAddresses(List<TxOutput> outputs) {
+        List<String> out = new ArrayList<>();
+        for (TxOutput o : outputs) {
+            if (o.valueSat() > 0) {
+                Addresses.ofScript(o.scriptHex()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Attributes a coinbase by its scriptSig (hex) and the addresses its outputs of value &gt; 0 pay. */
+    public Attribution attributeByAddresses(String scriptSigHex, List<String> paidAddresses) {
         // Of the pools whose addresses are paid, the first in file order (not the first output's pool).
         Pool best = null;
         String bestAddress = null;
         int bestIndex = Integer.MAX_VALUE;
-        for (TxOutput o : outputs) {
-            if (o.valueSat() > 0) {
-                String address = Addresses.ofScript(o.scriptHex()).orElse(null);
-                Pool p = address == null ? null : byAddress.get(address);
-                if (p != null && order.get(p.id()) < bestIndex) {
-                    best = p;
-                    bestAddress = address;
-                    bestIndex = order.get(p.id());
-                }
+        for (String address : paidAddresses) {
+            Pool p = byAddress.get(address);
+            if (p != null && order.get(p.id()) < bestIndex) {
+                best = p;
+                bestAddress = address;
+                bestIndex = order.get(p.id());
             }
         }
         if (best != null) {

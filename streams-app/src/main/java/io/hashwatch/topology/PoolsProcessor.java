@@ -106,9 +106,11 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         // The chain processor has parsed it already (a coinbase that does not parse is dead-lettered there).
         Coinbase c = Coinbase.parseHex(v.coinbaseHex());
         // The list's addresses are mainnet's; on other networks the same scripts get the same (mainnet) spelling.
-        Attribution a = list.attribute(c.scriptSigHex(), c.outputs());
+        List<String> paid = PoolList.paidAddresses(c.outputs());
+        Attribution a = list.attributeByAddresses(c.scriptSigHex(), paid);
         return new PoolEntry(v.height(), v.hash(), null, null, a.pool().id(), a.match().label(), a.matched(),
-                v.feesClaimedSat(), CoinbaseTag.of(c.scriptSigHex()), v.txCount());
+                v.feesClaimedSat(), CoinbaseTag.of(c.scriptSigHex()), v.txCount(), c.scriptSigHex(), paid,
+                list.digest());
     }
 
     private void connect(PoolsEvent.Connected b, long timestampMs) {
@@ -124,7 +126,7 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         } else {
             candidates.delete(hashKey);
         }
-        e = e.onBestChain(b.time(), b.chainworkHex());
+        e = e.by(list).onBestChain(b.time(), b.chainworkHex()); // a candidate kept over a change of list
         if (!w.isEmpty() && b.height() <= w.tip()) {
             rewind(net, w, b.height());
         }
@@ -156,18 +158,53 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
     }
 
     private PoolWindows windows(String net) {
-        return networks.computeIfAbsent(net, n -> {
-            PoolWindows w = new PoolWindows(list);
-            List<PoolEntry> recent = new ArrayList<>();
-            try (KeyValueIterator<String, PoolEntry> it = heights.reverseRange(ChainIndex.storeKey(n, 0),
-                    ChainIndex.storeKey(n, Long.MAX_VALUE / 10))) {
-                while (it.hasNext() && recent.size() < PoolWindows.CAPACITY) {
-                    recent.add(0, it.next().value);
+        PoolWindows w = networks.get(net);
+        return w != null ? w : load(net);
+    }
+
+    /**
+     * The network's windows from the height store. Blocks a different list attributed (another {@code --pools}, or
+     * a new bundled list) are attributed again; from the first whose pool changed, every height is emitted again,
+     * its windows recounted with the corrected attributions (windows reaching below the oldest kept block, {@link
+     * #KEEP_HEIGHTS} below the tip, hold only the kept blocks).
+     */
+    private PoolWindows load(String net) {
+        List<PoolEntry> recent = new ArrayList<>();
+        try (KeyValueIterator<String, PoolEntry> it = heights.reverseRange(ChainIndex.storeKey(net, 0),
+                ChainIndex.storeKey(net, Long.MAX_VALUE / 10))) {
+            while (it.hasNext() && recent.size() < PoolWindows.CAPACITY) {
+                recent.add(0, it.next().value);
+            }
+        }
+        int firstChanged = -1;
+        int changed = 0;
+        for (int i = 0; i < recent.size(); i++) {
+            PoolEntry old = recent.get(i);
+            PoolEntry now = old.by(list);
+            if (now != old) {
+                recent.set(i, now);
+                heights.put(ChainIndex.storeKey(net, now.height()), now); // attributed by this list from now on
+                if (now.attributedOtherwise(old)) {
+                    changed++;
+                    firstChanged = firstChanged < 0 ? i : firstChanged;
                 }
             }
-            recent.forEach(w::append);
-            return w;
-        });
+        }
+        PoolWindows w = new PoolWindows(list);
+        for (int i = 0; i < recent.size(); i++) {
+            PoolEntry e = recent.get(i);
+            w.append(e);
+            if (firstChanged >= 0 && i >= firstChanged) {
+                POOLS.forward(context, new Record<>(Topics.blockKey(net, e.height()), record(net, e, w),
+                        e.time() * 1000));
+            }
+        }
+        if (firstChanged >= 0) {
+            log.info("{}: pool list {} attributes {} of the {} kept blocks otherwise; heights {}..{} emitted again",
+                    net, list.origin(), changed, recent.size(), recent.get(firstChanged).height(), w.tip());
+        }
+        networks.put(net, w);
+        return w;
     }
 
     /** Drops height entries the ring no longer holds and candidates too deep to join the chain. */

@@ -86,4 +86,69 @@ class PoolsProcessorRestartTest {
         assertEquals(1_008, expected.get(99).windows().get(1).blocks());
         assertEquals(1_201, expected.get(99).windows().get(2).blocks());
     }
+
+    /** Blocks tagged "/NewPool/" at heights divisible by 4 (no pool of the bundled list), "/ViaBTC/" otherwise. */
+    private static void feedNewPool(PoolsProcessor p, RegtestChain chain, int from, int to) {
+        for (int h = from; h <= to; h++) {
+            String tag = HexFormat.of().formatHex((h % 4 == 0 ? "/NewPool/" : "/ViaBTC/")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String coinbase = h == 0 ? null : PoolsTopologyTest.coinbase(h, new PoolsTopologyTest.Sample(tag,
+                    List.of(new long[]{5_000_000_000L}), List.of("51"), -1));
+            String hash = chain.at(h).hash();
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Verified("regtest", h, hash, coinbase, null, 2),
+                    0L));
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Connected("regtest", h, hash, chain.at(h).time(),
+                    chain.summary(h).chainwork().toString(16)), chain.at(h).time() * 1000));
+        }
+    }
+
+    @Test
+    void aNewListReattributesTheKeptBlocksAndEmitsThemAgain() throws java.io.IOException {
+        RegtestChain chain = RegtestChain.fromGenesis(22);
+        chain.extend(201);
+        PoolMetrics metrics = new PoolMetrics(new SimpleMeterRegistry());
+        String bundled;
+        try (var in = PoolList.class.getResourceAsStream(PoolList.BUNDLED_RESOURCE)) {
+            bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        PoolList newer = PoolList.parse((bundled.substring(0, bundled.length() - 1)
+                + ",{\"id\":9999,\"name\":\"New Pool\",\"addresses\":[],\"tags\":[\"/NewPool/\"]}]")
+                .getBytes(StandardCharsets.UTF_8), "newer.json");
+
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor old = new PoolsProcessor(LIST, metrics);
+        old.init(ctx);
+        feedNewPool(old, chain, 0, 200);
+        assertEquals(0, ((PoolBlockRecord) ctx.forwarded().get(200).record().value()).poolId(), "unknown at 200");
+        old.close();
+        ctx.resetForwards();
+
+        PoolsProcessor restarted = new PoolsProcessor(newer, metrics);
+        restarted.init(ctx);
+        feedNewPool(restarted, chain, 201, 201);
+        List<PoolBlockRecord> out = records(ctx);
+        // From the first block the new list attributes otherwise (4) to the tip, then the new block 201.
+        assertEquals(java.util.stream.LongStream.rangeClosed(4, 201).boxed().toList(),
+                out.stream().map(PoolBlockRecord::height).toList());
+        for (PoolBlockRecord r : out) {
+            boolean tagged = r.height() % 4 == 0;
+            assertEquals(tagged ? "newpool" : "viabtc", r.poolSlug(), "at " + r.height());
+            assertEquals("attributed", r.attribution());
+            assertEquals("newer.json", r.poolList());
+        }
+        PoolBlockRecord tip = out.get(out.size() - 1);
+        // The last 144 blocks, 58..201: 36 at heights divisible by 4, none unknown.
+        assertEquals(0, tip.windows().get(0).unknownBlocks());
+        assertEquals(36, tip.windows().get(0).pools().stream().filter(p -> p.slug().equals("newpool"))
+                .findFirst().orElseThrow().blocks());
+
+        // The kept blocks are now the new list's: another restart with it emits nothing again.
+        restarted.close();
+        ctx.resetForwards();
+        PoolsProcessor again = new PoolsProcessor(newer, metrics);
+        again.init(ctx);
+        chain.extend(1);
+        feedNewPool(again, chain, 202, 202);
+        assertEquals(List.of(202L), records(ctx).stream().map(PoolBlockRecord::height).toList());
+    }
 }
