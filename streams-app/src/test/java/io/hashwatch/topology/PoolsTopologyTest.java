@@ -279,6 +279,7 @@ class PoolsTopologyTest {
             assertEquals(p.sample().poolId() == 0 ? "unknown" : "attributed", r.attribution(), "at " + i);
             assertEquals(p.sample().poolId(), r.poolId(), "pool at " + i);
             assertEquals(i * 7L, r.feesClaimedSat());
+            assertEquals(p.sample().poolId() == 0, "none".equals(r.match()), "match " + r.match() + " at " + i);
             assertNotNull(r.coinbaseTag());
         }
         assertEquals(p.txCount(), r.txCount());
@@ -346,6 +347,15 @@ class PoolsTopologyTest {
         ids.sort((a, b) -> count.getOrDefault(b, 0).equals(count.getOrDefault(a, 0)) ? Integer.compare(a, b)
                 : Integer.compare(count.getOrDefault(b, 0), count.getOrDefault(a, 0)));
         assertEquals(ids, got.pools().stream().map(PoolShare::id).toList(), at);
+        Map<Integer, Integer> poolEmpty = new HashMap<>();
+        Map<Integer, Integer> poolTxKnown = new HashMap<>();
+        for (int h = from; h <= tip; h++) {
+            Planned q = plan.get(h);
+            if (q.sample() != null && q.txCount() != null) {
+                poolTxKnown.merge(q.sample().poolId(), 1, Integer::sum);
+                poolEmpty.merge(q.sample().poolId(), q.txCount() == 1 ? 1 : 0, Integer::sum);
+            }
+        }
         double hhi = 0;
         for (int k = 0; k < ids.size(); k++) {
             PoolShare s = got.pools().get(k);
@@ -359,6 +369,9 @@ class PoolsTopologyTest {
             close(w + 1 < WINDOWS.length && l != null ? b / ((double) l / longerWithCoinbase * withCoinbase) : null,
                     s.luck(), at + " luck");
             assertEquals(LIST.byId(ids.get(k)).orElseThrow().slug(), s.slug());
+            assertEquals(poolEmpty.getOrDefault(ids.get(k), 0), s.emptyBlocks(), at + " empty of " + s.slug());
+            assertEquals(poolTxKnown.getOrDefault(ids.get(k), 0), s.blocksWithTxCount(), at + " tx counts of "
+                    + s.slug());
         }
         close(hhi, got.hhi(), at + " hhi");
         int top = ids.isEmpty() ? 0 : count.getOrDefault(ids.get(0), 0);
