@@ -151,4 +151,42 @@ class PoolsProcessorRestartTest {
         feedNewPool(again, chain, 202, 202);
         assertEquals(List.of(202L), records(ctx).stream().map(PoolBlockRecord::height).toList());
     }
+
+    /**
+     * A reorganization to a branch with more work but fewer blocks: the chain processor connects the branch, then
+     * sends a tombstone for each height the new chain does not reach; the pools processor passes it on and the
+     * windows no longer count the old blocks.
+     */
+    @Test
+    void aHeightTombstoneTakesTheOldBlocksOutOfTheWindows() {
+        RegtestChain chain = RegtestChain.fromGenesis(23);
+        chain.extend(20);
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor p = new PoolsProcessor(LIST, new PoolMetrics(new SimpleMeterRegistry()));
+        p.init(ctx);
+        feedNewPool(p, chain, 0, 20);
+        ctx.resetForwards();
+        // The new branch: 16 and 17 replace 16..20 (a shorter branch of more work); then 18..20 are tombstoned.
+        RegtestChain fork = chain.fork(15);
+        fork.extend(2);
+        feedNewPool(p, fork, 16, 17);
+        for (int h = 18; h <= 20; h++) {
+            p.process(new Record<>("regtest:" + h, null, 0L));
+        }
+        List<String> keys = ctx.forwarded().stream().map(f -> (String) f.record().key()).toList();
+        assertEquals(List.of("regtest:16", "regtest:17", "regtest:18", "regtest:19", "regtest:20"), keys);
+        assertEquals(null, ctx.forwarded().get(4).record().value(), "a tombstone");
+        PoolBlockRecord at17 = (PoolBlockRecord) ctx.forwarded().get(1).record().value();
+        assertEquals(fork.at(17).hash(), at17.hash());
+        assertEquals(18, at17.windows().get(0).blocks(), "heights 0..17");
+        // The next block of the new branch follows 17: the old 18..20 are gone from the windows.
+        ctx.resetForwards();
+        fork.extend(1);
+        feedNewPool(p, fork, 18, 18);
+        PoolBlockRecord at18 = (PoolBlockRecord) ctx.forwarded().get(0).record().value();
+        assertEquals(19, at18.windows().get(0).blocks());
+        // Heights 1..18 have coinbases; 4, 8, 12, 16 carry the tag no bundled pool has.
+        assertEquals(4, at18.windows().get(0).unknownBlocks());
+        assertEquals(18, at18.windows().get(0).withCoinbase());
+    }
 }
