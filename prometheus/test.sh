@@ -209,15 +209,19 @@ if ((live)); then
         sleep 10 # a few more evaluations: deriv() of the recorded lag needs two of them
         # What this run cannot have: a live header source's series (headers come from a file), counters of events
         # that did not happen (an outlier exchange, a late tick: counted per exchange when they do), and history
-        # older than the Prometheus (offset 1h/6h/24h, the 5-minute difficulty change).
+        # older than the Prometheus (offset 1h/6h/24h, the 5-minute difficulty change), and the per-pool series:
+        # a header file has no coinbases, so every block is unattributed and no pool has blocks.
         step "live: every dashboard query and rule expression against a real Prometheus (live_check.py)" \
           "$python" prometheus/live_check.py "http://127.0.0.1:$prom_port" \
             --allow-empty 'hashwatch_source_(tip_height|published_height|headers_total|errors_total|reorgs_total|fees_available)' \
             --allow-empty 'hashwatch_reference_price_outliers_total|hashwatch_prices_late_dropped_total' \
+            --allow-empty 'hashwatch_pool_(blocks|share_ratio|hashrate_hashes_per_second|luck_ratio)' \
             --allow-empty 'network:hashwatch_(tip_height:delta1h|block_interval_seconds:mean|difficulty:change_ratio5m)' \
             --expect-firing NoNewBlock \
             --expect-silent HashwatchDown --expect-silent KafkaStreamsNotRunning \
             --expect-silent HeadersRejected --expect-silent DeepReorg --expect-silent KafkaConsumerLagGrowing \
+            --expect-silent PoolShareHigh --expect-silent PoolsNakamotoCoefficientLow \
+            --expect-silent PoolsUnknownShareHigh \
           && grep '^live:' "$tmp/out" | sed 's/^/    /'
       else
         fail "live: Prometheus did not record the consumer lag of hashwatch on 127.0.0.1:$prom_port; its log:"

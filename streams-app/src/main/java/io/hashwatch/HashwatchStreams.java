@@ -4,6 +4,8 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.metrics.ChainMetrics;
 import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.pools.PoolList;
 import io.hashwatch.topology.HashwatchTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -25,8 +27,15 @@ public final class HashwatchStreams implements AutoCloseable {
     }
 
     public HashwatchStreams(StreamsSettings settings, EconomicsSettings economics, MeterRegistry registry) {
+        this(settings, economics, PoolList.bundled(), registry);
+    }
+
+    /** @param pools the mining-pools list blocks are attributed by (the bundled one, or {@code --pools FILE}'s) */
+    public HashwatchStreams(StreamsSettings settings, EconomicsSettings economics, PoolList pools,
+                            MeterRegistry registry) {
         streams = new KafkaStreams(HashwatchTopology.build(new ChainMetrics(registry),
-                new EconomicsMetrics(registry, economics), economics), settings.toProperties());
+                new EconomicsMetrics(registry, economics), new PoolMetrics(registry), pools, economics,
+                () -> System.currentTimeMillis() / 1000), settings.toProperties());
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

@@ -84,6 +84,9 @@ public final class Topics {
     public static final Topic<String, MinerSignalRecord> MINER_SIGNALS =
             new Topic<>("miner-signals", Serdes.String(), Json.serde(MinerSignalRecord.class), Retention.COMPACTED,
                     1);
+    /** Who mined each block and the pool statistics of the windows ending at it ({@link PoolBlockRecord}). */
+    public static final Topic<String, PoolBlockRecord> POOLS =
+            new Topic<>("pools", Serdes.String(), Json.serde(PoolBlockRecord.class), Retention.COMPACTED, 1);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
             new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED, 1);
@@ -109,12 +112,12 @@ public final class Topics {
     /** Output topics, in the order backfill writes them. */
     public static List<Topic<?, ?>> outputs() {
         return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES, HASHPRICE, ECONOMICS,
-                MINER_DAYS, MINER_SIGNALS, REORGS, DEAD_LETTERS);
+                MINER_DAYS, MINER_SIGNALS, POOLS, REORGS, DEAD_LETTERS);
     }
 
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
-                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, REORGS, DEAD_LETTERS, ALERTS);
+                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, REORGS, DEAD_LETTERS, ALERTS);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */

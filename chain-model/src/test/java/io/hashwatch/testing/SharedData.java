@@ -203,4 +203,51 @@ public final class SharedData {
         }
         return rows;
     }
+
+    /** A minimal CSV reader for the quoted fields of the pools and blocks CSVs: rows by column name. */
+    public static List<Map<String, String>> readCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<String> head = fields(lines.get(0));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> f = fields(line);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < head.size(); i++) {
+                row.put(head.get(i), i < f.size() ? f.get(i) : "");
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
+    }
 }

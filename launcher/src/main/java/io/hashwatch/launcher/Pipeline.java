@@ -136,7 +136,7 @@ final class Pipeline implements AutoCloseable {
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
                 s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka()) : s.kafka());
-        HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), registry);
+        HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
         StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
             StreamThreadExceptionResponse response = failures.onFailure();

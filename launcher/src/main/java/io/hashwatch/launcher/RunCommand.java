@@ -104,6 +104,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " the built-in economics.yaml.")
     Path economics;
 
+    @Option(names = "--pools", paramLabel = "FILE",
+            description = "Mining-pools list (mempool/mining-pools pools-v2.json format) to attribute blocks by;"
+                    + " default: the bundled pools-v2.json.")
+    Path pools;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of the embedded broker.")
     String bootstrapServers;

@@ -3,6 +3,7 @@ package io.hashwatch.launcher;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.config.ConfigException;
 import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.pools.PoolList;
 import io.hashwatch.source.chain.BitcoindClient;
 import io.hashwatch.source.chain.ChainSettings;
 import io.hashwatch.source.chain.EsploraClient;
@@ -29,11 +30,12 @@ import java.util.Map;
  * @param kafka       client properties from the config file's {@code kafka.*} keys
  * @param live        the live header source, or null (a replay, or {@code --esplora none})
  * @param alertsPort  the webhook's port, -1 for none
+ * @param pools       the mining-pools list ({@code --pools}, else the bundled one)
  */
 record RunSettings(Role role, Path headers, Path blocks, Long startHeight, String network, Double speed, String bootstrapServers,
                    Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                    int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
-                   Path prices, LiveSource live, int alertsPort) {
+                   Path prices, LiveSource live, int alertsPort, PoolList pools) {
 
     /** What this process runs: everything, or one side of a deployment with separate services. */
     enum Role {
@@ -110,9 +112,15 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.prices != null) {
             PathChecks.checkReadableFile(o.prices, "--prices");
         }
+        PoolList pools;
+        try {
+            pools = o.pools == null ? PoolList.bundled() : PoolList.fromFile(o.pools);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--pools: " + e.getMessage());
+        }
         return new RunSettings(o.role, o.headers, o.blocks, o.startHeight, Network.byName(o.network).get().id(), o.speed,
                 o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
-                Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort);
+                Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort, pools);
     }
 
     private static void checkPort(int port, String what, String flag, String range) {

@@ -1,6 +1,7 @@
 package io.hashwatch.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +35,26 @@ class BackfillIntegrationTest {
         assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(),
                 heights(out.resolve(Topics.BLOCKS.name() + ".jsonl")), "heights from the first coinbase (BIP34)");
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
+        // Who mined them, as their coinbases say ("/Foundry USA Pool #dropgold/", "Mined by AntPool",
+        // "/poolin.com/"), with the claimed fees and tx counts of ../shared/data/blocks/block_fees_points.csv.
+        Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
+                840_005L, "antpool", 840_006L, "poolin", 840_007L, "antpool");
+        Map<Long, long[]> fees = new java.util.HashMap<>();
+        for (Map<String, String> row : SharedData.readCsv(SharedData.require("data/blocks/block_fees_points.csv"))) {
+            fees.put(Long.parseLong(row.get("height")), new long[]{Long.parseLong(row.get("total_fees_sat")),
+                    Long.parseLong(row.get("tx_count"))});
+        }
+        List<String> pools = lines(out.resolve(Topics.POOLS.name() + ".jsonl"));
+        assertEquals(6, pools.size());
+        for (String line : pools) {
+            JsonNode p = MAPPER.readTree(line);
+            long h = p.get("height").asLong();
+            assertEquals("attributed", p.get("attribution").asText(), line);
+            assertEquals(miners.get(h), p.get("pool_slug").asText(), "pool at " + h);
+            assertEquals(fees.get(h)[0], p.get("fees_claimed_sat").asLong(), "claimed fees at " + h);
+            assertEquals(fees.get(h)[1], p.get("tx_count").asLong(), "tx count at " + h);
+            assertFalse(p.get("empty").asBoolean());
+        }
 
         // Told the wrong start height: every coinbase states another height: dead-lettered, the headers still count.
         Path wrong = tmp.resolve("wrong-out");
@@ -44,6 +66,11 @@ class BackfillIntegrationTest {
         List<String> dead = lines(wrong.resolve(Topics.DEAD_LETTERS.name() + ".jsonl"));
         assertEquals(6, dead.size());
         assertTrue(dead.get(0).contains("malformed_coinbase") && dead.get(0).contains("bad-cb-height"), dead.get(0));
+        // Without a coinbase that parses, the blocks are unattributed: not unknown.
+        for (String line : lines(wrong.resolve(Topics.POOLS.name() + ".jsonl"))) {
+            assertEquals("unattributed", MAPPER.readTree(line).get("attribution").asText(), line);
+        }
+        assertEquals(6, lines(wrong.resolve(Topics.POOLS.name() + ".jsonl")).size());
     }
 
     @Test

@@ -107,6 +107,17 @@ class CliTest {
     }
 
     @Test
+    void runWithAPoolListThatIsNotOne() throws Exception {
+        Path pools = tmp.resolve("pools.json");
+        Files.writeString(pools, "[{\"id\": 1, \"name\": \"A\", \"tags\": [\"(unclosed\"]}]");
+        CommandRunner r = CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--pools", pools.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, r.exitCode());
+        assertFails(r, "--pools", "pool list " + pools, "not a regular expression");
+        assertTrue(Files.notExists(tmp.resolve("data")), "nothing started");
+    }
+
+    @Test
     void runWithAMissingHeaderFile() {
         CommandRunner r = CommandRunner.run("run", "--headers", tmp.resolve("nope.bin").toString(),
                 "--start-height", "5");

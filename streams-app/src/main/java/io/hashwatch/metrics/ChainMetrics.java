@@ -60,6 +60,11 @@ public final class ChainMetrics {
         this(registry, () -> System.currentTimeMillis() / 1000);
     }
 
+    /** The registry these meters are in (the pools' metrics join it when no other is given). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public void rejected(RejectReason reason) {
         rejected.get(reason).increment();
     }

@@ -163,6 +163,32 @@ public final class MetricCatalog {
             "Consecutive final days the profile's margin has been negative");
     public static final Metric MINER_SIGNALS = counter("hashwatch_miner_signals",
             "Miner-stress events published, by signal");
+    // Mining pools: labels network and window (1d, 7d, 30d: 144, 1008, 4320 blocks); pool (the top pools by share
+    // of the 7d window, plus "other") as noted; result for the attribution counter.
+    public static final Metric POOL_BLOCKS_ATTRIBUTED = counter("hashwatch_pool_attributions",
+            "Blocks connected to the best chain, by attribution result (attributed, unknown, unattributed)");
+    public static final Metric POOL_BLOCKS = gauge("hashwatch_pool_blocks",
+            "Blocks of the pool in the window (label pool)");
+    public static final Metric POOL_SHARE = gauge("hashwatch_pool_share_ratio",
+            "Share of the window's blocks with a coinbase mined by the pool (label pool)");
+    public static final Metric POOL_HASHRATE = gauge("hashwatch_pool_hashrate_hashes_per_second",
+            "Estimated hashrate of the pool: its share times the window's network hashrate (label pool)");
+    public static final Metric POOL_LUCK = gauge("hashwatch_pool_luck_ratio",
+            "Blocks found over blocks expected from the pool's share of the next longer window (label pool)");
+    public static final Metric POOLS_TOP_SHARE = gauge("hashwatch_pools_top_share_ratio",
+            "Share of the window's blocks mined by its largest pool");
+    public static final Metric POOLS_HHI = gauge("hashwatch_pools_hhi_ratio",
+            "Herfindahl-Hirschman index of the pools' shares in the window (0..1)");
+    public static final Metric POOLS_NAKAMOTO = gauge("hashwatch_pools_nakamoto_coefficient",
+            "Fewest pools holding more than half of the window's blocks");
+    public static final Metric POOLS_UNKNOWN_SHARE = gauge("hashwatch_pools_unknown_share_ratio",
+            "Share of the window's blocks with a coinbase that no pool of the list matches");
+    public static final Metric POOLS_UNATTRIBUTED = gauge("hashwatch_pools_unattributed_blocks",
+            "Blocks of the window without a coinbase from the source");
+    public static final Metric POOLS_WINDOW_BLOCKS = gauge("hashwatch_pools_window_blocks",
+            "Blocks of the window with a coinbase: the denominator of the pools' shares");
+    public static final Metric POOLS_EMPTY_BLOCKS = gauge("hashwatch_pools_empty_blocks",
+            "Blocks of the window with the coinbase alone, among those with a known tx count");
 
     private MetricCatalog() {
     }

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
  * every derived record so that the latest record per key is the truth.
  *
- * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}.
+ * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}, and to
+ * the {@link PoolsProcessor} with every verified header's coinbase (and a tombstone per height a reorganization
+ * takes the chain below).
  */
 final class ChainProcessor implements Processor<String, byte[], String, Object> {
     static final String NAME = "chain-processor";
@@ -160,8 +162,34 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                 reject(record, network.id(), RejectReason.MALFORMED_COINBASE, e.getMessage());
                 in = in.withoutCoinbase();
             }
+        } else if (in.coinbaseScriptSigHex() != null || in.coinbasePayoutAddresses() != null) {
+            String problem = coinbasePartsProblem(in);
+            if (problem != null) {
+                reject(record, network.id(), RejectReason.MALFORMED_COINBASE, problem);
+                in = in.withoutCoinbase();
+            }
         }
         accept(record, in, network, header);
+    }
+
+    /** What is wrong with the coinbase parts a source gave instead of the transaction, or null. */
+    static String coinbasePartsProblem(HeaderRecord in) {
+        String script = in.coinbaseScriptSigHex();
+        if (script == null) {
+            return "coinbase_payout_addresses without coinbase_script_sig_hex";
+        }
+        if (script.length() < 4 || script.length() > HeaderRecord.MAX_SCRIPT_SIG_HEX || script.length() % 2 != 0
+                || !script.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return "coinbase_script_sig_hex is not 2..100 bytes of lowercase hex";
+        }
+        List<String> addresses = in.coinbasePayoutAddresses();
+        if (addresses != null && (addresses.size() > HeaderRecord.MAX_PAYOUT_ADDRESSES || addresses.stream()
+                .anyMatch(a -> a == null || a.isEmpty() || a.length() > HeaderRecord.MAX_ADDRESS_LENGTH
+                        || !a.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))))) {
+            return "coinbase_payout_addresses: at most " + HeaderRecord.MAX_PAYOUT_ADDRESSES + " alphanumeric"
+                    + " addresses of at most " + HeaderRecord.MAX_ADDRESS_LENGTH + " characters";
+        }
+        return null;
     }
 
     private void accept(Record<String, byte[]> record, HeaderRecord in, Network network, BlockHeader header) {
@@ -216,6 +244,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         StoredBlock block = StoredBlock.of(net, in.height(), header, chainwork, partial, in.feesSat(), in.txCount(),
                 in.source());
         metrics.verified(net, partial);
+        verified(record, in, net, hash);
 
         if (onBestChain && parent.height() == tip.height()) {
             connect(chain, block);
@@ -245,7 +274,15 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         log.info("{}: chain state starts at height {} ({}){}", network.id(), in.height(), header.hash(),
                 genesis ? "" : "; checks needing earlier history are partial until it is built up");
         metrics.verified(network.id(), !genesis);
+        verified(record, in, network.id(), header.hash());
         connect(chain, block);
+    }
+
+    /** The pools processor attributes every verified block on arrival: a side-branch block may be connected later. */
+    private void verified(Record<String, byte[]> record, HeaderRecord in, String net, String hash) {
+        context.forward(new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Verified(net, in.height(), hash,
+                in.coinbaseHex(), in.feesClaimedSat(), in.txCount(), in.coinbaseScriptSigHex(),
+                in.coinbasePayoutAddresses()), record.timestamp()), PoolsProcessor.NAME);
     }
 
     private boolean isKnown(ChainIndex chain, String net, long height, String hash) {
@@ -300,6 +337,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             for (TopicSink<?> sink : PER_BLOCK) {
                 emit(key, sink, null, context.currentSystemTimeMs());
             }
+            context.forward(new Record<>(key, null, context.currentSystemTimeMs()), PoolsProcessor.NAME);
         }
         ReorgRecord reorg = new ReorgRecord(net, forkHeight, forkHash, oldTip.height(), oldTip.header().hash(),
                 newTip.height(), newTip.header().hash(), disconnected.size(), branch.size(),
@@ -336,6 +374,8 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                 blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null, tip.bits(),
                 block.feesSat(), difficulty.meanBlockIntervalSeconds()), eventTimeMs),
                 EconomicsProcessor.NAME);
+        context.forward(new Record<>(key, new PoolsEvent.Connected(net, block.height(), tip.hash(), tip.time(),
+                block.chainworkHex()), eventTimeMs), PoolsProcessor.NAME);
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {

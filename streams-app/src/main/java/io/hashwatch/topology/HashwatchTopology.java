@@ -3,6 +3,8 @@ package io.hashwatch.topology;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.metrics.ChainMetrics;
 import io.hashwatch.metrics.EconomicsMetrics;
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.pools.PoolList;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.Topics;
@@ -33,6 +35,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * reference-prices -+         |
  *                             +--> miner-stress [miner-day-blocks, miner-heights, miner-days] --> miner-days-sink,
  *                                  (each block with its hashprice, into its UTC day)        miner-signals-sink
+ * chain-processor --> pools [pool-blocks, pool-candidates] --> pools-sink
+ *                     (each verified header's coinbase, each connected block, height tombstones)
  * </pre>
  *
  * Every output topic has its own sink, writing with that topic's serdes from {@link Topics}; a processor with
@@ -65,6 +69,16 @@ public final class HashwatchTopology {
      */
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  EconomicsSettings settings, LongSupplier nowSeconds) {
+        return build(chainMetrics, economicsMetrics, new PoolMetrics(chainMetrics.registry()), PoolList.bundled(),
+                settings, nowSeconds);
+    }
+
+    /**
+     * @param pools the mining-pools list blocks are attributed by ({@link PoolList#bundled()} unless {@code --pools})
+     */
+    public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
+                                 PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
+                                 LongSupplier nowSeconds) {
         // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
         // the one-minute reference price.
         StreamsBuilder builder = new StreamsBuilder();
@@ -96,10 +110,12 @@ public final class HashwatchTopology {
                 .addProcessor(EconomicsProcessor.NAME, EconomicsProcessor.supplier(settings, economicsMetrics),
                         ChainProcessor.NAME, REFERENCE_PRICES_SOURCE)
                 .addProcessor(MinerStressProcessor.NAME, MinerStressProcessor.supplier(settings, economicsMetrics),
-                        EconomicsProcessor.NAME);
+                        EconomicsProcessor.NAME)
+                .addProcessor(PoolsProcessor.NAME, PoolsProcessor.supplier(pools, poolMetrics), ChainProcessor.NAME);
         ChainProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, ChainProcessor.NAME));
         EconomicsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, EconomicsProcessor.NAME));
         MinerStressProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, MinerStressProcessor.NAME));
+        PoolsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, PoolsProcessor.NAME));
         return topology;
     }
 

@@ -51,6 +51,18 @@ class MetricCatalogTest {
         return type.getDeclaredConstructor(types).newInstance(args);
     }
 
+    /** A block of a window with one pool: every pool meter is registered. */
+    private static io.hashwatch.model.PoolBlockRecord poolBlock() {
+        java.util.List<io.hashwatch.model.PoolBlockRecord.PoolWindow> windows = new java.util.ArrayList<>();
+        for (int n : new int[]{144, 1008, 4320}) {
+            windows.add(new io.hashwatch.model.PoolBlockRecord.PoolWindow(n, 1, false, 1, 0, 0, 0.0, 1.0, "a", 1.0,
+                    1.0, 1, 0, 0, java.util.List.of(new io.hashwatch.model.PoolBlockRecord.PoolShare(1, "a", "A", 1,
+                    1.0, 1.0, null, 0, 0))));
+        }
+        return new io.hashwatch.model.PoolBlockRecord("regtest", 1, "h", 1, "attributed", 1, "A", "a", "tag", "/a/",
+                0L, "/a/", 1, true, "test", windows);
+    }
+
     @Test
     void theRegisteredMetersAreTheCatalogs() throws ReflectiveOperationException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -65,6 +77,7 @@ class MetricCatalogTest {
         economics.referencePrice(blank(ReferencePrice.class));
         economics.hashprice(blank(HashpriceRecord.class));
         economics.minerDay(blank(io.hashwatch.model.MinerDayRecord.class));
+        new PoolMetrics(registry).block("regtest", poolBlock());
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();

@@ -39,7 +39,7 @@ class TopologyShapeTest {
                 0, Set.of("exchange-last-ticks"),
                 1, Set.of("price-minutes"),
                 2, Set.of("best-chain", "side-branches", "price-history", "economics-tips", "miner-day-blocks",
-                        "miner-heights", "miner-days")),
+                        "miner-heights", "miner-days", "pool-blocks", "pool-candidates")),
                 bySubtopology(n -> n instanceof TopologyDescription.Processor p ? p.stores().stream() : Stream.empty()));
         assertEquals(Map.of(
                 0, Set.of("prices"),
@@ -50,7 +50,7 @@ class TopologyShapeTest {
                 0, Set.of("prices-by-pair-repartition", "dead-letters"),
                 1, Set.of("reference-prices"),
                 2, Set.of("blocks", "hashrate", "difficulty", "difficulty-adjustments", "reorgs", "dead-letters",
-                        "hashprice", "economics", "miner-days", "miner-signals")),
+                        "hashprice", "economics", "miner-days", "miner-signals", "pools")),
                 bySubtopology(n -> n instanceof TopologyDescription.Sink s ? Stream.of(s.topic()) : Stream.empty()));
     }
 

@@ -1,0 +1,240 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.bitcoin.Ancestors;
+import io.hashwatch.bitcoin.BlockSummary;
+import io.hashwatch.bitcoin.NetworkHashrate;
+import io.hashwatch.model.PoolBlockRecord.PoolShare;
+import io.hashwatch.model.PoolBlockRecord.PoolWindow;
+import io.hashwatch.pools.Pool;
+import io.hashwatch.pools.PoolList;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One network's best chain as the pools processor sees it: the attributions of the most recent blocks, in a ring,
+ * with running per-pool counts for each window, so that a block costs a few counter updates and not a scan of 4,320
+ * blocks. A block connected at or below the tip (a reorganization) rewinds the ring to below it first, and the
+ * counts are then recounted from the ring (rare, and at most {@link #CAPACITY} entries).
+ */
+final class PoolWindows implements Ancestors {
+    static final int[] WINDOWS = {144, 1008, 4320};
+    /** The longest window and the block before it (its hashrate needs chainwork at h - n), plus reorg margin. */
+    static final int CAPACITY = 4321 + 2048;
+
+    private final PoolList list;
+    private final int unknown;
+    private final int unattributed;
+    private final PoolEntry[] ring = new PoolEntry[CAPACITY];
+    private final long[] times = new long[CAPACITY];
+    private long lowest = -1;
+    private long tip = -1;
+    /** Per window, per pool index (the list's pools, then unknown, then unattributed). */
+    private final int[][] blocks;
+    private final int[][] empty;
+    private final int[][] withTxCount;
+
+    PoolWindows(PoolList list) {
+        this.list = list;
+        this.unknown = list.pools().size();
+        this.unattributed = unknown + 1;
+        blocks = new int[WINDOWS.length][unattributed + 1];
+        empty = new int[WINDOWS.length][unattributed + 1];
+        withTxCount = new int[WINDOWS.length][unattributed + 1];
+    }
+
+    boolean isEmpty() {
+        return tip < 0;
+    }
+
+    long tip() {
+        return tip;
+    }
+
+    long lowest() {
+        return lowest;
+    }
+
+    PoolEntry entry(long height) {
+        return height < lowest || height > tip || tip < 0 ? null : ring[slot(height)];
+    }
+
+    /**
+     * Appends the best chain's block at {@code e.height()}: the next height, or a height at or below the tip after
+     * {@link #rewindTo}. A height that does not follow (a chain state that starts over) resets the ring.
+     */
+    void append(PoolEntry e) {
+        if (tip >= 0 && e.height() != tip + 1) {
+            clear();
+        }
+        if (tip < 0) {
+            lowest = e.height();
+        }
+        tip = e.height();
+        ring[slot(tip)] = e;
+        times[slot(tip)] = e.time();
+        if (tip - lowest + 1 > CAPACITY) {
+            lowest = tip - CAPACITY + 1; // the overwritten slot held lowest - 1, outside every window
+        }
+        for (int w = 0; w < WINDOWS.length; w++) {
+            add(w, e, 1);
+            PoolEntry leaving = entry(tip - WINDOWS[w]);
+            if (leaving != null) {
+                add(w, leaving, -1);
+            }
+        }
+    }
+
+    /** Removes the blocks at {@code height} and above, returning them (lowest first), and recounts the windows. */
+    List<PoolEntry> rewindTo(long height) {
+        List<PoolEntry> removed = new ArrayList<>();
+        if (tip < 0 || height > tip) {
+            return removed;
+        }
+        for (long h = Math.max(height, lowest); h <= tip; h++) {
+            removed.add(ring[slot(h)]);
+        }
+        if (height <= lowest) {
+            clear();
+            return removed;
+        }
+        tip = height - 1;
+        for (int w = 0; w < WINDOWS.length; w++) {
+            Arrays.fill(blocks[w], 0);
+            Arrays.fill(empty[w], 0);
+            Arrays.fill(withTxCount[w], 0);
+            for (long h = Math.max(lowest, tip - WINDOWS[w] + 1); h <= tip; h++) {
+                add(w, ring[slot(h)], 1);
+            }
+        }
+        return removed;
+    }
+
+    private void clear() {
+        Arrays.fill(ring, null);
+        for (int w = 0; w < WINDOWS.length; w++) {
+            Arrays.fill(blocks[w], 0);
+            Arrays.fill(empty[w], 0);
+            Arrays.fill(withTxCount[w], 0);
+        }
+        tip = -1;
+        lowest = -1;
+    }
+
+    private void add(int w, PoolEntry e, int sign) {
+        int p = index(e);
+        blocks[w][p] += sign;
+        if (e.txCount() != null) {
+            withTxCount[w][p] += sign;
+            if (e.txCount() == 1) {
+                empty[w][p] += sign;
+            }
+        }
+    }
+
+    /** The pool index of an entry; a pool id the list does not have (another list's) counts as unknown. */
+    int index(PoolEntry e) {
+        if (e.poolId() == null) {
+            return unattributed;
+        }
+        if (e.poolId() == 0) {
+            return unknown;
+        }
+        int i = list.indexOf(e.poolId());
+        return i < 0 ? unknown : i;
+    }
+
+    /** The windows ending at the tip, in {@link #WINDOWS} order. */
+    List<PoolWindow> windows() {
+        NetworkHashrate.Estimate[] hashrate = NetworkHashrate.estimate(at(tip), this, WINDOWS);
+        List<PoolWindow> out = new ArrayList<>(WINDOWS.length);
+        for (int w = 0; w < WINDOWS.length; w++) {
+            out.add(window(w, hashrate[w].hashesPerSecond()));
+        }
+        return out;
+    }
+
+    private PoolWindow window(int w, Double networkHashrate) {
+        int n = WINDOWS[w];
+        int held = (int) Math.min(n, tip - lowest + 1);
+        int[] b = blocks[w];
+        int withCoinbase = held - b[unattributed];
+        int identified = withCoinbase - b[unknown];
+        int[] longer = w + 1 < WINDOWS.length ? blocks[w + 1] : null;
+        int longerWithCoinbase = longer == null ? 0 : (int) Math.min(WINDOWS[w + 1], tip - lowest + 1)
+                - longer[unattributed];
+        List<PoolShare> shares = new ArrayList<>();
+        double hhi = 0;
+        int[] counts = new int[unknown];
+        for (int p = 0; p < unknown; p++) {
+            counts[p] = b[p];
+            if (b[p] == 0 && (longer == null || longer[p] == 0)) {
+                continue;
+            }
+            double share = withCoinbase == 0 ? 0 : (double) b[p] / withCoinbase;
+            hhi += share * share;
+            Double luck = null;
+            if (longer != null && longer[p] > 0 && longerWithCoinbase > 0) {
+                double expected = (double) longer[p] / longerWithCoinbase * withCoinbase;
+                luck = b[p] / expected;
+            }
+            Pool pool = list.pools().get(p);
+            shares.add(new PoolShare(pool.id(), pool.slug(), pool.name(), b[p], share,
+                    networkHashrate == null ? null : share * networkHashrate, luck, empty[w][p],
+                    withTxCount[w][p]));
+        }
+        shares.sort((x, y) -> x.blocks() != y.blocks() ? Integer.compare(y.blocks(), x.blocks())
+                : Integer.compare(x.id(), y.id()));
+        PoolShare top = shares.isEmpty() || shares.get(0).blocks() == 0 ? null : shares.get(0);
+        int emptyBlocks = 0;
+        int txKnown = 0;
+        for (int p = 0; p <= unattributed; p++) {
+            emptyBlocks += empty[w][p];
+            txKnown += withTxCount[w][p];
+        }
+        return new PoolWindow(n, held, held == n, withCoinbase, b[unknown], b[unattributed],
+                withCoinbase == 0 ? null : (double) b[unknown] / withCoinbase, networkHashrate,
+                top == null ? null : top.slug(), top == null ? null : top.share(),
+                withCoinbase == 0 ? null : hhi, nakamoto(counts, withCoinbase, identified), emptyBlocks, txKnown,
+                shares);
+    }
+
+    /** The fewest pools whose blocks add up to more than half of {@code total}; null when all of them do not. */
+    static Integer nakamoto(int[] counts, int total, int identified) {
+        if (total == 0 || 2L * identified <= total) {
+            return null;
+        }
+        int[] sorted = counts.clone();
+        Arrays.sort(sorted);
+        long sum = 0;
+        int k = 0;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            sum += sorted[i];
+            k++;
+            if (2 * sum > total) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    int blocks(int window, int poolIndex) {
+        return blocks[window][poolIndex];
+    }
+
+    @Override
+    public BlockSummary at(long height) {
+        PoolEntry e = entry(height);
+        return e == null ? null : new BlockSummary(height, e.hash(), e.time(), 0, new BigInteger(e.chainworkHex(), 16));
+    }
+
+    @Override
+    public long time(long height) {
+        return height < lowest || height > tip || tip < 0 ? UNKNOWN_TIME : times[slot(height)];
+    }
+
+    private static int slot(long height) {
+        return (int) (height % CAPACITY);
+    }
+}

@@ -1,0 +1,27 @@
+package io.hashwatch.topology;
+
+import java.util.List;
+
+/**
+ * What the chain processor forwards to the pools processor: each verified header's coinbase (on arrival, whether or
+ * not the block joins the best chain), and each block connected to the best chain. A null value (a height's
+ * tombstone, key {@code network:height}) says that the best chain no longer reaches that height.
+ */
+sealed interface PoolsEvent permits PoolsEvent.Verified, PoolsEvent.Connected {
+
+    /** A verified header's coinbase (null when the source gave none), claimed fees and tx count. */
+    record Verified(String network, long height, String hash, String coinbaseHex, Long feesClaimedSat,
+                    Integer txCount, String coinbaseScriptSigHex, List<String> coinbasePayoutAddresses)
+            implements PoolsEvent {
+        /** A header with its coinbase transaction, or none. */
+        Verified(String network, long height, String hash, String coinbaseHex, Long feesClaimedSat,
+                 Integer txCount) {
+            this(network, height, hash, coinbaseHex, feesClaimedSat, txCount, null, null);
+        }
+    }
+
+    /** A block connected to the best chain at its height (replacing whatever was there). */
+    record Connected(String network, long height, String hash, long time, String chainworkHex)
+            implements PoolsEvent {
+    }
+}

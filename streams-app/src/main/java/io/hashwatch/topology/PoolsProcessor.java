@@ -1,0 +1,252 @@
+package io.hashwatch.topology;
+
+import io.hashwatch.bitcoin.Coinbase;
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.Topics;
+import io.hashwatch.pools.Attribution;
+import io.hashwatch.pools.CoinbaseTag;
+import io.hashwatch.pools.Pool;
+import io.hashwatch.pools.PoolList;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who mined each block of the best chain, and the pool statistics of the 144, 1,008 and 4,320 blocks ending at it
+ * (topic {@code pools}, key {@code network:height}). Fed by the chain processor: every verified header's coinbase is
+ * attributed on arrival and kept by hash until its block joins the best chain (a side-branch block may join it
+ * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
+ * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
+ */
+final class PoolsProcessor implements Processor<String, Object, String, Object> {
+    static final String NAME = "pools";
+    /** The best chain's attributions by height: what the windows are rebuilt from after a restart. */
+    static final String BLOCKS_STORE = "pool-blocks";
+    /** Attributions of verified blocks not (or no longer) on the best chain, by hash. */
+    static final String CANDIDATES_STORE = "pool-candidates";
+
+    static final TopicSink<PoolBlockRecord> POOLS = new TopicSink<>("pools-sink", Topics.POOLS);
+    static final List<TopicSink<?>> SINKS = List.of(POOLS);
+
+    /** Heights kept in the height store below the tip: the ring, which a restart reloads. */
+    static final int KEEP_HEIGHTS = PoolWindows.CAPACITY;
+    /** Candidates further below the tip than the chain processor keeps side branches cannot join the chain. */
+    static final int KEEP_CANDIDATES = ChainProcessor.SIDE_BRANCH_KEEP_BLOCKS;
+
+    private static final Logger log = LoggerFactory.getLogger(PoolsProcessor.class);
+
+    private final PoolList list;
+    private final PoolMetrics metrics;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, PoolEntry> heights;
+    private KeyValueStore<String, PoolEntry> candidates;
+    private final Map<String, PoolWindows> networks = new HashMap<>();
+
+    PoolsProcessor(PoolList list, PoolMetrics metrics) {
+        this.list = list;
+        this.metrics = metrics;
+    }
+
+    static ProcessorSupplier<String, Object, String, Object> supplier(PoolList list, PoolMetrics metrics) {
+        return new StatefulSupplier<>(() -> new PoolsProcessor(list, metrics), Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKS_STORE), Serdes.String(),
+                        Json.serde(PoolEntry.class)),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CANDIDATES_STORE), Serdes.String(),
+                        Json.serde(PoolEntry.class))));
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.heights = context.getStateStore(BLOCKS_STORE);
+        this.candidates = context.getStateStore(CANDIDATES_STORE);
+        // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
+        networks.clear();
+    }
+
+    /** The task closes (it moved to another instance, or the app stops): its networks' pool gauges go with it. */
+    @Override
+    public void close() {
+        networks.keySet().forEach(metrics::release);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Object v = record.value();
+        if (v instanceof PoolsEvent.Verified verified) {
+            PoolEntry e = attribute(verified);
+            candidates.put(candidateKey(verified.network(), verified.hash()), e);
+        } else if (v instanceof PoolsEvent.Connected connected) {
+            connect(connected, record.timestamp());
+        } else if (v == null) {
+            String key = record.key();
+            int colon = key.lastIndexOf(':');
+            String net = key.substring(0, colon);
+            long height = Long.parseLong(key.substring(colon + 1));
+            rewind(net, windows(net), height);
+            POOLS.forward(context, new Record<>(key, null, record.timestamp()));
+        }
+    }
+
+    /**
+     * The attribution of a verified header: by its coinbase, or by the coinbase's parts a source gave instead
+     * (mempool.space's bulk blocks: the input script and the paid addresses), or unattributed without either.
+     */
+    PoolEntry attribute(PoolsEvent.Verified v) {
+        if (v.coinbaseHex() == null && v.coinbaseScriptSigHex() != null) {
+            List<String> paid = v.coinbasePayoutAddresses() == null ? List.of() : v.coinbasePayoutAddresses();
+            Attribution a = list.attributeByAddresses(v.coinbaseScriptSigHex(), paid);
+            return new PoolEntry(v.height(), v.hash(), null, null, a.pool().id(), a.match().label(), a.matched(),
+                    v.feesClaimedSat(), CoinbaseTag.of(v.coinbaseScriptSigHex()), v.txCount(),
+                    v.coinbaseScriptSigHex(), paid, list.digest());
+        }
+        if (v.coinbaseHex() == null) {
+            return PoolEntry.unattributed(v.height(), v.hash(), v.txCount());
+        }
+        // The chain processor has parsed it already (a coinbase that does not parse is dead-lettered there).
+        Coinbase c = Coinbase.parseHex(v.coinbaseHex());
+        // The list's addresses are mainnet's; on other networks the same scripts get the same (mainnet) spelling.
+        List<String> paid = PoolList.paidAddresses(c.outputs());
+        Attribution a = list.attributeByAddresses(c.scriptSigHex(), paid);
+        return new PoolEntry(v.height(), v.hash(), null, null, a.pool().id(), a.match().label(), a.matched(),
+                v.feesClaimedSat(), CoinbaseTag.of(c.scriptSigHex()), v.txCount(), c.scriptSigHex(), paid,
+                list.digest());
+    }
+
+    private void connect(PoolsEvent.Connected b, long timestampMs) {
+        String net = b.network();
+        PoolWindows w = windows(net);
+        String hashKey = candidateKey(net, b.hash());
+        PoolEntry e = candidates.get(hashKey);
+        if (e == null) {
+            // Not seen verified (state lost): the block still counts, without attribution.
+            log.warn("{}: block {} at height {} connected without its attribution; counted unattributed", net,
+                    b.hash(), b.height());
+            e = PoolEntry.unattributed(b.height(), b.hash(), null);
+        } else {
+            candidates.delete(hashKey);
+        }
+        e = e.by(list).onBestChain(b.time(), b.chainworkHex()); // a candidate kept over a change of list
+        if (!w.isEmpty() && b.height() <= w.tip()) {
+            rewind(net, w, b.height());
+        }
+        w.append(e);
+        heights.put(ChainIndex.storeKey(net, b.height()), e);
+        if (b.height() % Network.RETARGET_INTERVAL == 0) {
+            prune(net, b.height());
+        }
+        PoolBlockRecord out = record(net, e, w);
+        POOLS.forward(context, new Record<>(Topics.blockKey(net, b.height()), out, timestampMs));
+        metrics.block(net, out);
+    }
+
+    /** Takes heights {@code height} and above off the best chain, keeping their attributions by hash. */
+    private void rewind(String net, PoolWindows w, long height) {
+        for (PoolEntry old : w.rewindTo(height)) {
+            heights.delete(ChainIndex.storeKey(net, old.height()));
+            candidates.put(candidateKey(net, old.hash()), old);
+        }
+    }
+
+    PoolBlockRecord record(String net, PoolEntry e, PoolWindows w) {
+        Pool pool = e.poolId() == null ? null : list.byId(e.poolId()).orElse(Pool.UNKNOWN);
+        String attribution = e.poolId() == null ? "unattributed" : pool.id() == 0 ? "unknown" : "attributed";
+        return new PoolBlockRecord(net, e.height(), e.hash(), e.time(), attribution,
+                pool == null ? null : pool.id(), pool == null ? null : pool.name(),
+                pool == null ? null : pool.slug(), e.match(), e.matched(), e.feesClaimedSat(), e.coinbaseTag(),
+                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows());
+    }
+
+    private PoolWindows windows(String net) {
+        PoolWindows w = networks.get(net);
+        return w != null ? w : load(net);
+    }
+
+    /**
+     * The network's windows from the height store. Blocks a different list attributed (another {@code --pools}, or
+     * a new bundled list) are attributed again; from the first whose pool changed, every height is emitted again,
+     * its windows recounted with the corrected attributions (windows reaching below the oldest kept block, {@link
+     * #KEEP_HEIGHTS} below the tip, hold only the kept blocks).
+     */
+    private PoolWindows load(String net) {
+        List<PoolEntry> recent = new ArrayList<>();
+        try (KeyValueIterator<String, PoolEntry> it = heights.reverseRange(ChainIndex.storeKey(net, 0),
+                ChainIndex.storeKey(net, Long.MAX_VALUE / 10))) {
+            while (it.hasNext() && recent.size() < PoolWindows.CAPACITY) {
+                recent.add(0, it.next().value);
+            }
+        }
+        int firstChanged = -1;
+        int changed = 0;
+        for (int i = 0; i < recent.size(); i++) {
+            PoolEntry old = recent.get(i);
+            PoolEntry now = old.by(list);
+            if (now != old) {
+                recent.set(i, now);
+                heights.put(ChainIndex.storeKey(net, now.height()), now); // attributed by this list from now on
+                if (now.attributedOtherwise(old)) {
+                    changed++;
+                    firstChanged = firstChanged < 0 ? i : firstChanged;
+                }
+            }
+        }
+        PoolWindows w = new PoolWindows(list);
+        for (int i = 0; i < recent.size(); i++) {
+            PoolEntry e = recent.get(i);
+            w.append(e);
+            if (firstChanged >= 0 && i >= firstChanged) {
+                POOLS.forward(context, new Record<>(Topics.blockKey(net, e.height()), record(net, e, w),
+                        e.time() * 1000));
+            }
+        }
+        if (firstChanged >= 0) {
+            log.info("{}: pool list {} attributes {} of the {} kept blocks otherwise; heights {}..{} emitted again",
+                    net, list.origin(), changed, recent.size(), recent.get(firstChanged).height(), w.tip());
+        }
+        networks.put(net, w);
+        return w;
+    }
+
+    /** Drops height entries the ring no longer holds and candidates too deep to join the chain. */
+    private void prune(String net, long tipHeight) {
+        List<String> stale = new ArrayList<>();
+        long lowestHeight = tipHeight - KEEP_HEIGHTS;
+        if (lowestHeight > 0) {
+            try (KeyValueIterator<String, PoolEntry> it = heights.range(ChainIndex.storeKey(net, 0),
+                    ChainIndex.storeKey(net, lowestHeight - 1))) {
+                it.forEachRemaining(kv -> stale.add(kv.key));
+            }
+        }
+        int heightCount = stale.size();
+        try (KeyValueIterator<String, PoolEntry> it = candidates.prefixScan(net + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.height() < tipHeight - KEEP_CANDIDATES) {
+                    stale.add(kv.key);
+                }
+            });
+        }
+        for (int i = 0; i < stale.size(); i++) {
+            (i < heightCount ? heights : candidates).delete(stale.get(i));
+        }
+    }
+
+    private static String candidateKey(String net, String hash) {
+        return net + "/" + hash;
+    }
+}

@@ -1,0 +1,192 @@
+package io.hashwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.pools.PoolList;
+import io.hashwatch.testing.RegtestChain;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pools processor keeps its windows in memory; after a restart (or a dirty close and revival, as
+ * {@link ChainProcessorReinitTest} describes) it rebuilds them from its height store. The records after the restart
+ * must be those an uninterrupted processor writes.
+ */
+class PoolsProcessorRestartTest {
+    private static final PoolList LIST = PoolList.bundled();
+    private static final List<String> TAGS = List.of("/ViaBTC/", "Foundry USA Pool", "/AntPool/", "nothing known");
+
+    private static MockProcessorContext<String, Object> context() {
+        MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
+        for (String name : List.of(PoolsProcessor.BLOCKS_STORE, PoolsProcessor.CANDIDATES_STORE)) {
+            KeyValueStore<String, PoolEntry> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Json.serde(PoolEntry.class)).withLoggingDisabled().withCachingDisabled().build();
+            s.init(ctx.getStateStoreContext(), s);
+            ctx.addStateStore(s);
+        }
+        return ctx;
+    }
+
+    private static void feed(PoolsProcessor p, RegtestChain chain, int from, int to) {
+        for (int h = from; h <= to; h++) {
+            String tag = HexFormat.of().formatHex(TAGS.get(h * 7 % TAGS.size() == 3 && h % 2 == 0 ? 3
+                    : h % 3).getBytes(StandardCharsets.ISO_8859_1));
+            String coinbase = h == 0 ? null : PoolsTopologyTest.coinbase(h, new PoolsTopologyTest.Sample(tag,
+                    List.of(new long[]{5_000_000_000L}), List.of("51"), -1));
+            String hash = chain.at(h).hash();
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Verified("regtest", h, hash, coinbase, null,
+                    h % 5 == 0 ? 1 : 100), 0L));
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Connected("regtest", h, hash, chain.at(h).time(),
+                    chain.summary(h).chainwork().toString(16)), chain.at(h).time() * 1000));
+        }
+    }
+
+    private static List<PoolBlockRecord> records(MockProcessorContext<String, Object> ctx) {
+        return ctx.forwarded().stream().map(f -> (PoolBlockRecord) f.record().value()).toList();
+    }
+
+    @Test
+    void aRestartedProcessorRebuildsItsWindowsFromTheStore() {
+        RegtestChain chain = RegtestChain.fromGenesis(21);
+        chain.extend(1_200);
+        PoolMetrics metrics = new PoolMetrics(new SimpleMeterRegistry());
+
+        MockProcessorContext<String, Object> uninterrupted = context();
+        PoolsProcessor whole = new PoolsProcessor(LIST, metrics);
+        whole.init(uninterrupted);
+        feed(whole, chain, 0, 1_100);
+        uninterrupted.resetForwards();
+        feed(whole, chain, 1_101, 1_200);
+
+        MockProcessorContext<String, Object> restarted = context();
+        PoolsProcessor before = new PoolsProcessor(LIST, metrics);
+        before.init(restarted);
+        feed(before, chain, 0, 1_100);
+        before.close();
+        restarted.resetForwards();
+        PoolsProcessor after = new PoolsProcessor(LIST, metrics);
+        after.init(restarted);
+        feed(after, chain, 1_101, 1_200);
+
+        List<PoolBlockRecord> expected = records(uninterrupted);
+        assertEquals(100, expected.size());
+        assertEquals(expected, records(restarted));
+        // Not a vacuous comparison: the windows hold the blocks from before the restart.
+        assertEquals(1_008, expected.get(99).windows().get(1).blocks());
+        assertEquals(1_201, expected.get(99).windows().get(2).blocks());
+    }
+
+    /** Blocks tagged "/NewPool/" at heights divisible by 4 (no pool of the bundled list), "/ViaBTC/" otherwise. */
+    private static void feedNewPool(PoolsProcessor p, RegtestChain chain, int from, int to) {
+        for (int h = from; h <= to; h++) {
+            String tag = HexFormat.of().formatHex((h % 4 == 0 ? "/NewPool/" : "/ViaBTC/")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String coinbase = h == 0 ? null : PoolsTopologyTest.coinbase(h, new PoolsTopologyTest.Sample(tag,
+                    List.of(new long[]{5_000_000_000L}), List.of("51"), -1));
+            String hash = chain.at(h).hash();
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Verified("regtest", h, hash, coinbase, null, 2),
+                    0L));
+            p.process(new Record<>("regtest:" + h, new PoolsEvent.Connected("regtest", h, hash, chain.at(h).time(),
+                    chain.summary(h).chainwork().toString(16)), chain.at(h).time() * 1000));
+        }
+    }
+
+    @Test
+    void aNewListReattributesTheKeptBlocksAndEmitsThemAgain() throws java.io.IOException {
+        RegtestChain chain = RegtestChain.fromGenesis(22);
+        chain.extend(201);
+        PoolMetrics metrics = new PoolMetrics(new SimpleMeterRegistry());
+        String bundled;
+        try (var in = PoolList.class.getResourceAsStream(PoolList.BUNDLED_RESOURCE)) {
+            bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        PoolList newer = PoolList.parse((bundled.substring(0, bundled.length() - 1)
+                + ",{\"id\":9999,\"name\":\"New Pool\",\"addresses\":[],\"tags\":[\"/NewPool/\"]}]")
+                .getBytes(StandardCharsets.UTF_8), "newer.json");
+
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor old = new PoolsProcessor(LIST, metrics);
+        old.init(ctx);
+        feedNewPool(old, chain, 0, 200);
+        assertEquals(0, ((PoolBlockRecord) ctx.forwarded().get(200).record().value()).poolId(), "unknown at 200");
+        old.close();
+        ctx.resetForwards();
+
+        PoolsProcessor restarted = new PoolsProcessor(newer, metrics);
+        restarted.init(ctx);
+        feedNewPool(restarted, chain, 201, 201);
+        List<PoolBlockRecord> out = records(ctx);
+        // From the first block the new list attributes otherwise (4) to the tip, then the new block 201.
+        assertEquals(java.util.stream.LongStream.rangeClosed(4, 201).boxed().toList(),
+                out.stream().map(PoolBlockRecord::height).toList());
+        for (PoolBlockRecord r : out) {
+            boolean tagged = r.height() % 4 == 0;
+            assertEquals(tagged ? "newpool" : "viabtc", r.poolSlug(), "at " + r.height());
+            assertEquals("attributed", r.attribution());
+            assertEquals("newer.json", r.poolList());
+        }
+        PoolBlockRecord tip = out.get(out.size() - 1);
+        // The last 144 blocks, 58..201: 36 at heights divisible by 4, none unknown.
+        assertEquals(0, tip.windows().get(0).unknownBlocks());
+        assertEquals(36, tip.windows().get(0).pools().stream().filter(p -> p.slug().equals("newpool"))
+                .findFirst().orElseThrow().blocks());
+
+        // The kept blocks are now the new list's: another restart with it emits nothing again.
+        restarted.close();
+        ctx.resetForwards();
+        PoolsProcessor again = new PoolsProcessor(newer, metrics);
+        again.init(ctx);
+        chain.extend(1);
+        feedNewPool(again, chain, 202, 202);
+        assertEquals(List.of(202L), records(ctx).stream().map(PoolBlockRecord::height).toList());
+    }
+
+    /**
+     * A reorganization to a branch with more work but fewer blocks: the chain processor connects the branch, then
+     * sends a tombstone for each height the new chain does not reach; the pools processor passes it on and the
+     * windows no longer count the old blocks.
+     */
+    @Test
+    void aHeightTombstoneTakesTheOldBlocksOutOfTheWindows() {
+        RegtestChain chain = RegtestChain.fromGenesis(23);
+        chain.extend(20);
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor p = new PoolsProcessor(LIST, new PoolMetrics(new SimpleMeterRegistry()));
+        p.init(ctx);
+        feedNewPool(p, chain, 0, 20);
+        ctx.resetForwards();
+        // The new branch: 16 and 17 replace 16..20 (a shorter branch of more work); then 18..20 are tombstoned.
+        RegtestChain fork = chain.fork(15);
+        fork.extend(2);
+        feedNewPool(p, fork, 16, 17);
+        for (int h = 18; h <= 20; h++) {
+            p.process(new Record<>("regtest:" + h, null, 0L));
+        }
+        List<String> keys = ctx.forwarded().stream().map(f -> (String) f.record().key()).toList();
+        assertEquals(List.of("regtest:16", "regtest:17", "regtest:18", "regtest:19", "regtest:20"), keys);
+        assertEquals(null, ctx.forwarded().get(4).record().value(), "a tombstone");
+        PoolBlockRecord at17 = (PoolBlockRecord) ctx.forwarded().get(1).record().value();
+        assertEquals(fork.at(17).hash(), at17.hash());
+        assertEquals(18, at17.windows().get(0).blocks(), "heights 0..17");
+        // The next block of the new branch follows 17: the old 18..20 are gone from the windows.
+        ctx.resetForwards();
+        fork.extend(1);
+        feedNewPool(p, fork, 18, 18);
+        PoolBlockRecord at18 = (PoolBlockRecord) ctx.forwarded().get(0).record().value();
+        assertEquals(19, at18.windows().get(0).blocks());
+        // Heights 1..18 have coinbases; 4, 8, 12, 16 carry the tag no bundled pool has.
+        assertEquals(4, at18.windows().get(0).unknownBlocks());
+        assertEquals(18, at18.windows().get(0).withCoinbase());
+    }
+}
