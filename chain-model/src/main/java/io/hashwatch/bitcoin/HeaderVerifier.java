@@ -29,6 +29,11 @@ public final class HeaderVerifier {
 
     /** Context-free checks: the target is in range and the hash meets it. */
     public static Result checkProofOfWork(Network network, BlockHeader header) {
+        return checkProofOfWork(network.rules(), header);
+    }
+
+    /** {@link #checkProofOfWork(Network, BlockHeader)} under given rules (a test chain's variant of a network's). */
+    public static Result checkProofOfWork(ConsensusRules network, BlockHeader header) {
         BigInteger target = CompactTarget.decode(header.bits());
         if (target == null || target.signum() == 0 || target.compareTo(network.powLimit()) > 0) {
             return Result.reject(RejectReason.TARGET_OUT_OF_RANGE,
@@ -47,6 +52,12 @@ public final class HeaderVerifier {
      * {@code ancestors}. {@code nowSeconds} is the clock for the future-time rule.
      */
     public static Result verify(Network network, BlockHeader header, long height, Ancestors ancestors,
+                                long nowSeconds) {
+        return verify(network.rules(), header, height, ancestors, nowSeconds);
+    }
+
+    /** {@link #verify(Network, BlockHeader, long, Ancestors, long)} under given rules. */
+    public static Result verify(ConsensusRules network, BlockHeader header, long height, Ancestors ancestors,
                                 long nowSeconds) {
         Result pow = checkProofOfWork(network, header);
         if (!pow.accepted()) {
@@ -76,6 +87,16 @@ public final class HeaderVerifier {
             return Result.reject(RejectReason.TIME_TOO_OLD,
                     "time " + header.time() + " is not above the median time past " + mtp);
         }
+        // BIP94 (Core's ContextualCheckBlockHeader, time-timewarp-attack): the first block of an epoch may not be
+        // dated more than MAX_TIMEWARP before the last block of the previous one, so a retarget's span cannot be
+        // stretched by backdating the next epoch's start.
+        if (network.enforceBip94() && Network.isRetargetHeight(height)
+                && header.time() < parent.time() - ConsensusRules.MAX_TIMEWARP_SECONDS) {
+            return Result.reject(RejectReason.TIME_TIMEWARP_ATTACK, "time " + header.time() + " of height " + height
+                    + ", the first block of an epoch, is " + (parent.time() - header.time())
+                    + " s before its parent's " + parent.time() + ": BIP94 allows at most "
+                    + ConsensusRules.MAX_TIMEWARP_SECONDS + " s");
+        }
         if (header.time() > nowSeconds + Network.MAX_FUTURE_BLOCK_TIME_SECONDS) {
             return Result.reject(RejectReason.TIME_TOO_NEW,
                     "time " + header.time() + " is more than 2 hours ahead of the clock " + nowSeconds);
@@ -89,16 +110,18 @@ public final class HeaderVerifier {
     }
 
     /** Core's GetNextWorkRequired; null when the history it needs is not known. */
-    static Long expectedBits(Network network, BlockSummary parent, long time, Ancestors ancestors) {
+    static Long expectedBits(ConsensusRules network, BlockSummary parent, long time, Ancestors ancestors) {
         long height = parent.height() + 1;
         if (!Network.isRetargetHeight(height)) {
             if (!network.allowMinDifficultyBlocks()) {
                 return parent.bits();
             }
+            // fPowAllowMinDifficultyBlocks (pow.cpp GetNextWorkRequired): more than 20 minutes after its parent, a
+            // block may be mined at powLimit; it must then be, the rule gives one value.
             if (time > parent.time() + 2 * Network.TARGET_SPACING_SECONDS) {
                 return network.powLimitBits();
             }
-            // The last block that was not a minimum-difficulty exception.
+            // Otherwise the bits of the last block that was not a minimum-difficulty exception, in this epoch.
             BlockSummary b = parent;
             while (b.height() > 0 && !Network.isRetargetHeight(b.height()) && b.bits() == network.powLimitBits()) {
                 b = ancestors.at(b.height() - 1);
@@ -115,7 +138,7 @@ public final class HeaderVerifier {
         if (first == null) {
             return null;
         }
-        return network.nextEpochBits(parent.bits(), first.time(), parent.time());
+        return network.nextEpochBits(first.bits(), parent.bits(), first.time(), parent.time());
     }
 
     /** Median of the times of the parent and its ten predecessors (fewer only at genesis); null if unknown. */
