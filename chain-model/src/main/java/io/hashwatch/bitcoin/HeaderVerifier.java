@@ -33,12 +33,12 @@ public final class HeaderVerifier {
     }
 
     /** {@link #checkProofOfWork(Network, BlockHeader)} under given rules (a test chain's variant of a network's). */
-    public static Result checkProofOfWork(ConsensusRules network, BlockHeader header) {
+    public static Result checkProofOfWork(ConsensusRules rules, BlockHeader header) {
         BigInteger target = CompactTarget.decode(header.bits());
-        if (target == null || target.signum() == 0 || target.compareTo(network.powLimit()) > 0) {
+        if (target == null || target.signum() == 0 || target.compareTo(rules.powLimit()) > 0) {
             return Result.reject(RejectReason.TARGET_OUT_OF_RANGE,
                     "bits " + CompactTarget.toHex(header.bits()) + " is not a target within powLimit "
-                            + CompactTarget.toHex(network.powLimitBits()));
+                            + CompactTarget.toHex(rules.powLimitBits()));
         }
         if (header.hashValue().compareTo(target) > 0) {
             return Result.reject(RejectReason.HIGH_HASH,
@@ -57,16 +57,16 @@ public final class HeaderVerifier {
     }
 
     /** {@link #verify(Network, BlockHeader, long, Ancestors, long)} under given rules. */
-    public static Result verify(ConsensusRules network, BlockHeader header, long height, Ancestors ancestors,
+    public static Result verify(ConsensusRules rules, BlockHeader header, long height, Ancestors ancestors,
                                 long nowSeconds) {
-        Result pow = checkProofOfWork(network, header);
+        Result pow = checkProofOfWork(rules, header);
         if (!pow.accepted()) {
             return pow;
         }
         BlockSummary parent = ancestors.at(height - 1);
         boolean partial = false;
 
-        Long expectedBits = expectedBits(network, parent, header.time(), ancestors);
+        Long expectedBits = expectedBits(rules, parent, header.time(), ancestors);
         if (expectedBits != null) {
             if (expectedBits != header.bits()) {
                 return Result.reject(RejectReason.BAD_DIFFBITS, "bits " + CompactTarget.toHex(header.bits())
@@ -74,7 +74,7 @@ public final class HeaderVerifier {
             }
         } else {
             partial = true;
-            if (!network.permittedTransition(parent.bits(), header.bits())) {
+            if (!rules.permittedTransition(parent.bits(), header.bits())) {
                 return Result.reject(RejectReason.BAD_DIFFBITS, "bits " + CompactTarget.toHex(header.bits())
                         + " at height " + height + " is outside the x4 clamp of " + CompactTarget.toHex(parent.bits()));
             }
@@ -90,7 +90,7 @@ public final class HeaderVerifier {
         // BIP94 (Core's ContextualCheckBlockHeader, time-timewarp-attack): the first block of an epoch may not be
         // dated more than MAX_TIMEWARP before the last block of the previous one, so a retarget's span cannot be
         // stretched by backdating the next epoch's start.
-        if (network.enforceBip94() && Network.isRetargetHeight(height)
+        if (rules.enforceBip94() && Network.isRetargetHeight(height)
                 && header.time() < parent.time() - ConsensusRules.MAX_TIMEWARP_SECONDS) {
             return Result.reject(RejectReason.TIME_TIMEWARP_ATTACK, "time " + header.time() + " of height " + height
                     + ", the first block of an epoch, is " + (parent.time() - header.time())
@@ -101,7 +101,7 @@ public final class HeaderVerifier {
             return Result.reject(RejectReason.TIME_TOO_NEW,
                     "time " + header.time() + " is more than 2 hours ahead of the clock " + nowSeconds);
         }
-        int minVersion = network.minimumVersion(height);
+        int minVersion = rules.minimumVersion(height);
         if (header.version() < minVersion) {
             return Result.reject(RejectReason.BAD_VERSION, String.format(
                     "version 0x%08x at height %d, at least %d required", header.version(), height, minVersion));
@@ -110,20 +110,20 @@ public final class HeaderVerifier {
     }
 
     /** Core's GetNextWorkRequired; null when the history it needs is not known. */
-    static Long expectedBits(ConsensusRules network, BlockSummary parent, long time, Ancestors ancestors) {
+    static Long expectedBits(ConsensusRules rules, BlockSummary parent, long time, Ancestors ancestors) {
         long height = parent.height() + 1;
         if (!Network.isRetargetHeight(height)) {
-            if (!network.allowMinDifficultyBlocks()) {
+            if (!rules.allowMinDifficultyBlocks()) {
                 return parent.bits();
             }
             // fPowAllowMinDifficultyBlocks (pow.cpp GetNextWorkRequired): more than 20 minutes after its parent, a
             // block may be mined at powLimit; it must then be, the rule gives one value.
             if (time > parent.time() + 2 * Network.TARGET_SPACING_SECONDS) {
-                return network.powLimitBits();
+                return rules.powLimitBits();
             }
             // Otherwise the bits of the last block that was not a minimum-difficulty exception, in this epoch.
             BlockSummary b = parent;
-            while (b.height() > 0 && !Network.isRetargetHeight(b.height()) && b.bits() == network.powLimitBits()) {
+            while (b.height() > 0 && !Network.isRetargetHeight(b.height()) && b.bits() == rules.powLimitBits()) {
                 b = ancestors.at(b.height() - 1);
                 if (b == null) {
                     return null;
@@ -131,14 +131,14 @@ public final class HeaderVerifier {
             }
             return b.bits();
         }
-        if (network.noRetargeting()) {
+        if (rules.noRetargeting()) {
             return parent.bits();
         }
         BlockSummary first = ancestors.at(height - Network.RETARGET_INTERVAL);
         if (first == null) {
             return null;
         }
-        return network.nextEpochBits(first.bits(), parent.bits(), first.time(), parent.time());
+        return rules.nextEpochBits(first.bits(), parent.bits(), first.time(), parent.time());
     }
 
     /** Median of the times of the parent and its ten predecessors (fewer only at genesis); null if unknown. */
