@@ -29,11 +29,16 @@ public final class HeaderVerifier {
 
     /** Context-free checks: the target is in range and the hash meets it. */
     public static Result checkProofOfWork(Network network, BlockHeader header) {
+        return checkProofOfWork(network.rules(), header);
+    }
+
+    /** {@link #checkProofOfWork(Network, BlockHeader)} under given rules (a test chain's variant of a network's). */
+    public static Result checkProofOfWork(ConsensusRules rules, BlockHeader header) {
         BigInteger target = CompactTarget.decode(header.bits());
-        if (target == null || target.signum() == 0 || target.compareTo(network.powLimit()) > 0) {
+        if (target == null || target.signum() == 0 || target.compareTo(rules.powLimit()) > 0) {
             return Result.reject(RejectReason.TARGET_OUT_OF_RANGE,
                     "bits " + CompactTarget.toHex(header.bits()) + " is not a target within powLimit "
-                            + CompactTarget.toHex(network.powLimitBits()));
+                            + CompactTarget.toHex(rules.powLimitBits()));
         }
         if (header.hashValue().compareTo(target) > 0) {
             return Result.reject(RejectReason.HIGH_HASH,
@@ -48,14 +53,20 @@ public final class HeaderVerifier {
      */
     public static Result verify(Network network, BlockHeader header, long height, Ancestors ancestors,
                                 long nowSeconds) {
-        Result pow = checkProofOfWork(network, header);
+        return verify(network.rules(), header, height, ancestors, nowSeconds);
+    }
+
+    /** {@link #verify(Network, BlockHeader, long, Ancestors, long)} under given rules. */
+    public static Result verify(ConsensusRules rules, BlockHeader header, long height, Ancestors ancestors,
+                                long nowSeconds) {
+        Result pow = checkProofOfWork(rules, header);
         if (!pow.accepted()) {
             return pow;
         }
         BlockSummary parent = ancestors.at(height - 1);
         boolean partial = false;
 
-        Long expectedBits = expectedBits(network, parent, header.time(), ancestors);
+        Long expectedBits = expectedBits(rules, parent, header.time(), ancestors);
         if (expectedBits != null) {
             if (expectedBits != header.bits()) {
                 return Result.reject(RejectReason.BAD_DIFFBITS, "bits " + CompactTarget.toHex(header.bits())
@@ -63,7 +74,7 @@ public final class HeaderVerifier {
             }
         } else {
             partial = true;
-            if (!network.permittedTransition(parent.bits(), header.bits())) {
+            if (!rules.permittedTransition(parent.bits(), header.bits())) {
                 return Result.reject(RejectReason.BAD_DIFFBITS, "bits " + CompactTarget.toHex(header.bits())
                         + " at height " + height + " is outside the x4 clamp of " + CompactTarget.toHex(parent.bits()));
             }
@@ -76,11 +87,21 @@ public final class HeaderVerifier {
             return Result.reject(RejectReason.TIME_TOO_OLD,
                     "time " + header.time() + " is not above the median time past " + mtp);
         }
+        // BIP94 (Core's ContextualCheckBlockHeader, time-timewarp-attack): the first block of an epoch may not be
+        // dated more than MAX_TIMEWARP before the last block of the previous one, so a retarget's span cannot be
+        // stretched by backdating the next epoch's start.
+        if (rules.enforceBip94() && Network.isRetargetHeight(height)
+                && header.time() < parent.time() - ConsensusRules.MAX_TIMEWARP_SECONDS) {
+            return Result.reject(RejectReason.TIME_TIMEWARP_ATTACK, "time " + header.time() + " of height " + height
+                    + ", the first block of an epoch, is " + (parent.time() - header.time())
+                    + " s before its parent's " + parent.time() + ": BIP94 allows at most "
+                    + ConsensusRules.MAX_TIMEWARP_SECONDS + " s");
+        }
         if (header.time() > nowSeconds + Network.MAX_FUTURE_BLOCK_TIME_SECONDS) {
             return Result.reject(RejectReason.TIME_TOO_NEW,
                     "time " + header.time() + " is more than 2 hours ahead of the clock " + nowSeconds);
         }
-        int minVersion = network.minimumVersion(height);
+        int minVersion = rules.minimumVersion(height);
         if (header.version() < minVersion) {
             return Result.reject(RejectReason.BAD_VERSION, String.format(
                     "version 0x%08x at height %d, at least %d required", header.version(), height, minVersion));
@@ -89,18 +110,20 @@ public final class HeaderVerifier {
     }
 
     /** Core's GetNextWorkRequired; null when the history it needs is not known. */
-    static Long expectedBits(Network network, BlockSummary parent, long time, Ancestors ancestors) {
+    static Long expectedBits(ConsensusRules rules, BlockSummary parent, long time, Ancestors ancestors) {
         long height = parent.height() + 1;
         if (!Network.isRetargetHeight(height)) {
-            if (!network.allowMinDifficultyBlocks()) {
+            if (!rules.allowMinDifficultyBlocks()) {
                 return parent.bits();
             }
+            // fPowAllowMinDifficultyBlocks (pow.cpp GetNextWorkRequired): more than 20 minutes after its parent, a
+            // block may be mined at powLimit; it must then be, the rule gives one value.
             if (time > parent.time() + 2 * Network.TARGET_SPACING_SECONDS) {
-                return network.powLimitBits();
+                return rules.powLimitBits();
             }
-            // The last block that was not a minimum-difficulty exception.
+            // Otherwise the bits of the last block that was not a minimum-difficulty exception, in this epoch.
             BlockSummary b = parent;
-            while (b.height() > 0 && !Network.isRetargetHeight(b.height()) && b.bits() == network.powLimitBits()) {
+            while (b.height() > 0 && !Network.isRetargetHeight(b.height()) && b.bits() == rules.powLimitBits()) {
                 b = ancestors.at(b.height() - 1);
                 if (b == null) {
                     return null;
@@ -108,14 +131,14 @@ public final class HeaderVerifier {
             }
             return b.bits();
         }
-        if (network.noRetargeting()) {
+        if (rules.noRetargeting()) {
             return parent.bits();
         }
         BlockSummary first = ancestors.at(height - Network.RETARGET_INTERVAL);
         if (first == null) {
             return null;
         }
-        return network.nextEpochBits(parent.bits(), first.time(), parent.time());
+        return rules.nextEpochBits(first.bits(), parent.bits(), first.time(), parent.time());
     }
 
     /** Median of the times of the parent and its ten predecessors (fewer only at genesis); null if unknown. */

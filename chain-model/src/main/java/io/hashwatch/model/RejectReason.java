@@ -20,6 +20,11 @@ public enum RejectReason {
     /** Time not above the median of the previous 11 blocks (Core: time-too-old). */
     TIME_TOO_OLD(true, false),
     /**
+     * BIP94 (testnet4): the first block of an epoch dated more than 600 s before its parent (Core:
+     * time-timewarp-attack).
+     */
+    TIME_TIMEWARP_ATTACK(true, false),
+    /**
      * Time more than two hours ahead of the clock (Core: time-too-new); for a price tick, its trade time (a tick from
      * the future would move the reference price's stream time ahead and make every real tick late).
      */

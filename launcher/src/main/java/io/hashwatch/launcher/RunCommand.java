@@ -49,7 +49,7 @@ public final class RunCommand implements Callable<Integer> {
     Long startHeight;
 
     @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
-            description = "Network of --headers (default: ${DEFAULT-VALUE}).")
+            description = "Network of --headers: mainnet, regtest, testnet4 or signet (default: ${DEFAULT-VALUE}).")
     String network;
 
     @Option(names = "--speed", paramLabel = "X",

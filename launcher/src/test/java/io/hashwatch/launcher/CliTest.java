@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,7 +154,13 @@ class CliTest {
     @Test
     void unknownNetworkAndBadSpeed() throws Exception {
         assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
-                "--network", "dogecoin"), "unknown network 'dogecoin'");
+                "--network", "dogecoin"), "unknown network 'dogecoin'", "mainnet, regtest, testnet4, signet");
+        assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
+                "--network", "testnet3"), "unknown network 'testnet3'");
+        for (String net : List.of("testnet4", "signet", "SIGNET")) {
+            assertEquals(net.toLowerCase(Locale.ROOT), runSettings("--headers", headerFile().toString(),
+                    "--start-height", "0", "--network", net).network());
+        }
         assertFails(CommandRunner.run("run", "--headers", headerFile().toString(), "--start-height", "0",
                 "--speed", "0"), "--speed must be a number > 0");
     }

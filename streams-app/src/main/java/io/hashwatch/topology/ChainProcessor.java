@@ -151,7 +151,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         network = Network.byName(in.network()).orElse(null);
         if (network == null) {
             reject(record, null, RejectReason.UNKNOWN_NETWORK, "no header rules for network '" + in.network()
-                    + "'; known: mainnet, regtest");
+                    + "'; known: mainnet, testnet4, signet, regtest");
             return;
         }
         if (in.coinbaseHex() != null) {
@@ -415,7 +415,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             meanInterval = p.timeAvgMs() / 1000.0;
             if (inEpoch == Network.RETARGET_INTERVAL - 1) {
                 Network network = Network.byName(net).orElseThrow();
-                long nextBits = network.nextEpochBits(tip.bits(), epochStart.time(), tip.time());
+                long nextBits = network.nextEpochBits(epochStart.bits(), tip.bits(), epochStart.time(), tip.time());
                 projectedNextBits = CompactTarget.toHex(nextBits);
                 projectedChange = Work.difficulty(nextBits) / difficulty - 1;
                 method = "consensus";

@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  * (default {@value #MEMPOOL_SPACE}).
  *
  * <ul>
- *   <li>network: the genesis hash, {@code /block-height/0} (mainnet and regtest; testnet3, testnet4 and signet are
- *   refused as not supported by the verifier yet)</li>
+ *   <li>network: the genesis hash, {@code /block-height/0} (mainnet, testnet4, signet, regtest; testnet3 is refused:
+ *   the verifier does not implement its rules)</li>
  *   <li>tip: {@code /blocks/tip/height}, {@code /blocks/tip/hash}; hash at a height: {@code /block-height/:h}</li>
  *   <li>one block: mempool.space's {@code /v1/block/:hash} (header in {@code extras.header}, fees in
  *   {@code extras.totalFees}, the coinbase's outputs in {@code extras.reward}, {@code tx_count}); on plain Esplora

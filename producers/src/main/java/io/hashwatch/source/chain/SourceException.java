@@ -23,7 +23,7 @@ public final class SourceException extends Exception {
         RPC_ERROR,
         /** The source is on another chain than the one being followed, or diverges below the checked heights. */
         WRONG_CHAIN,
-        /** The source's network is one the verifier has no rules for yet (testnet3, testnet4, signet). */
+        /** The source's network is one the verifier has no rules for (testnet3, or a chain name Core may add). */
         UNSUPPORTED_NETWORK,
         /** The headers topic could not be read or written (Kafka). */
         KAFKA,

@@ -188,13 +188,21 @@ class EsploraTest {
     void networksAreKnownByTheirGenesisBlock() throws Exception {
         FakeChain chain = mainnet(FIRST + 5);
         try (FakeEsplora api = new FakeEsplora(chain); Harness h = new Harness("esplora")) {
+            // Signet's genesis block (Core's SigNetParams: time 1598918400, bits 0x1e0377ae, nonce 52613770).
             chain.put(0, List.of(BlockHeader.fromHex("0100000000000000000000000000000000000000000000000000000000"
                     + "000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a008f4d5fae77031e"
                     + "8ad22203")));
             try (EsploraClient c = h.esplora(api.uri(), Harness.FAST)) {
+                assertEquals(Network.SIGNET, c.tip().network());
+            }
+            // Testnet3's (CTestNetParams: time 1296688602, nonce 414098458): refused, its rules are not implemented.
+            chain.put(0, List.of(BlockHeader.fromHex("0100000000000000000000000000000000000000000000000000000000"
+                    + "000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4adae5494dffff001d"
+                    + "1aa4ae18")));
+            try (EsploraClient c = h.esplora(api.uri(), Harness.FAST)) {
                 SourceException e = assertThrows(SourceException.class, c::tip);
                 assertEquals(SourceException.Kind.UNSUPPORTED_NETWORK, e.kind());
-                assertTrue(e.getMessage().contains("signet: network not supported by the verifier yet"),
+                assertTrue(e.getMessage().contains("testnet3: network not supported by the verifier"),
                         e.getMessage());
             }
             chain.put(0, List.of(chain.at(FIRST)));
