@@ -135,7 +135,8 @@ final class Pipeline implements AutoCloseable {
         StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
-                s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka()) : s.kafka());
+                s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
+                        : StreamsLifecycle.clusterDefaults(s.kafka()));
         HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
         StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {

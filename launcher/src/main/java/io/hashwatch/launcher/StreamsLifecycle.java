@@ -3,7 +3,7 @@ package io.hashwatch.launcher;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Client settings the launcher adds for the embedded single-node broker. */
+/** Client settings the launcher adds: for the embedded single-node broker, and for an external cluster. */
 final class StreamsLifecycle {
     private StreamsLifecycle() {
     }
@@ -14,6 +14,21 @@ final class StreamsLifecycle {
      */
     static Map<String, String> embeddedDefaults(Map<String, String> user) {
         Map<String, String> m = new HashMap<>();
+        m.put("session.timeout.ms", "10000");
+        m.put("heartbeat.interval.ms", "3000");
+        m.putAll(user);
+        return m;
+    }
+
+    /**
+     * On an external cluster more than one streams instance may run: one standby replica of every task (its
+     * state kept warm on another instance, so a failover restores almost nothing), and a 10 s session so that a
+     * crashed instance's tasks move within seconds. A lone instance pays nothing for the standby (none is
+     * assigned). The user's settings ({@code kafka.*} keys of the config file) win.
+     */
+    static Map<String, String> clusterDefaults(Map<String, String> user) {
+        Map<String, String> m = new HashMap<>();
+        m.put("num.standby.replicas", "1");
         m.put("session.timeout.ms", "10000");
         m.put("heartbeat.interval.ms", "3000");
         m.putAll(user);
