@@ -213,7 +213,7 @@ if ((live)); then
         # a header file has no coinbases, so every block is unattributed and no pool has blocks.
         step "live: every dashboard query and rule expression against a real Prometheus (live_check.py)" \
           "$python" prometheus/live_check.py "http://127.0.0.1:$prom_port" \
-            --allow-empty 'hashwatch_source_(tip_height|published_height|headers_total|errors_total|reorgs_total|fees_available)' \
+            --allow-empty 'hashwatch_source_(tip_height|published_height|headers_total|errors_total|reorgs_total|fees_available|backfill_remaining_blocks)' \
             --allow-empty 'hashwatch_reference_price_outliers_total|hashwatch_prices_late_dropped_total' \
             --allow-empty 'hashwatch_pool_(blocks|share_ratio|hashrate_hashes_per_second|luck_ratio)' \
             --allow-empty 'network:hashwatch_(tip_height:delta1h|block_interval_seconds:mean|difficulty:change_ratio5m)' \

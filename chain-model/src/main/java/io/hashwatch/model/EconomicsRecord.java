@@ -1,5 +1,6 @@
 package io.hashwatch.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,12 +15,37 @@ import java.util.Map;
  * @param hashpriceBtcPerPhDay      as on {@code hashprice}
  * @param hashpriceUsdPerPhDay      as on {@code hashprice}
  * @param hostingRevenueUsdPerMwDay the AI/HPC lease: rate ($/kW/month) * 1000 / 30.4
+ * @param nextHalving               the same economics after the next halving, at this block's difficulty and fees
+ *                                  (absent from records before it was added)
  */
 public record EconomicsRecord(String network, long height, long time, Double priceUsd, Long priceTimeMs,
                               double hashpriceBtcPerPhDay, Double hashpriceUsdPerPhDay,
-                              double hostingRevenueUsdPerMwDay, Map<String, ProfileEconomics> profiles) {
+                              double hostingRevenueUsdPerMwDay, Map<String, ProfileEconomics> profiles,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) NextHalving nextHalving) {
     public EconomicsRecord {
         profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+    }
+
+    /**
+     * The next halving seen from a block: when, and what mining earns and costs after it if difficulty and fees
+     * stayed as they are (the comparison behind the usual "cost to mine one BTC after the halving" figures).
+     *
+     * @param blocksLeft            210,000 - height mod 210,000
+     * @param estimatedTime         the block's time + blocks left x the epoch's mean interval (seconds; null
+     *                              without an interval)
+     * @param nextSubsidySat        the subsidy from the halving on
+     * @param hashpriceBtcPerPhDay  (next subsidy + the 144-block average fees) per PH/s per day at this difficulty
+     * @param hashpriceUsdPerPhDay  the same at this block's price (null without a price)
+     * @param allInCostPerBtcUsd    per profile: its all-in cost per PH/day / the BTC hashprice after the halving
+     * @param marginUsdPerPhDay     per profile: the USD hashprice after the halving - its all-in cost per PH/day
+     */
+    public record NextHalving(long blocksLeft, Long estimatedTime, long nextSubsidySat, double hashpriceBtcPerPhDay,
+                              Double hashpriceUsdPerPhDay, Map<String, Double> allInCostPerBtcUsd,
+                              Map<String, Double> marginUsdPerPhDay) {
+        public NextHalving {
+            allInCostPerBtcUsd = Collections.unmodifiableMap(new LinkedHashMap<>(allInCostPerBtcUsd));
+            marginUsdPerPhDay = Collections.unmodifiableMap(new LinkedHashMap<>(marginUsdPerPhDay));
+        }
     }
 
     /**

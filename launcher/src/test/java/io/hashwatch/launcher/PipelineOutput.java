@@ -223,6 +223,17 @@ final class PipelineOutput {
             consumer.seekToBeginning(parts);
         }
 
+        /** Reads everything committed by now (up to the last stable offset); the number of distinct keys seen. */
+        int drain() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && System.nanoTime() < deadline) {
+                count();
+            }
+            return count();
+        }
+
         /** Reads what was committed since the last call; the number of distinct keys seen. */
         int count() {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {

@@ -12,6 +12,7 @@ import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
+import io.hashwatch.stress.Halving;
 import io.hashwatch.stress.DifficultyRegression;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
                     - settings.priceMaxAgeSeconds() * 1000 ? latest : priceAt(tip.time() * 1000);
             HashpriceRecord hashprice = hashprice(tip, price, settings);
             metrics.hashprice(hashprice);
-            metrics.economics(economics(hashprice, settings));
+            metrics.economics(economics(hashprice, tip, settings));
         }
     }
 
@@ -132,7 +133,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
 
     private HashpriceRecord emit(ConnectedBlock block, ReferencePrice price, String at, long timestampMs) {
         HashpriceRecord hashprice = hashprice(block, price, settings);
-        EconomicsRecord economics = economics(hashprice, settings);
+        EconomicsRecord economics = economics(hashprice, block, settings);
         String key = block.network() + ":" + at;
         HASHPRICE.forward(context, new Record<>(key, hashprice, timestampMs));
         ECONOMICS.forward(context, new Record<>(key, economics, timestampMs));
@@ -160,15 +161,31 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         return DifficultyRegression.modelPriceUsd(r.intercept(), r.slope(), difficulty, supplyBtc);
     }
 
-    /** Every profile's economics at the hashprice {@code h}. */
-    static EconomicsRecord economics(HashpriceRecord h, EconomicsSettings settings) {
+    /** Every profile's economics at the hashprice {@code h} of {@code block}, now and after the next halving. */
+    static EconomicsRecord economics(HashpriceRecord h, ConnectedBlock block, EconomicsSettings settings) {
         Map<String, ProfileEconomics> profiles = new LinkedHashMap<>();
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
         }
         return new EconomicsRecord(h.network(), h.height(), h.time(), h.priceUsd(), h.priceTimeMs(),
                 h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), hostingUsdPerMwDay(
-                settings.aiHpcLeaseUsdPerKwMonth()), profiles);
+                settings.aiHpcLeaseUsdPerKwMonth()), profiles, nextHalving(h, block, settings));
+    }
+
+    static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block,
+                                                   EconomicsSettings settings) {
+        Halving halving = Halving.at(block.height(), block.time(), block.epochMeanIntervalSeconds());
+        double btc = halving.hashpriceAfterBtcPerPhDay(block.difficulty(), block.feesIncluded()
+                ? block.feesSatAvg144() : 0);
+        Double usd = h.priceUsd() == null ? null : btc * h.priceUsd();
+        Map<String, Double> cost = new LinkedHashMap<>();
+        Map<String, Double> margin = new LinkedHashMap<>();
+        for (CostProfile p : settings.profiles()) {
+            cost.put(p.name(), p.allInCostUsdPerPhDay() / btc);
+            margin.put(p.name(), usd == null ? null : usd - p.allInCostUsdPerPhDay());
+        }
+        return new EconomicsRecord.NextHalving(halving.blocksLeft(), halving.estimatedTime(),
+                halving.nextSubsidySat(), btc, usd, cost, margin);
     }
 
     /** The AI/HPC lease per MW per day: rate ($/kW/month) * 1000 / 30.4. */

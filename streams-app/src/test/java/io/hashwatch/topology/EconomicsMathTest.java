@@ -68,6 +68,42 @@ class EconomicsMathTest {
         assertEquals(560_000, o.allInCostPerBtcUsd(), 1e-6);
     }
 
+    /**
+     * After the next halving, by hand: at 839,999 (the block before the April 2024 halving) one block is left and the
+     * subsidy becomes 3.125 BTC; the hashprice is (3.125 + 0.5 fees) BTC a block, the same difficulty: 3.625 BTC a
+     * block earns 0.0000625 BTC/PH/day at this difficulty (above), so 0.0000625 here too, and the all-in cost per BTC
+     * of a profile is its cost per PH/day over that. At 840,000 the next halving is 210,000 blocks away (1.5625).
+     */
+    @Test
+    void nextHalvingByHand() {
+        double difficulty = 86_400e15 * 3.625 / 0.0000625 / 4294967296.0;
+        ReferencePrice price = new ReferencePrice("BTC-USD", 1_713_571_140_000L, 60_000, 3, List.of("a", "b", "c"),
+                List.of(), List.of());
+        ConnectedBlock before = new ConnectedBlock("mainnet", 839_999, "h", 1_713_571_200L, difficulty,
+                625_000_000L, 50_000_000.0, true, 0x17034219L, null, 600.0);
+        EconomicsRecord e = EconomicsProcessor.economics(EconomicsProcessor.hashprice(before, price, SETTINGS),
+                before, SETTINGS);
+        EconomicsRecord.NextHalving n = e.nextHalving();
+        assertEquals(1, n.blocksLeft());
+        assertEquals(1_713_571_800L, n.estimatedTime());
+        assertEquals(312_500_000L, n.nextSubsidySat());
+        assertEquals(0.0000625, n.hashpriceBtcPerPhDay(), 1e-18);
+        assertEquals(3.75, n.hashpriceUsdPerPhDay(), 1e-12);
+        for (CostProfile p : SETTINGS.profiles()) {
+            assertEquals(p.allInCostUsdPerPhDay() / 0.0000625, n.allInCostPerBtcUsd().get(p.name()), 1e-6);
+            assertEquals(3.75 - p.allInCostUsdPerPhDay(), n.marginUsdPerPhDay().get(p.name()), 1e-9);
+        }
+        ConnectedBlock at = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
+                0.0, false, 0x17034219L, null, null);
+        EconomicsRecord.NextHalving m = EconomicsProcessor.economics(EconomicsProcessor.hashprice(at, null,
+                SETTINGS), at, SETTINGS).nextHalving();
+        assertEquals(210_000, m.blocksLeft());
+        assertEquals(156_250_000L, m.nextSubsidySat());
+        assertEquals(null, m.estimatedTime(), "no epoch interval");
+        assertEquals(null, m.hashpriceUsdPerPhDay(), "no price");
+        assertEquals(0.0000625 * 1.5625 / 3.625, m.hashpriceBtcPerPhDay(), 1e-18);
+    }
+
     /** Without fees from the source the hashprice is subsidy-only and says so; without a price, USD is null. */
     @Test
     void subsidyOnlyAndNoPrice() {
