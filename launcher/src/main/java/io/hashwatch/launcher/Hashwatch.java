@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "hashwatch", mixinStandardHelpOptions = true, version = "hashwatch 0.1.0",
         description = "Streaming monitor of the Bitcoin network on Kafka Streams.",
-        subcommands = {RunCommand.class, BackfillCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, BackfillCommand.class, TopicsCommand.class, RefitCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Also: hashwatch bench measures throughput, latency, memory and header hashing on this machine"
                 + " (hashwatch bench --help)."})
 public final class Hashwatch implements Callable<Integer> {

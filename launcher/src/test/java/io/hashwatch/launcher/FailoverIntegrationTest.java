@@ -55,6 +55,9 @@ class FailoverIntegrationTest {
                 .setConfigProp("transaction.state.log.replication.factor", "3")
                 .setConfigProp("transaction.state.log.min.isr", "2")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // How often the coordinator aborts timed-out transactions (default 10 s): a killed instance's open
+                // transaction holds back read_committed readers until then (docs/operations.md).
+                .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
                 .build();
         ExecutorService starter = Executors.newSingleThreadExecutor();
         try {
