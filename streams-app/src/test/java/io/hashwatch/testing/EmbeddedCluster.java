@@ -64,9 +64,14 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Creates every hashwatch topic with one partition, with the retention the registry gives it. */
     public void createTopics() throws Exception {
+        createTopics(1);
+    }
+
+    /** Creates every hashwatch topic with {@code partitions} partitions, with the registry's retention. */
+    public void createTopics(int partitions) throws Exception {
         List<NewTopic> topics = new ArrayList<>();
         for (Topics.Topic<?, ?> t : Topics.all()) {
-            topics.add(new NewTopic(t.name(), 1, (short) 1).configs(t.retention().configs()));
+            topics.add(new NewTopic(t.name(), partitions, (short) 1).configs(t.retention().configs()));
         }
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);

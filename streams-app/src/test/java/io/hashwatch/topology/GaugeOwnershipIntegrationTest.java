@@ -78,6 +78,69 @@ class GaugeOwnershipIntegrationTest {
                 stateDir.resolve(name), 1, 100, Map.of(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")), registry);
     }
 
+    /** Each network's tip series, by instance: {network -> number of instances serving it}. */
+    private static Map<String, Integer> servedBy(PrometheusMeterRegistry... registries) {
+        Map<String, Integer> n = new java.util.TreeMap<>();
+        for (PrometheusMeterRegistry r : registries) {
+            r.scrape().lines().filter(l -> l.startsWith("hashwatch_tip_height{")).forEach(l -> n.merge(
+                    l.substring(l.indexOf("network=\"") + 9, l.indexOf('"', l.indexOf("network=\"") + 9)), 1,
+                    Integer::sum));
+        }
+        return n;
+    }
+
+    /**
+     * Several chains in one deployment: mainnet (real headers) and regtest (self-mined) on a headers topic of three
+     * partitions, where they land on different ones (partitions 2 and 0 of the key's hash), so on different tasks.
+     * Each network's tip is served by exactly one of the two instances; after one stops, the other serves both.
+     */
+    @Test
+    @Timeout(240)
+    void severalNetworksOnSeveralPartitionsEachHaveOneOwner() throws Exception {
+        java.nio.file.Path file = io.hashwatch.testing.SharedData.requireHeaders("mainnet_586657-589289.dfinity.bin");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        try (EmbeddedCluster three = EmbeddedCluster.start(Duration.ofSeconds(90))) {
+            three.createTopics(3);
+            RegtestChain chain = RegtestChain.fromGenesis(33);
+            chain.extend(20);
+            PrometheusMeterRegistry ra = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry rb = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, three.bootstrapServers());
+            java.util.function.Function<String, HashwatchStreams> instance = name -> new HashwatchStreams(
+                    new StreamsSettings(three.bootstrapServers(), "hashwatch-multi", stateDir.resolve("multi-" + name),
+                            1, 100, Map.of(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")),
+                    name.equals("a") ? ra : rb);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                    new ByteArraySerializer());
+                 HashwatchStreams a = instance.apply("a"); HashwatchStreams b = instance.apply("b")) {
+                a.start();
+                b.start();
+                await(() -> a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING,
+                        "both instances running");
+                for (HeaderRecord r : chain.records(0, 20)) {
+                    producer.send(new ProducerRecord<>(Topics.HEADERS.name(), r.network(), Json.write(r)));
+                }
+                for (int i = 0; i < 30; i++) {
+                    String hex = java.util.HexFormat.of().formatHex(bytes, i * 80, i * 80 + 80);
+                    HeaderRecord r = new HeaderRecord("mainnet", 586_657 + i, hex, null, null, "it", null);
+                    producer.send(new ProducerRecord<>(Topics.HEADERS.name(), r.network(), Json.write(r)));
+                }
+                producer.flush();
+                await(() -> servedBy(ra, rb).equals(Map.of("mainnet", 1, "regtest", 1)), "each network served once");
+                Map<String, Integer> onA = servedBy(ra);
+                System.out.println("GaugeOwnership: instance a serves " + onA.keySet() + ", b " + servedBy(rb)
+                        .keySet());
+                b.close();
+                await(() -> servedBy(ra, rb).equals(Map.of("mainnet", 1, "regtest", 1)) && servedBy(rb).isEmpty(),
+                        "a serves both after b stops");
+                await(() -> ra.scrape().contains("hashwatch_tip_height{network=\"mainnet\"} 586686.0")
+                        && ra.scrape().contains("hashwatch_tip_height{network=\"regtest\"} 20.0"),
+                        "both tips at their last heights on a");
+            }
+        }
+    }
+
     @Test
     @Timeout(240)
     void onlyTheOwnerServesANetworksGaugesAndTheNextOwnerServesThemAtOnce() throws Exception {
