@@ -8,7 +8,6 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.stress.DayTotals;
 import io.hashwatch.stress.DifficultyRegression;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -27,6 +26,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,9 +45,8 @@ public final class RefitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", required = true,
-            description = "The Kafka cluster (a running `hashwatch run`'s embedded broker: 127.0.0.1:9092).")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day of the window (default: the first"
             + " priced day).")
@@ -61,16 +60,9 @@ public final class RefitCommand implements Callable<Integer> {
             description = "Network (default: ${DEFAULT-VALUE}; prices are mainnet's only).")
     String network;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long reading the topic may take (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (Java properties).")
-    Path config;
-
     @Override
     public Integer call() {
-        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.apply(config, spec);
+        Map<String, String> kafka = cluster.kafka();
         if (Network.byName(network).isEmpty()) {
             throw new UsageException("unknown network '" + network + "' (--network): use one of "
                     + PathChecks.networks());
@@ -78,7 +70,7 @@ public final class RefitCommand implements Callable<Integer> {
         LocalDate first = day(from, "--from");
         LocalDate last = day(to, "--to");
         List<DifficultyRegression.Point> points = new ArrayList<>();
-        for (MinerDayRecord d : finalDays(file.kafka()).values()) {
+        for (MinerDayRecord d : finalDays(kafka).values()) {
             LocalDate date = LocalDate.parse(d.day());
             DayTotals t = d.totals();
             if ((first != null && date.isBefore(first)) || (last != null && date.isAfter(last))
@@ -120,11 +112,11 @@ public final class RefitCommand implements Callable<Integer> {
     /** The latest record of each final day of the network (the topic is compacted: the latest is the truth). */
     private TreeMap<String, MinerDayRecord> finalDays(Map<String, String> kafka) {
         Map<String, Object> c = new HashMap<>(kafka);
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        Duration timeout = Duration.ofSeconds(cluster.timeoutSeconds);
         TreeMap<String, MinerDayRecord> days = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -140,7 +132,7 @@ public final class RefitCommand implements Callable<Integer> {
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new UsageException("reading topic " + Topics.MINER_DAYS.name() + " took longer than "
-                            + timeoutSeconds + " s (--timeout)");
+                            + cluster.timeoutSeconds + " s (--timeout)");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() == null || !r.key().startsWith(prefix)) {

@@ -1,7 +1,6 @@
 package io.hashwatch.launcher;
 
 import io.hashwatch.model.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,9 +28,8 @@ public final class TopicsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", required = true,
-            description = "The Kafka cluster.")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
             description = "Partitions of each topic created (default: ${DEFAULT-VALUE}).")
@@ -40,28 +39,21 @@ public final class TopicsCommand implements Callable<Integer> {
             description = "Replication of each topic created (default: the broker's default.replication.factor).")
     Short replicationFactor;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for the cluster (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (Java properties).")
-    Path config;
-
     @Override
     public Integer call() {
-        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.apply(config, spec);
+        Map<String, String> kafka = cluster.kafka();
         if (partitions < 1) {
             throw new UsageException("partitions must be >= 1 (--partitions), got " + partitions);
         }
         if (replicationFactor != null && replicationFactor < 1) {
             throw new UsageException("--replication-factor must be >= 1, got " + replicationFactor);
         }
-        Map<String, Object> props = new HashMap<>(file.kafka());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
         List<String> created;
         try (Admin admin = Admin.create(props)) {
             created = TopicSetup.createAll(admin, partitions, Optional.ofNullable(replicationFactor),
-                    Duration.ofSeconds(timeoutSeconds));
+                    Duration.ofSeconds(cluster.timeoutSeconds));
         }
         for (Topics.Topic<?, ?> t : Topics.all()) {
             spec.commandLine().getOut().printf("%-24s %s%n", t.name(), created.contains(t.name()) ? "created"
