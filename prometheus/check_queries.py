@@ -660,6 +660,9 @@ def check_topics():
                 "topic-init needs it")
     else:
         text = "".join(sources[p] for p in command)
+        # Options of the picocli mixins the command declares (@Mixin TYPE name) count as its own.
+        for mixin in re.findall(r'@Mixin\s+(\w+)', text):
+            text += "".join(t for p, t in sources.items() if os.path.basename(p) == mixin + ".java")
         used = [a for a in cmd if a.startswith("--")]
         missing = [a for a in used if f'"{a}"' not in text]
         check(not missing, f"the launcher's `topics` command ({rel(command[0])}) has the options {used}",
