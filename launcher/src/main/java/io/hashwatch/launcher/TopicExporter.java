@@ -52,6 +52,9 @@ final class TopicExporter implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, OutputStream> files = new LinkedHashMap<>();
     private final Map<String, Long> lines = new LinkedHashMap<>();
+    /** How long a transaction's markers may take to reach every partition it wrote (milliseconds, normally). */
+    private static final Duration MARKERS_WAIT = Duration.ofSeconds(30);
+    private final Map<String, Object> uncommittedConfig;
     private final Thread thread;
     /** Set by {@link #finish}: export up to the committed end as of then, and stop. */
     private final CompletableFuture<Void> finishRequested = new CompletableFuture<>();
@@ -70,6 +73,9 @@ final class TopicExporter implements AutoCloseable {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hashwatch-export");
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        uncommittedConfig = new HashMap<>(p);
+        uncommittedConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        uncommittedConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "hashwatch-export-ends");
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(60)).forEach(i ->
@@ -106,8 +112,7 @@ final class TopicExporter implements AutoCloseable {
             Map<TopicPartition, Long> end = null;
             while (end == null || !reached(end)) {
                 if (end == null && finishRequested.isDone()) {
-                    // read_committed: the end of the committed records (the last stable offset).
-                    end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(60));
+                    end = committedEnd();
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                     files.get(r.topic()).write(line(r.topic(), r));
@@ -121,6 +126,34 @@ final class TopicExporter implements AutoCloseable {
             finished.complete(Map.copyOf(lines));
         } catch (IOException | RuntimeException e) {
             finished.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * The end of the committed records (read_committed: the last stable offset) once it covers everything written
+     * when the export was asked to finish. A transaction's commit markers reach its partitions one by one, after the
+     * group offsets it commits are visible: a partition's stable offset can trail its last committed records for a
+     * moment, and exporting up to it then would leave them out (seen: a whole topic's six records).
+     */
+    private Map<TopicPartition, Long> committedEnd() {
+        Map<TopicPartition, Long> written;
+        try (KafkaConsumer<String, byte[]> uncommitted = new KafkaConsumer<>(uncommittedConfig,
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            written = uncommitted.endOffsets(consumer.assignment(), Duration.ofSeconds(60));
+        }
+        long deadline = System.nanoTime() + MARKERS_WAIT.toNanos();
+        while (true) {
+            Map<TopicPartition, Long> stable = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(60));
+            boolean covered = written.entrySet().stream().allMatch(e -> stable.get(e.getKey()) >= e.getValue());
+            if (covered || System.nanoTime() > deadline) {
+                return stable;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return stable;
+            }
         }
     }
 

@@ -8,13 +8,18 @@ import io.hashwatch.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,7 @@ class RefitCommandTest {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
                     new ByteArraySerializer())) {
+                p.partitionsFor(Topics.MINER_DAYS.name()); // the topic's metadata first: no record left behind
                 for (int i = 0; i < 400; i++) {
                     LocalDate d = first.plusDays(i);
                     long height = 820_000 + 144L * i;
@@ -65,6 +71,10 @@ class RefitCommandTest {
                 }
                 send(p, "mainnet:" + first.plusDays(400), day("mainnet", first.plusDays(400), 900_000, 9e13, 1,
                         false));
+                p.flush();
+                for (Future<RecordMetadata> f : sent) {
+                    f.get(60, TimeUnit.SECONDS); // a failed send fails the test, not a silently shorter history
+                }
             }
             CommandRunner all = CommandRunner.run("refit", "--bootstrap-servers", bootstrap);
             assertEquals(0, all.exitCode(), all.err());
@@ -85,8 +95,10 @@ class RefitCommandTest {
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> p, String key, String json) {
-        p.send(new ProducerRecord<>(Topics.MINER_DAYS.name(), key, json.getBytes(StandardCharsets.UTF_8)));
+    private final List<Future<RecordMetadata>> sent = new ArrayList<>();
+
+    private void send(KafkaProducer<String, byte[]> p, String key, String json) {
+        sent.add(p.send(new ProducerRecord<>(Topics.MINER_DAYS.name(), key, json.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static double constant(String out, String name) {
