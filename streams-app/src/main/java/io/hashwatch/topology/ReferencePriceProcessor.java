@@ -163,7 +163,15 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
      * close the previous day's minute, whose second exchange would otherwise come after the next day).
      */
     private void publishClosed(long streamTime) {
-        if (pending.isEmpty()) {
+        // Every tick comes here and the current minute is usually pending: copy the set only when one has closed.
+        boolean anyClosed = false;
+        for (PairMinute key : pending) {
+            if (closed(key, streamTime)) {
+                anyClosed = true;
+                break;
+            }
+        }
+        if (!anyClosed) {
             return;
         }
         for (PairMinute key : List.copyOf(pending)) {
