@@ -10,8 +10,11 @@ import io.hashwatch.topology.HashwatchTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class HashwatchStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HashwatchStreams.class);
 
+    private final Topology topology;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
 
@@ -33,9 +37,10 @@ public final class HashwatchStreams implements AutoCloseable {
     /** @param pools the mining-pools list blocks are attributed by (the bundled one, or {@code --pools FILE}'s) */
     public HashwatchStreams(StreamsSettings settings, EconomicsSettings economics, PoolList pools,
                             MeterRegistry registry) {
-        streams = new KafkaStreams(HashwatchTopology.build(new ChainMetrics(registry),
-                new EconomicsMetrics(registry, economics), new PoolMetrics(registry), pools, economics,
-                () -> System.currentTimeMillis() / 1000), settings.toProperties());
+        Properties properties = settings.toProperties();
+        topology = HashwatchTopology.build(new ChainMetrics(registry), new EconomicsMetrics(registry, economics),
+                new PoolMetrics(registry), pools, economics, () -> System.currentTimeMillis() / 1000, properties);
+        streams = new KafkaStreams(topology, properties);
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -51,6 +56,11 @@ public final class HashwatchStreams implements AutoCloseable {
 
     public KafkaStreams kafkaStreams() {
         return streams;
+    }
+
+    /** The sub-topologies, their processors, stores and topics. */
+    public TopologyDescription describe() {
+        return topology.describe();
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class Bench implements Callable<Integer> {
             report.iteration(i);
             if (steps.contains("headers")) {
                 boolean withLatency = steps.contains("latency") && i == iterations;
-                headers.run(source, withLatency ? Optional.of(latency) : Optional.empty());
+                headers.run(source, withLatency ? Optional.of(latency) : Optional.empty(), i == iterations);
             }
             if (steps.contains("ticks")) {
                 priceTicks.run();

@@ -52,7 +52,7 @@ record BenchBroker(Path dir, String bootstrapServers, Admin admin, Map<String, S
         }
     }
 
-    /** One stream thread, exactly-once v2 (StreamsSettings' default), the user's settings on top. */
+    /** StreamsSettings' defaults (exactly-once v2, a stream thread per core), the user's settings on top. */
     StreamsSettings streamsSettings(String applicationId, long commitIntervalMs) {
         return new StreamsSettings(bootstrapServers, applicationId, dir.resolve("streams").toAbsolutePath(), 1,
                 commitIntervalMs, streamsConfig);

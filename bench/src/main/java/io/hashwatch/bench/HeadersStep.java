@@ -1,5 +1,6 @@
 package io.hashwatch.bench;
 
+import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The headers step: the file's records through the raw broker, the file source's publisher, the pass-through
@@ -37,8 +39,11 @@ final class HeadersStep {
         this.streamsConfig = streamsConfig;
     }
 
-    /** @param latency run after the throughput figures, on the headers held back for it */
-    void run(HeaderFileSource source, Optional<LatencyStep> latency) throws Exception {
+    /**
+     * @param latency run after the throughput figures, on the headers held back for it
+     * @param profile whether to measure each sub-topology's cost too (a second run of the full topology)
+     */
+    void run(HeaderFileSource source, Optional<LatencyStep> latency, boolean profile) throws Exception {
         List<HeaderRecord> all = new ArrayList<>();
         source.forEach(all::add);
         int held = latency.map(l -> l.headersHeldBack(all.size())).orElse(0);
@@ -55,7 +60,7 @@ final class HeadersStep {
                             + " %,.0f records/s, end to end %,.0f records/s (%,d in %.2f s after %.1f s start-up); %s",
                     ceiling.sustained(), ceiling.perSecond(), ceiling.records(), ceiling.processing().toNanos() / 1e9,
                     ceiling.startup().toNanos() / 1e9, ceiling.cpu());
-            fullTopology(broker, bulk.size(), ceiling);
+            fullTopology(broker, bulk.size(), ceiling, profile);
             if (latency.isPresent() && !live.isEmpty()) {
                 latency.get().run(broker, live);
             }
@@ -112,14 +117,41 @@ final class HeadersStep {
                 + " %,.0f headers/s", bulk.size() / ((System.nanoTime() - t0) / 1e9));
     }
 
-    private void fullTopology(BenchBroker broker, int headers, Measured ceiling) throws Exception {
+    private void fullTopology(BenchBroker broker, int headers, Measured ceiling, boolean profile)
+            throws Exception {
+        Map<String, SubtopologyCost.Written> written = new HashMap<>();
         ThroughputMeter.measureFullTopology(broker, commitIntervalMs, Topics.HEADERS.name(), headers, m -> {
             long out = outputRecords(broker.admin());
             report.line("headers: full topology, headers/s: %s (%,d headers in %.2f s after %.1f s start-up; %,d"
                             + " records on the output topics, %.1f per header); %s", m.against(ceiling), m.records(),
                     m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records(),
                     m.cpu());
+            if (profile) {
+                for (String topic : broker.admin().listTopics().names().get(60, TimeUnit.SECONDS)) {
+                    if (Topics.outputs().stream().anyMatch(t -> t.name().equals(topic))
+                            || (topic.startsWith(StreamsSettings.DEFAULT_APPLICATION_ID + "-")
+                            && topic.endsWith("-changelog"))) {
+                        written.put(topic, SubtopologyCost.written(broker, topic));
+                    }
+                }
+            }
         });
+        if (!profile) {
+            return;
+        }
+        // The same headers again under another application id, each processor's CPU charged to it: the wrapper's
+        // clock reads slow this run down, so its rates are not reported.
+        ProcessorCpu.reset();
+        ThroughputMeter.measureFullTopology(broker, "hashwatch-profile", Map.of(
+                        StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, ProcessorCpu.class.getName()),
+                commitIntervalMs, Topics.HEADERS.name(), headers, (m, app) -> {
+                    report.line("headers: per sub-topology (a second run, %s; records and bytes from the first):",
+                            m.cpu());
+                    for (String line : SubtopologyCost.lines(app.describe(), StreamsSettings.DEFAULT_APPLICATION_ID,
+                            ProcessorCpu.snapshot(), written, headers, m.streamThreadCpu())) {
+                        report.line("headers:   %s", line);
+                    }
+                });
     }
 
     private static long outputRecords(Admin admin) throws Exception {

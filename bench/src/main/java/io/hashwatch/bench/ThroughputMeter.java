@@ -42,11 +42,29 @@ final class ThroughputMeter {
      */
     static void measureFullTopology(BenchBroker broker, long commitIntervalMs, String main, long records,
                                     WhileRunning whileRunning) throws Exception {
-        StreamsSettings settings = broker.streamsSettings(StreamsSettings.DEFAULT_APPLICATION_ID, commitIntervalMs);
+        measureFullTopology(broker, StreamsSettings.DEFAULT_APPLICATION_ID, Map.of(), commitIntervalMs, main, records,
+                (m, app) -> whileRunning.measured(m));
+    }
+
+    /** Told the figures and the app, while it still runs. */
+    @FunctionalInterface
+    interface WhileAppRuns {
+        void measured(Measured measured, HashwatchStreams app) throws Exception;
+    }
+
+    /** The full topology under its own application id, with {@code extra} settings on top of the user's. */
+    static void measureFullTopology(BenchBroker broker, String applicationId, Map<String, String> extra,
+                                    long commitIntervalMs, String main, long records, WhileAppRuns whileRunning)
+            throws Exception {
+        StreamsSettings base = broker.streamsSettings(applicationId, commitIntervalMs);
+        Map<String, String> config = new java.util.LinkedHashMap<>(base.kafkaOverrides());
+        config.putAll(extra);
+        StreamsSettings settings = new StreamsSettings(base.bootstrapServers(), applicationId, base.stateDir(),
+                base.replicationFactor(), commitIntervalMs, config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (HashwatchStreams full = new HashwatchStreams(settings, EconomicsSettings.defaults(), registry)) {
             whileRunning.measured(measure(broker.admin(), full.kafkaStreams(), settings.applicationId(),
-                    Topics.inputs().stream().map(Topic::name).toList(), main, records));
+                    Topics.inputs().stream().map(Topic::name).toList(), main, records), full);
         }
     }
 

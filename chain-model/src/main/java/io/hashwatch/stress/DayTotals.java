@@ -43,25 +43,46 @@ public record DayTotals(String day, int blocks, long firstHeight, long lastHeigh
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("day " + day + " has no blocks");
         }
-        BigInteger work = BigInteger.ZERO;
-        double difficulty = 0;
-        long subsidySat = 0;
-        long feesSat = 0;
-        long subsidyOfFeeBlocks = 0;
-        int feeBlocks = 0;
-        int priced = 0;
-        int pricedFeeBlocks = 0;
-        double subsidyUsd = 0;
-        double feesUsd = 0;
-        double hashpriceBtc = 0;
-        double hashpriceUsd = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        DayBlock closing = null;
-        for (DayBlock b : blocks) {
-            if (!dayOf(b.time()).equals(day)) {
+        Accumulator a = new Accumulator(day);
+        blocks.forEach(a::add);
+        return a.totals();
+    }
+
+    /**
+     * A day's totals built up block by block: each block costs a few additions, and the totals equal {@link #of}
+     * over the same blocks in the same order.
+     */
+    public static final class Accumulator {
+        private final LocalDate day;
+        private final long dayStart;
+        private BigInteger work = BigInteger.ZERO;
+        private double difficulty;
+        private long subsidySat;
+        private long feesSat;
+        private long subsidyOfFeeBlocks;
+        private int feeBlocks;
+        private int priced;
+        private int pricedFeeBlocks;
+        private double subsidyUsd;
+        private double feesUsd;
+        private double hashpriceBtc;
+        private double hashpriceUsd;
+        private long first = Long.MAX_VALUE;
+        private long last = Long.MIN_VALUE;
+        private int n;
+        private DayBlock closing;
+        private DayBlock top;
+
+        public Accumulator(LocalDate day) {
+            this.day = day;
+            this.dayStart = day.toEpochDay() * (long) SECONDS_PER_DAY;
+        }
+
+        public void add(DayBlock b) {
+            if (b.time() < dayStart || b.time() >= dayStart + (long) SECONDS_PER_DAY) {
                 throw new IllegalArgumentException("block " + b.height() + " at " + b.time() + " is not of " + day);
             }
+            n++;
             work = work.add(b.work());
             difficulty += b.difficulty();
             subsidySat += b.subsidySat();
@@ -88,17 +109,34 @@ public record DayTotals(String day, int blocks, long firstHeight, long lastHeigh
                     || (b.time() == closing.time() && b.height() > closing.height())) {
                 closing = b;
             }
+            if (top == null || b.height() > top.height()) {
+                top = b;
+            }
         }
-        int n = blocks.size();
-        boolean allPriced = priced == n;
-        Double subsidyUsdOrNull = allPriced ? subsidyUsd : null;
-        Double feesUsdOrNull = feeBlocks > 0 && pricedFeeBlocks == feeBlocks ? feesUsd : null;
-        Double revenueUsd = allPriced ? subsidyUsd + feesUsd : null;
-        return new DayTotals(day.toString(), n, first, last, work.doubleValue() / SECONDS_PER_DAY, difficulty / n,
-                btc(subsidySat), subsidyUsdOrNull, btc(feesSat), feeBlocks, feeBlocks == n, feesUsdOrNull,
-                btc(subsidySat + feesSat), revenueUsd,
-                feeBlocks == 0 ? null : (double) feesSat / (subsidyOfFeeBlocks + feesSat),
-                hashpriceBtc / n, allPriced ? hashpriceUsd / n : null, closing.priceUsd(), priced);
+
+        public boolean isEmpty() {
+            return n == 0;
+        }
+
+        /** The highest block added. */
+        public DayBlock top() {
+            return top;
+        }
+
+        public DayTotals totals() {
+            if (n == 0) {
+                throw new IllegalStateException("day " + day + " has no blocks");
+            }
+            boolean allPriced = priced == n;
+            Double subsidyUsdOrNull = allPriced ? subsidyUsd : null;
+            Double feesUsdOrNull = feeBlocks > 0 && pricedFeeBlocks == feeBlocks ? feesUsd : null;
+            Double revenueUsd = allPriced ? subsidyUsd + feesUsd : null;
+            return new DayTotals(day.toString(), n, first, last, work.doubleValue() / SECONDS_PER_DAY,
+                    difficulty / n, btc(subsidySat), subsidyUsdOrNull, btc(feesSat), feeBlocks, feeBlocks == n,
+                    feesUsdOrNull, btc(subsidySat + feesSat), revenueUsd,
+                    feeBlocks == 0 ? null : (double) feesSat / (subsidyOfFeeBlocks + feesSat),
+                    hashpriceBtc / n, allPriced ? hashpriceUsd / n : null, closing.priceUsd(), priced);
+        }
     }
 
     private static double btc(long sat) {

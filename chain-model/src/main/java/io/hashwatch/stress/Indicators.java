@@ -45,17 +45,35 @@ public final class Indicators {
         if (n == 0 || n > MAX_WINDOW) {
             throw new IllegalArgumentException("a window of 1.." + MAX_WINDOW + " days, got " + n);
         }
+        return before(window.subList(0, n - 1), previous).next(window.get(n - 1));
+    }
+
+    /**
+     * The days before a day, reduced to what the day's indicators need of them: each moving average's sum over its
+     * earlier days. Made once for an open day, it gives the day's indicators in constant time as its totals change
+     * block by block, equal to {@link #next} to the last bit (the sums add the same values in the same order).
+     *
+     * @param earlier  the consecutive UTC days before the day, the last {@code MAX_WINDOW - 1} of the history (or all
+     *                 of it when shorter)
+     * @param previous the indicators of the day before, null when the day starts the history
+     */
+    public static Before before(List<DayTotals> earlier, DayIndicators previous) {
+        int n = earlier.size() + 1;
+        if (n > MAX_WINDOW) {
+            throw new IllegalArgumentException("a window of 1.." + MAX_WINDOW + " days, got " + n);
+        }
         int history = previous == null ? 1 : previous.historyDays() + 1;
         if (n != Math.min(history, MAX_WINDOW)) {
             throw new IllegalArgumentException("window of " + n + " days for day " + history + " of the history");
         }
-        double[] hashrate = new double[n];
-        double[] difficulty = new double[n];
-        Double[] close = new Double[n];
-        Double[] issuance = new Double[n];
+        int m = earlier.size();
+        double[] hashrate = new double[m];
+        double[] difficulty = new double[m];
+        Double[] close = new Double[m];
+        Double[] issuance = new Double[m];
         LocalDate before = null;
-        for (int i = 0; i < n; i++) {
-            DayTotals d = window.get(i);
+        for (int i = 0; i < m; i++) {
+            DayTotals d = earlier.get(i);
             LocalDate day = LocalDate.parse(d.day());
             if (before != null && !day.equals(before.plusDays(1))) {
                 throw new IllegalArgumentException("days must be consecutive: " + before + " then " + day);
@@ -66,69 +84,125 @@ public final class Indicators {
             close[i] = d.closePriceUsd();
             issuance[i] = d.subsidyUsd();
         }
-        if (previous != null && !LocalDate.parse(previous.day()).plusDays(1).equals(before)) {
-            throw new IllegalArgumentException("previous indicators of " + previous.day() + " for day " + before);
+        if (previous != null && !LocalDate.parse(previous.day()).equals(before)) {
+            throw new IllegalArgumentException("previous indicators of " + previous.day() + " for the day after "
+                    + before);
         }
-        int last = n - 1;
-        int pricedDays = close[last] != null && issuance[last] != null
-                ? (previous == null ? 0 : previous.pricedDays()) + 1 : 0;
-        Double s30 = sma(hashrate, HASH_FAST);
-        Double s60 = sma(hashrate, HASH_SLOW);
-        Double p10 = sma(close, PRICE_FAST);
-        Double p20 = sma(close, PRICE_SLOW);
-        Boolean capitulation = s30 == null || s60 == null ? null : s30 < s60;
-        Boolean was = previous == null ? null : previous.capitulation();
-        boolean started = Boolean.TRUE.equals(capitulation) && Boolean.FALSE.equals(was);
-        boolean recovery = Boolean.FALSE.equals(capitulation) && Boolean.TRUE.equals(was);
-        boolean awaitingBuy = !started && (recovery || (previous != null && previous.awaitingBuy()));
-        boolean buy = false;
-        if (awaitingBuy && p10 != null && p20 != null && p10 > p20) {
-            boolean crossed = previous != null && previous.priceSma10() != null && previous.priceSma20() != null
-                    && previous.priceSma10() <= previous.priceSma20();
-            if (recovery || crossed) {
-                buy = true;
-                awaitingBuy = false;
+        Double[] ribbon = new Double[DayIndicators.RIBBON_WINDOWS.size()];
+        for (int i = 0; i < ribbon.length; i++) {
+            ribbon[i] = earlierSum(difficulty, DayIndicators.RIBBON_WINDOWS.get(i));
+        }
+        return new Before(before == null ? null : before.plusDays(1), previous, n, earlierSum(hashrate, HASH_FAST),
+                earlierSum(hashrate, HASH_SLOW), earlierSum(close, PRICE_FAST), earlierSum(close, PRICE_SLOW),
+                earlierSum(issuance, PUELL_WINDOW), ribbon);
+    }
+
+    /** What {@link #before} keeps: the sums of each window's days before the day, null where one is missing. */
+    public static final class Before {
+        private final LocalDate day;
+        private final DayIndicators previous;
+        private final int history;
+        private final Double hash30;
+        private final Double hash60;
+        private final Double price10;
+        private final Double price20;
+        private final Double issuance365;
+        private final Double[] ribbon;
+
+        private Before(LocalDate day, DayIndicators previous, int windowDays, Double hash30, Double hash60,
+                       Double price10, Double price20, Double issuance365, Double[] ribbon) {
+            this.day = day;
+            this.previous = previous;
+            this.history = previous == null ? 1 : previous.historyDays() + 1;
+            this.hash30 = windowDays >= HASH_FAST ? hash30 : null;
+            this.hash60 = windowDays >= HASH_SLOW ? hash60 : null;
+            this.price10 = windowDays >= PRICE_FAST ? price10 : null;
+            this.price20 = windowDays >= PRICE_SLOW ? price20 : null;
+            this.issuance365 = windowDays >= PUELL_WINDOW ? issuance365 : null;
+            this.ribbon = ribbon.clone();
+            for (int i = 0; i < ribbon.length; i++) {
+                if (windowDays < DayIndicators.RIBBON_WINDOWS.get(i)) {
+                    this.ribbon[i] = null;
+                }
             }
         }
-        Double sma365 = sma(issuance, PUELL_WINDOW);
-        List<Double> ribbon = new ArrayList<>(DayIndicators.RIBBON_WINDOWS.size());
-        boolean full = true;
-        for (int w : DayIndicators.RIBBON_WINDOWS) {
-            Double s = sma(difficulty, w);
-            ribbon.add(s);
-            full &= s != null;
+
+        /** The indicators of the day with these totals. */
+        public DayIndicators next(DayTotals today) {
+            if (day != null && !LocalDate.parse(today.day()).equals(day)) {
+                throw new IllegalArgumentException("days must be consecutive: " + day.minusDays(1) + " then "
+                        + today.day());
+            }
+            Double close = today.closePriceUsd();
+            Double issuance = today.subsidyUsd();
+            int pricedDays = close != null && issuance != null
+                    ? (previous == null ? 0 : previous.pricedDays()) + 1 : 0;
+            Double s30 = mean(hash30, today.hashrate(), HASH_FAST);
+            Double s60 = mean(hash60, today.hashrate(), HASH_SLOW);
+            Double p10 = mean(price10, close, PRICE_FAST);
+            Double p20 = mean(price20, close, PRICE_SLOW);
+            Boolean capitulation = s30 == null || s60 == null ? null : s30 < s60;
+            Boolean was = previous == null ? null : previous.capitulation();
+            boolean started = Boolean.TRUE.equals(capitulation) && Boolean.FALSE.equals(was);
+            boolean recovery = Boolean.FALSE.equals(capitulation) && Boolean.TRUE.equals(was);
+            boolean awaitingBuy = !started && (recovery || (previous != null && previous.awaitingBuy()));
+            boolean buy = false;
+            if (awaitingBuy && p10 != null && p20 != null && p10 > p20) {
+                boolean crossed = previous != null && previous.priceSma10() != null && previous.priceSma20() != null
+                        && previous.priceSma10() <= previous.priceSma20();
+                if (recovery || crossed) {
+                    buy = true;
+                    awaitingBuy = false;
+                }
+            }
+            Double sma365 = mean(issuance365, issuance, PUELL_WINDOW);
+            List<Double> ribbonSmas = new ArrayList<>(ribbon.length);
+            boolean full = true;
+            for (int i = 0; i < ribbon.length; i++) {
+                Double sma = mean(ribbon[i], today.meanDifficulty(), DayIndicators.RIBBON_WINDOWS.get(i));
+                ribbonSmas.add(sma);
+                full &= sma != null;
+            }
+            return new DayIndicators(today.day(), history, pricedDays, s30, s60,
+                    capitulation == null ? null : s30 / s60 - 1, capitulation, started, recovery, buy, awaitingBuy,
+                    p10, p20, sma365, sma365 == null || issuance == null ? null : issuance / sma365, ribbonSmas,
+                    full ? compression(ribbonSmas) : null);
         }
-        return new DayIndicators(window.get(last).day(), history, pricedDays, s30, s60,
-                capitulation == null ? null : s30 / s60 - 1, capitulation, started, recovery, buy, awaitingBuy, p10,
-                p20, sma365, sma365 == null || issuance[last] == null ? null : issuance[last] / sma365, ribbon,
-                full ? compression(ribbon) : null);
+
+        /** The window's mean: the earlier days' sum, then the day's value, over the window; null if one is missing. */
+        private static Double mean(Double earlierSum, Double today, int window) {
+            return earlierSum == null || today == null ? null : (earlierSum + today) / window;
+        }
     }
 
-    /** Mean of the last {@code window} values, null when fewer exist. */
-    static Double sma(double[] values, int window) {
-        if (values.length < window) {
+    /**
+     * The sum of the last {@code window - 1} values, added oldest first from 0, as a mean over the whole window adds them before the day's own; null when
+     * fewer exist (the window is not full with the day itself either).
+     */
+    static Double earlierSum(double[] values, int window) {
+        if (values.length < window - 1) {
             return null;
         }
         double sum = 0;
-        for (int k = values.length - window; k < values.length; k++) {
+        for (int k = values.length - (window - 1); k < values.length; k++) {
             sum += values[k];
         }
-        return sum / window;
+        return sum;
     }
 
-    /** Mean of the last {@code window} values, null when fewer exist or one of them is null. */
-    static Double sma(Double[] values, int window) {
-        if (values.length < window) {
+    /** As {@link #earlierSum(double[], int)}, null also when one of the values is. */
+    static Double earlierSum(Double[] values, int window) {
+        if (values.length < window - 1) {
             return null;
         }
         double sum = 0;
-        for (int k = values.length - window; k < values.length; k++) {
+        for (int k = values.length - (window - 1); k < values.length; k++) {
             if (values[k] == null) {
                 return null;
             }
             sum += values[k];
         }
-        return sum / window;
+        return sum;
     }
 
     /** Population standard deviation / mean. */

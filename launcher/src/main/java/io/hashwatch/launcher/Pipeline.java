@@ -41,10 +41,12 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +127,14 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** The client settings with {@code --stream-threads}, unless the config file's kafka.* keys set it. */
+    private static Map<String, String> withStreamThreads(Map<String, String> kafka, int threads) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        out.putAll(kafka);
+        return out;
+    }
+
     private void startStreams() throws IOException {
         if (s.alertsPort() >= 0) {
             AlertPublisher publisher = parts.add("alert producer", new AlertPublisher(bootstrap, s.kafka()));
@@ -135,8 +145,8 @@ final class Pipeline implements AutoCloseable {
         StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
                 StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
-                s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
-                        : StreamsLifecycle.clusterDefaults(s.kafka()));
+                withStreamThreads(s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
+                        : StreamsLifecycle.clusterDefaults(s.kafka()), s.streamThreads()));
         HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
         StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {

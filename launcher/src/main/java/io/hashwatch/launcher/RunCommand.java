@@ -129,6 +129,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
+    @Option(names = "--stream-threads", paramLabel = "N",
+            description = "Kafka Streams threads of this instance (default: the number of cores, here ${DEFAULT-VALUE}).")
+    int streamThreads = StreamsSettings.DEFAULT_STREAM_THREADS;
+
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
             description = "Partitions of topics created (default: ${DEFAULT-VALUE}).")
     int partitions;

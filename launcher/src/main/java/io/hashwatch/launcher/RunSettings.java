@@ -31,11 +31,12 @@ import java.util.Map;
  * @param live        the live header source, or null (a replay, or {@code --esplora none})
  * @param alertsPort  the webhook's port, -1 for none
  * @param pools       the mining-pools list ({@code --pools}, else the bundled one)
+ * @param streamThreads Kafka Streams threads ({@code --stream-threads})
  */
 record RunSettings(Role role, Path headers, Path blocks, Long startHeight, String network, Double speed, String bootstrapServers,
                    Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                    int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
-                   Path prices, LiveSource live, int alertsPort, PoolList pools) {
+                   Path prices, LiveSource live, int alertsPort, PoolList pools, int streamThreads) {
 
     /** What this process runs: everything, or one side of a deployment with separate services. */
     enum Role {
@@ -93,6 +94,9 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.applicationId.isBlank()) {
             throw new UsageException("--application-id is empty");
         }
+        if (o.streamThreads < 1) {
+            throw new UsageException("--stream-threads must be at least 1, got " + o.streamThreads);
+        }
         InetAddress bind;
         try {
             bind = InetAddress.getByName(o.metricsAddress);
@@ -120,7 +124,8 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         }
         return new RunSettings(o.role, o.headers, o.blocks, o.startHeight, Network.byName(o.network).get().id(), o.speed,
                 o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
-                Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort, pools);
+                Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort, pools,
+                o.streamThreads);
     }
 
     private static void checkPort(int port, String what, String flag, String range) {

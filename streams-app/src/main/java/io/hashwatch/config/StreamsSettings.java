@@ -24,6 +24,11 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public static final String DEFAULT_APPLICATION_ID = "hashwatch";
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
+    /**
+     * One stream thread per core: the verification, economics, pools and miner-stress sub-topologies are tasks of
+     * their own, which the threads share (the {@code --stream-threads} default).
+     */
+    public static final int DEFAULT_STREAM_THREADS = Runtime.getRuntime().availableProcessors();
 
     public Properties toProperties() {
         Properties p = new Properties();
@@ -33,6 +38,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, DEFAULT_STREAM_THREADS);
         // Generated names would leak into metric labels and changelog topic names.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Input is parsed by the topology itself, which sends what it rejects to the dead-letter topic with a

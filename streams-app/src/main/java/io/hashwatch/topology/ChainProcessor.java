@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * than the best chain; then the best chain is rewound to the fork point and the branch connected, re-emitting
  * every derived record so that the latest record per key is the truth.
  *
- * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor}, and to
- * the {@link PoolsProcessor} with every verified header's coinbase (and a tombstone per height a reorganization
- * takes the chain below).
+ * <p>Each output goes to its own sink; each connected block also goes on to the {@link EconomicsProcessor} (edge
+ * {@link #TO_ECONOMICS}), and to the {@link PoolsProcessor} with every verified header's coinbase and a tombstone per
+ * height a reorganization takes the chain below (edge {@link #TO_POOLS}): each in a sub-topology of its own.
  */
 final class ChainProcessor implements Processor<String, byte[], String, Object> {
     static final String NAME = "chain-processor";
@@ -68,6 +68,10 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
     static final TopicSink<byte[]> DEAD_LETTERS = new TopicSink<>("header-dead-letters-sink", Topics.DEAD_LETTERS);
     static final List<TopicSink<?>> SINKS = List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REORGS,
             DEAD_LETTERS);
+    /** Each connected block, to the economics sub-topology. */
+    static final Edge<ConnectedBlock> TO_ECONOMICS = new Edge<>("economics-blocks", Json.serde(ConnectedBlock.class));
+    /** Each verified header's coinbase, each connected block and each height tombstone, to the pools sub-topology. */
+    static final Edge<PoolsEvent> TO_POOLS = new Edge<>("pools-events", Json.serde(PoolsEvent.class));
     /** The per-block outputs, which a reorganization to a shorter chain deletes above its new tip. */
     private static final List<TopicSink<?>> PER_BLOCK = List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS);
 
@@ -280,9 +284,9 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
 
     /** The pools processor attributes every verified block on arrival: a side-branch block may be connected later. */
     private void verified(Record<String, byte[]> record, HeaderRecord in, String net, String hash) {
-        context.forward(new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Verified(net, in.height(), hash,
-                in.coinbaseHex(), in.feesClaimedSat(), in.txCount(), in.coinbaseScriptSigHex(),
-                in.coinbasePayoutAddresses()), record.timestamp()), PoolsProcessor.NAME);
+        TO_POOLS.forward(context, new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Verified(net,
+                in.height(), hash, in.coinbaseHex(), in.feesClaimedSat(), in.txCount(), in.coinbaseScriptSigHex(),
+                in.coinbasePayoutAddresses()), record.timestamp()));
     }
 
     private boolean isKnown(ChainIndex chain, String net, long height, String hash) {
@@ -337,7 +341,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             for (TopicSink<?> sink : PER_BLOCK) {
                 emit(key, sink, null, context.currentSystemTimeMs());
             }
-            context.forward(new Record<>(key, null, context.currentSystemTimeMs()), PoolsProcessor.NAME);
+            TO_POOLS.forward(context, new Record<>(key, null, context.currentSystemTimeMs()));
         }
         ReorgRecord reorg = new ReorgRecord(net, forkHeight, forkHash, oldTip.height(), oldTip.header().hash(),
                 newTip.height(), newTip.header().hash(), disconnected.size(), branch.size(),
@@ -370,12 +374,11 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         }
         metrics.tip(blockRecord, hashrate, difficulty);
         Double fees = chain.averageFees(FEE_WINDOW_BLOCKS);
-        context.forward(new Record<>(key, new ConnectedBlock(net, block.height(), tip.hash(), tip.time(),
-                blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null, tip.bits(),
-                block.feesSat(), difficulty.meanBlockIntervalSeconds()), eventTimeMs),
-                EconomicsProcessor.NAME);
-        context.forward(new Record<>(key, new PoolsEvent.Connected(net, block.height(), tip.hash(), tip.time(),
-                block.chainworkHex()), eventTimeMs), PoolsProcessor.NAME);
+        TO_ECONOMICS.forward(context, new Record<>(key, new ConnectedBlock(net, block.height(), tip.hash(),
+                tip.time(), blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null,
+                tip.bits(), block.feesSat(), difficulty.meanBlockIntervalSeconds()), eventTimeMs));
+        TO_POOLS.forward(context, new Record<>(key, new PoolsEvent.Connected(net, block.height(), tip.hash(),
+                tip.time(), block.chainworkHex()), eventTimeMs));
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {

@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.Stores;
  * {@code network:height}, the replayable history. Per reference-price update, for the tip: keys
  * {@code network:current}, the live view. Only mainnet has a
  * USD price; other networks get the BTC figures alone. Each block, with its hashprice, goes on to the
- * {@link MinerStressProcessor}.
+ * {@link MinerStressProcessor} (edge {@link #TO_MINER_STRESS}).
  */
 final class EconomicsProcessor implements Processor<String, EconomicsEvent, String, Object> {
     static final String NAME = "economics";
@@ -44,6 +44,8 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
     static final TopicSink<HashpriceRecord> HASHPRICE = new TopicSink<>("hashprice-sink", Topics.HASHPRICE);
     static final TopicSink<EconomicsRecord> ECONOMICS = new TopicSink<>("economics-sink", Topics.ECONOMICS);
     static final List<TopicSink<?>> SINKS = List.of(HASHPRICE, ECONOMICS);
+    /** Each block with its hashprice, to the miner-stress sub-topology. */
+    static final Edge<StressBlock> TO_MINER_STRESS = new Edge<>("stress-blocks", Json.serde(StressBlock.class));
 
     private final EconomicsSettings settings;
     private final EconomicsMetrics metrics;
@@ -99,8 +101,8 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
             tips.put(block.network(), block);
             ReferencePrice price = Network.MAINNET.id().equals(block.network()) ? priceAt(block.time() * 1000) : null;
             HashpriceRecord h = emit(block, price, String.valueOf(block.height()), block.time() * 1000);
-            context.forward(new Record<>(record.key(), MinerStressProcessor.block(block, h), block.time() * 1000),
-                    MinerStressProcessor.NAME);
+            TO_MINER_STRESS.forward(context, new Record<>(record.key(), MinerStressProcessor.block(block, h),
+                    block.time() * 1000));
         } else if (record.value() instanceof PriceUpdate update) {
             ReferencePrice price = update.price();
             prices.put(ReferencePriceProcessor.minuteKey(price.pair(), price.minuteStartMs()), price);

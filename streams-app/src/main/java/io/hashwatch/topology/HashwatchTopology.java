@@ -8,9 +8,12 @@ import io.hashwatch.pools.PoolList;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
 import io.hashwatch.model.Topics;
+import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -31,11 +34,13 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * headers --> chain-processor [best-chain, side-branches] --> blocks-, hashrate-, difficulty-,
  *                  |                                          difficulty-adjustments-, reorgs-sink,
  *                  |                                          header-dead-letters-sink (rejects, with the reason)
- *                  +--> economics [price-history, economics-tips] --> hashprice-sink, economics-sink
- * reference-prices -+         |
- *                             +--> miner-stress [miner-day-blocks, miner-heights, miner-days] --> miner-days-sink,
- *                                  (each block with its hashprice, into its UTC day)        miner-signals-sink
- * chain-processor --> pools [pool-blocks, pool-candidates] --> pools-sink
+ *                  +--> economics-blocks (repartition) --+
+ * reference-prices -----------------------------------+--> economics [price-history, economics-tips]
+ *                                                                 |   --> hashprice-sink, economics-sink
+ *                  +--> stress-blocks (repartition) <-------------+
+ *                  |    --> miner-stress [miner-day-blocks, miner-heights, miner-days] --> miner-days-sink,
+ *                  |        (each block with its hashprice, into its UTC day)               miner-signals-sink
+ * chain-processor --> pools-events (repartition) --> pools [pool-blocks, pool-candidates] --> pools-sink
  *                     (each verified header's coinbase, each connected block, height tombstones)
  * </pre>
  *
@@ -44,10 +49,14 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * network ({@link NetworkPartitioner}).
  * <p>The price side is built with the DSL, for the repartition by pair: it carries conflated ticks, not every tick
  * (a minute's price only uses each exchange's last trade in it, so the source partition keeps that and forwards it
- * at the rate the price is published at). The chain and economics side is added with the Processor API.
+ * at the rate the price is published at). The chain side's processors are Processor API processors placed with the
+ * DSL's {@code process}; their topic sinks are added by name once the topology is built.
+ * <p>The per-block work is split into sub-topologies, each a task of its own that any stream thread or instance can
+ * run: verification and the best chain with hashrate and difficulty (2; they read the chain's index), economics (3),
+ * pools (4) and miner stress (5), joined by typed {@link Edge}s, repartition topics partitioned by network.
  * <p>Reference prices are written to the partition of mainnet's chain, so the economics processor sees a network's
  * blocks and the prices in one task; records carry event time, so Kafka Streams interleaves them by time.
- * <p>Each processor owns its stores ({@code ProcessorSupplier#stores}); processors, sinks and the repartition are
+ * <p>Each processor owns its stores ({@code ProcessorSupplier#stores}); processors, sinks and the repartitions are
  * all named, as {@code ensure.explicit.internal.resource.naming} requires.
  */
 public final class HashwatchTopology {
@@ -79,9 +88,25 @@ public final class HashwatchTopology {
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
                                  LongSupplier nowSeconds) {
+        return build(chainMetrics, economicsMetrics, poolMetrics, pools, settings, nowSeconds, new StreamsBuilder());
+    }
+
+    /**
+     * @param streamsConfig the app's settings, for what applies to the topology as it is built (such as a
+     *                      {@code processor.wrapper.class}, which the bench uses to measure each processor)
+     */
+    public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
+                                 PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
+                                 LongSupplier nowSeconds, Properties streamsConfig) {
+        return build(chainMetrics, economicsMetrics, poolMetrics, pools, settings, nowSeconds,
+                new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsConfig))));
+    }
+
+    private static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
+                                  PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
+                                  LongSupplier nowSeconds, StreamsBuilder builder) {
         // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
         // the one-minute reference price.
-        StreamsBuilder builder = new StreamsBuilder();
         KStream<String, ValidTick> ticks = validTicks(builder
                 .stream(Topics.PRICES.name(), Consumed.with(Topics.PRICES.keySerde(), Topics.PRICES.valueSerde())
                         .withName(PRICES_SOURCE))
@@ -96,27 +121,40 @@ public final class HashwatchTopology {
                 .to(Topics.REFERENCE_PRICES.name(), Produced.with(Topics.REFERENCE_PRICES.keySerde(),
                                 Topics.REFERENCE_PRICES.valueSerde()).withName("reference-prices-sink")
                         .withStreamPartitioner(NetworkPartitioner.of("mainnet")));
+        // Headers: verify into the best chain, with hashrate and difficulty (they read the chain's index). Added
+        // after the price side, so the sub-topology ids stay 0 and 1 for prices, 2 for the chain.
+        KStream<String, Object> chain = builder
+                .stream(Topics.HEADERS.name(), Consumed.with(Topics.HEADERS.keySerde(), Topics.HEADERS.valueSerde())
+                        .withName(HEADERS_SOURCE))
+                .process(ChainProcessor.supplier(chainMetrics, nowSeconds), Named.as(ChainProcessor.NAME));
+        // Economics (3): connected blocks and reference prices, in event time, on the partition of their network.
+        KStream<String, EconomicsEvent> prices = economicsEvents(builder.stream(Topics.REFERENCE_PRICES.name(),
+                Consumed.with(Topics.REFERENCE_PRICES.keySerde(), PriceUpdate.serde())
+                        .withName(REFERENCE_PRICES_SOURCE)));
+        KStream<String, Object> economics = economicsEvents(ChainProcessor.TO_ECONOMICS.from(chain))
+                .merge(prices, Named.as("economics-inputs"))
+                .process(EconomicsProcessor.supplier(settings, economicsMetrics), Named.as(EconomicsProcessor.NAME));
+        // Pools (4): every verified header's coinbase, each connected block, height tombstones.
+        ChainProcessor.TO_POOLS.from(chain)
+                .process(PoolsProcessor.supplier(pools, poolMetrics), Named.as(PoolsProcessor.NAME));
+        // Miner stress (5): each block with its hashprice, into its UTC day.
+        EconomicsProcessor.TO_MINER_STRESS.from(economics)
+                .process(MinerStressProcessor.supplier(settings, economicsMetrics), Named.as(MinerStressProcessor.NAME));
+
         Topology topology = builder.build();
         NetworkPartitioner<Object> byNetwork = new NetworkPartitioner<>();
         PriceValidationProcessor.DEAD_LETTERS.addTo(topology, byNetwork, PriceValidationProcessor.NAME);
-
-        // Headers: verify into the best chain, derive per block; economics: blocks and reference prices, in event
-        // time. Added after the price side, so the sub-topology ids stay 0 and 1 for prices, 2 for the chain.
-        topology.addSource(HEADERS_SOURCE, Topics.HEADERS.keySerde().deserializer(),
-                        Topics.HEADERS.valueSerde().deserializer(), Topics.HEADERS.name())
-                .addProcessor(ChainProcessor.NAME, ChainProcessor.supplier(chainMetrics, nowSeconds), HEADERS_SOURCE)
-                .addSource(REFERENCE_PRICES_SOURCE, Topics.REFERENCE_PRICES.keySerde().deserializer(),
-                        PriceUpdate.deserializer(), Topics.REFERENCE_PRICES.name())
-                .addProcessor(EconomicsProcessor.NAME, EconomicsProcessor.supplier(settings, economicsMetrics),
-                        ChainProcessor.NAME, REFERENCE_PRICES_SOURCE)
-                .addProcessor(MinerStressProcessor.NAME, MinerStressProcessor.supplier(settings, economicsMetrics),
-                        EconomicsProcessor.NAME)
-                .addProcessor(PoolsProcessor.NAME, PoolsProcessor.supplier(pools, poolMetrics), ChainProcessor.NAME);
         ChainProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, ChainProcessor.NAME));
         EconomicsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, EconomicsProcessor.NAME));
         MinerStressProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, MinerStressProcessor.NAME));
         PoolsProcessor.SINKS.forEach(sink -> sink.addTo(topology, byNetwork, PoolsProcessor.NAME));
         return topology;
+    }
+
+    /** Both inputs of the economics processor, typed as what it reads. */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, EconomicsEvent> economicsEvents(KStream<String, ? extends EconomicsEvent> in) {
+        return (KStream<String, EconomicsEvent>) in;
     }
 
     /**

@@ -19,6 +19,8 @@ import io.hashwatch.stress.Fleets;
 import io.hashwatch.stress.Halving;
 import io.hashwatch.stress.Indicators;
 import io.hashwatch.stress.Signals;
+import io.hashwatch.config.StreamsSettings;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -75,7 +79,11 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
     private KeyValueStore<String, String> heights;
     private KeyValueStore<String, MinerDayRecord> days;
     private final Map<String, TreeMap<LocalDate, MinerDayRecord>> dayCache = new HashMap<>();
-    private final Map<String, TreeMap<LocalDate, List<StressBlock>>> blockCache = new HashMap<>();
+    private final Map<String, TreeMap<LocalDate, DayBlocks>> blockCache = new HashMap<>();
+    /** Per network, the open day's indicators base: the days before it change only when they are rewritten. */
+    private final Map<String, OpenDayBase> bases = new HashMap<>();
+    /** Open days' records not yet published, by key, in the order first held. */
+    private final Map<String, Record<String, MinerDayRecord>> openDays = new LinkedHashMap<>();
 
     MinerStressProcessor(EconomicsSettings settings, EconomicsMetrics metrics) {
         this.settings = settings;
@@ -114,6 +122,9 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         // A revived task's stores are rolled back to the last commit: the memory copies are rebuilt from them.
         dayCache.clear();
         blockCache.clear();
+        bases.clear();
+        openDays.clear();
+        context.schedule(flushInterval(context), PunctuationType.WALL_CLOCK_TIME, now -> flushOpenDays());
         // The gauges at once from mainnet's latest final day held here (after a restart or a failover), not NaN
         // until the next day closes.
         try (KeyValueIterator<String, MinerDayRecord> it = days.reverseRange("mainnet:", "mainnet:~")) {
@@ -124,6 +135,16 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
                     break;
                 }
             }
+        }
+        // An open day held when the task last stopped may not have been published: hold the stored ones again (a
+        // record published twice is the same record).
+        try (KeyValueIterator<String, MinerDayRecord> it = days.all()) {
+            it.forEachRemaining(kv -> {
+                if (!kv.value.finalized()) {
+                    openDays.put(kv.key, new Record<>(kv.key, kv.value,
+                            LocalDate.parse(kv.value.day()).atStartOfDay().toEpochSecond(ZoneOffset.UTC) * 1000));
+                }
+            });
         }
     }
 
@@ -149,7 +170,7 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         heights.put(heightKey(net, height), day.toString());
         heights.put(tipKey(net), Long.toString(height));
         dayBlocks.put(blockKey(net, day, height), b);
-        List<StressBlock> cached = blocks(net).get(day);
+        DayBlocks cached = blocks(net).get(day);
         if (cached != null) {
             cached.add(b);
         }
@@ -172,7 +193,7 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
             }
         }
         closing.forEach(d -> update(net, d, false, streamTimeMs, record.timestamp()));
-        NavigableMap<LocalDate, List<StressBlock>> old = blocks(net).headMap(day.minusDays(CACHED_BLOCK_DAYS - 1),
+        NavigableMap<LocalDate, DayBlocks> old = blocks(net).headMap(day.minusDays(CACHED_BLOCK_DAYS - 1),
                 false);
         old.clear();
     }
@@ -199,19 +220,18 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         Halving halving;
         Double afterBtc;
         if (dirty || old == null) {
-            List<StressBlock> blocks = blocksOf(net, d);
+            DayBlocks blocks = blocksOf(net, d);
             if (blocks.isEmpty()) {
                 // A reorganization took the day's only blocks.
                 series.remove(d);
-                days.delete(key);
-                DAYS.forward(context, new Record<>(key, null, timestampMs));
+                publishDay(key, null, timestampMs);
                 if (old != null) {
                     publishSignals(net, d, old.signals(), Map.of(), timestampMs);
                 }
                 return;
             }
-            totals = DayTotals.of(d, blocks.stream().map(StressBlock::block).toList());
-            StressBlock top = blocks.stream().max(Comparator.comparingLong(s -> s.block().height())).orElseThrow();
+            totals = blocks.totals.totals();
+            StressBlock top = blocks.top;
             halving = Halving.at(top.block().height(), top.block().time(), top.epochMeanIntervalSeconds());
             afterBtc = halving.hashpriceAfterBtcPerPhDay(top.block().difficulty(),
                     top.feesSatAvg144() == null ? 0 : top.feesSatAvg144());
@@ -221,8 +241,7 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
             afterBtc = old.hashpriceAfterHalvingBtcPerPhDay();
         }
         MinerDayRecord before = series.get(d.minusDays(1));
-        DayIndicators indicators = Indicators.next(window(series, d, totals, before),
-                before == null ? null : before.indicators());
+        DayIndicators indicators = indicatorsBase(net, series, d, before).next(totals);
         FleetDay fleets = fleets(totals, afterBtc, before);
         boolean finalized = closed(d, streamTimeMs);
         Map<String, Double> signals = finalized ? Signals.of(indicators, before == null ? null : before.indicators(),
@@ -234,8 +253,7 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         if (series.size() > CACHED_DAYS) {
             series.pollFirstEntry();
         }
-        days.put(key, rec);
-        DAYS.forward(context, new Record<>(key, rec, timestampMs));
+        publishDay(key, rec, timestampMs);
         publishSignals(net, d, old == null ? List.of() : old.signals(), signals, timestampMs);
         if (finalized) {
             // Final days are published oldest first: the gauges end on the latest.
@@ -243,9 +261,89 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         }
     }
 
-    /** The day's totals after the consecutive days before it, as many as the indicators look back over. */
-    private static List<DayTotals> window(TreeMap<LocalDate, MinerDayRecord> series, LocalDate d, DayTotals today,
-                                          MinerDayRecord before) {
+    /**
+     * The open day changes at every block: its record is held, latest per key, and published at the next flush
+     * (every commit interval of wall-clock time: once a day or so in a backfill, each update live). Final days,
+     * rewritten days and deletions go out at once, replacing a held record of the same day.
+     */
+    private void publishDay(String key, MinerDayRecord day, long timestampMs) {
+        Record<String, MinerDayRecord> record = new Record<>(key, day, timestampMs);
+        if (day != null && !day.finalized()) {
+            openDays.put(key, record);
+            return;
+        }
+        openDays.remove(key);
+        store(record);
+        DAYS.forward(context, record);
+    }
+
+    /** Held open days go to the store when they are published: a restart recomputes a newer one from its blocks. */
+    private void flushOpenDays() {
+        openDays.values().forEach(r -> {
+            store(r);
+            DAYS.forward(context, r);
+        });
+        openDays.clear();
+    }
+
+    private void store(Record<String, MinerDayRecord> record) {
+        if (record.value() == null) {
+            days.delete(record.key());
+        } else {
+            days.put(record.key(), record.value());
+        }
+    }
+
+    /**
+     * The indicators base of day {@code d}: the days before it, made again only when the day or the day before it
+     * changes (a rewritten day is a new record, and every later day is rewritten after it).
+     */
+    private Indicators.Before indicatorsBase(String net, TreeMap<LocalDate, MinerDayRecord> series, LocalDate d,
+                                             MinerDayRecord before) {
+        OpenDayBase cached = bases.get(net);
+        if (cached != null && cached.day().equals(d) && cached.before() == before) {
+            return cached.base();
+        }
+        Indicators.Before base = Indicators.before(earlier(series, d, before),
+                before == null ? null : before.indicators());
+        bases.put(net, new OpenDayBase(d, before, base));
+        return base;
+    }
+
+    private record OpenDayBase(LocalDate day, MinerDayRecord before, Indicators.Before base) {
+    }
+
+    /** A day's blocks as the series needs them: their running totals, and the highest (for the halving). */
+    private static final class DayBlocks {
+        private final DayTotals.Accumulator totals;
+        private StressBlock top;
+
+        DayBlocks(LocalDate day) {
+            totals = new DayTotals.Accumulator(day);
+        }
+
+        void add(StressBlock b) {
+            totals.add(b.block());
+            if (top == null || b.block().height() > top.block().height()) {
+                top = b;
+            }
+        }
+
+        boolean isEmpty() {
+            return totals.isEmpty();
+        }
+    }
+
+    /** The commit interval: a held open day is published within one. */
+    static Duration flushInterval(ProcessorContext<?, ?> context) {
+        Object ms = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        return Duration.ofMillis(ms == null ? StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS
+                : Long.parseLong(ms.toString()));
+    }
+
+    /** The totals of the consecutive days before day {@code d}, as many as its indicators look back over. */
+    private static List<DayTotals> earlier(TreeMap<LocalDate, MinerDayRecord> series, LocalDate d,
+                                           MinerDayRecord before) {
         int n = before == null ? 1 : Math.min(before.indicators().historyDays() + 1, Indicators.MAX_WINDOW);
         List<DayTotals> out = new ArrayList<>(n);
         for (LocalDate k = d.minusDays(n - 1); k.isBefore(d); k = k.plusDays(1)) {
@@ -255,7 +353,6 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
             }
             out.add(r.totals());
         }
-        out.add(today);
         return out;
     }
 
@@ -317,13 +414,13 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         });
     }
 
-    private TreeMap<LocalDate, List<StressBlock>> blocks(String net) {
+    private TreeMap<LocalDate, DayBlocks> blocks(String net) {
         return blockCache.computeIfAbsent(net, n -> new TreeMap<>());
     }
 
-    private List<StressBlock> blocksOf(String net, LocalDate d) {
+    private DayBlocks blocksOf(String net, LocalDate d) {
         return blocks(net).computeIfAbsent(d, k -> {
-            List<StressBlock> out = new ArrayList<>();
+            DayBlocks out = new DayBlocks(d);
             try (KeyValueIterator<String, StressBlock> it = dayBlocks.prefixScan(net + "|" + d + "|",
                     new StringSerializer())) {
                 it.forEachRemaining(kv -> out.add(kv.value));

@@ -1,5 +1,7 @@
 package io.hashwatch.topology;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /**
@@ -7,6 +9,9 @@ import java.util.List;
  * not the block joins the best chain), and each block connected to the best chain. A null value (a height's
  * tombstone, key {@code network:height}) says that the best chain no longer reaches that height.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({@JsonSubTypes.Type(value = PoolsEvent.Verified.class, name = "verified"),
+    @JsonSubTypes.Type(value = PoolsEvent.Connected.class, name = "connected")})
 sealed interface PoolsEvent permits PoolsEvent.Verified, PoolsEvent.Connected {
 
     /** A verified header's coinbase (null when the source gave none), claimed fees and tx count. */

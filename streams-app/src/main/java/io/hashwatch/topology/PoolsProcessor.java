@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
  */
-final class PoolsProcessor implements Processor<String, Object, String, Object> {
+final class PoolsProcessor implements Processor<String, PoolsEvent, String, Object> {
     static final String NAME = "pools";
     /** The best chain's attributions by height: what the windows are rebuilt from after a restart. */
     static final String BLOCKS_STORE = "pool-blocks";
@@ -63,7 +63,7 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         this.metrics = metrics;
     }
 
-    static ProcessorSupplier<String, Object, String, Object> supplier(PoolList list, PoolMetrics metrics) {
+    static ProcessorSupplier<String, PoolsEvent, String, Object> supplier(PoolList list, PoolMetrics metrics) {
         return new StatefulSupplier<>(() -> new PoolsProcessor(list, metrics), Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKS_STORE), Serdes.String(),
                         Json.serde(PoolEntry.class)),
@@ -87,14 +87,15 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
     }
 
     @Override
-    public void process(Record<String, Object> record) {
-        Object v = record.value();
+    public void process(Record<String, PoolsEvent> record) {
+        PoolsEvent v = record.value();
         if (v instanceof PoolsEvent.Verified verified) {
             PoolEntry e = attribute(verified);
             candidates.put(candidateKey(verified.network(), verified.hash()), e);
         } else if (v instanceof PoolsEvent.Connected connected) {
             connect(connected, record.timestamp());
-        } else if (v == null) {
+        } else {
+            // A height's tombstone: the best chain no longer reaches it.
             String key = record.key();
             int colon = key.lastIndexOf(':');
             String net = key.substring(0, colon);

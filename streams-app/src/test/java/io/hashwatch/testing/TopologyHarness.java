@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Header;
@@ -102,6 +103,11 @@ public final class TopologyHarness implements AutoCloseable {
         @SuppressWarnings("unchecked")
         TestOutputTopic<String, V> out = (TestOutputTopic<String, V>) outputs.computeIfAbsent(topic.name(),
                 n -> driver.createOutputTopic(n, topic.keySerde().deserializer(), topic.valueSerde().deserializer()));
+        if (topic == Topics.MINER_DAYS) {
+            // The open day is held and published each commit interval of wall-clock time (30 s here, the driver's
+            // at-least-once default): let one pass.
+            driver.advanceWallClockTime(Duration.ofSeconds(30));
+        }
         return out.readRecordsToList();
     }
 
