@@ -2,10 +2,10 @@ package io.hashwatch.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,7 +52,8 @@ final class SubtopologyCost {
                               Map<String, Written> written, long headers, Duration streamThreadCpu) {
         List<String> out = new ArrayList<>();
         double charged = 0;
-        for (TopologyDescription.Subtopology s : new TreeSet<>(topology.subtopologies())) {
+        for (TopologyDescription.Subtopology s : topology.subtopologies().stream()
+                .sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id)).toList()) {
             double us = 0;
             List<String> processors = new ArrayList<>();
             Map<String, Written> topics = new TreeMap<>();

@@ -9,36 +9,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The best chain of one network: the persistent store of blocks by height, fronted by a ring of the most recent
  * summaries so that the per-block windows (up to 2016 blocks back) never touch the store on the hot path, and by
- * the least and greatest timestamp of each aligned run of {@link #CHUNK} heights in the ring, so that a window's
- * time spread reads about 2016 / 32 extremes instead of 2016 timestamps.
+ * their times in a {@link TimeRing}, so that a window's time spread reads about 2016 / 32 extremes instead of 2016
+ * timestamps.
  */
 final class ChainIndex implements Ancestors {
     /** Enough for the epoch window and the retarget rule, with margin for short reorgs. */
     static final int RING_CAPACITY = Network.RETARGET_INTERVAL + 64;
-    /** Heights per run of time extremes; divides {@link #RING_CAPACITY}, so a run maps to one slot range. */
-    static final int CHUNK = 32;
 
     private final String network;
     private final KeyValueStore<String, StoredBlock> blocks;
     private final BlockSummary[] ring = new BlockSummary[RING_CAPACITY];
     /** Fees of the blocks in {@link #ring}, null where the source gave none. */
     private final Long[] feeRing = new Long[RING_CAPACITY];
-    /** Heights and times of {@link #ring} in primitive arrays: the hashrate windows scan up to 2016 per block. */
-    private final long[] heightRing = new long[RING_CAPACITY];
-    private final long[] timeRing = new long[RING_CAPACITY];
-    /** Per run of heights (slot / CHUNK): which run it holds (height / CHUNK), how many of its heights, extremes. */
-    private final long[] chunkRun = new long[RING_CAPACITY / CHUNK];
-    private final int[] chunkCount = new int[RING_CAPACITY / CHUNK];
-    private final long[] chunkMin = new long[RING_CAPACITY / CHUNK];
-    private final long[] chunkMax = new long[RING_CAPACITY / CHUNK];
+    /** Times of {@link #ring}'s blocks with their runs' extremes: the hashrate windows span up to 2016 per block. */
+    private final TimeRing times = new TimeRing(RING_CAPACITY);
     private StoredBlock tip;
     private long lowestHeight = -1;
 
     ChainIndex(String network, KeyValueStore<String, StoredBlock> blocks) {
         this.network = network;
         this.blocks = blocks;
-        java.util.Arrays.fill(heightRing, -1);
-        java.util.Arrays.fill(chunkRun, -1);
         load();
     }
 
@@ -107,9 +97,9 @@ final class ChainIndex implements Ancestors {
         if (tip == null || height > tip.height() || height < lowestHeight || height < 0) {
             return UNKNOWN_TIME;
         }
-        int slot = slot(height);
-        if (heightRing[slot] == height) {
-            return timeRing[slot];
+        long t = times.time(height);
+        if (t != UNKNOWN_TIME) {
+            return t;
         }
         StoredBlock b = blocks.get(storeKey(network, height));
         return b == null ? UNKNOWN_TIME : b.summary().time();
@@ -126,21 +116,7 @@ final class ChainIndex implements Ancestors {
 
     @Override
     public void foldTimes(long from, long to, long[] minMax) {
-        long h = from;
-        while (h <= to) {
-            int slot = slot(h);
-            int chunk = slot / CHUNK;
-            if (h % CHUNK == 0 && h + CHUNK - 1 <= to && chunkRun[chunk] == h / CHUNK && chunkCount[chunk] == CHUNK) {
-                minMax[0] = Math.min(minMax[0], chunkMin[chunk]);
-                minMax[1] = Math.max(minMax[1], chunkMax[chunk]);
-                h += CHUNK;
-                continue;
-            }
-            long t = heightRing[slot] == h ? timeRing[slot] : time(h);
-            minMax[0] = Math.min(minMax[0], t);
-            minMax[1] = Math.max(minMax[1], t);
-            h++;
-        }
+        times.fold(from, to, minMax, this::time);
     }
 
     /** Average fees per block over the {@code window} blocks ending at the tip, of those whose fees are known. */
@@ -172,8 +148,7 @@ final class ChainIndex implements Ancestors {
         StoredBlock removed = tip;
         blocks.delete(storeKey(network, removed.height()));
         ring[slot(removed.height())] = null;
-        heightRing[slot(removed.height())] = -1;
-        recount(slot(removed.height()) / CHUNK, removed.height() / CHUNK);
+        times.remove(removed.height());
         tip = removed.height() > lowestHeight ? blocks.get(storeKey(network, removed.height() - 1)) : null;
         return removed;
     }
@@ -183,39 +158,7 @@ final class ChainIndex implements Ancestors {
         BlockSummary summary = b.summary();
         ring[slot] = summary;
         feeRing[slot] = b.feesSat();
-        boolean replaced = heightRing[slot] == b.height();
-        heightRing[slot] = b.height();
-        timeRing[slot] = summary.time();
-        int chunk = slot / CHUNK;
-        long run = b.height() / CHUNK;
-        if (replaced) {
-            recount(chunk, run);
-        } else if (chunkRun[chunk] != run) {
-            chunkRun[chunk] = run;
-            chunkCount[chunk] = 1;
-            chunkMin[chunk] = summary.time();
-            chunkMax[chunk] = summary.time();
-        } else {
-            chunkCount[chunk]++;
-            chunkMin[chunk] = Math.min(chunkMin[chunk], summary.time());
-            chunkMax[chunk] = Math.max(chunkMax[chunk], summary.time());
-        }
-    }
-
-    /** Recomputes a run's extremes from the ring, after one of its heights left or changed. */
-    private void recount(int chunk, long run) {
-        chunkRun[chunk] = run;
-        chunkCount[chunk] = 0;
-        chunkMin[chunk] = Long.MAX_VALUE;
-        chunkMax[chunk] = Long.MIN_VALUE;
-        for (long h = run * CHUNK; h < (run + 1) * CHUNK; h++) {
-            int slot = slot(h);
-            if (heightRing[slot] == h) {
-                chunkCount[chunk]++;
-                chunkMin[chunk] = Math.min(chunkMin[chunk], timeRing[slot]);
-                chunkMax[chunk] = Math.max(chunkMax[chunk], timeRing[slot]);
-            }
-        }
+        times.put(b.height(), summary.time());
     }
 
     private static int slot(long height) {

@@ -248,12 +248,12 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         StoredBlock block = StoredBlock.of(net, in.height(), header, chainwork, partial, in.feesSat(), in.txCount(),
                 in.source());
         metrics.verified(net, partial);
-        verified(record, in, net, hash);
-
+        PoolsEvent.Verified coinbase = verified(in, net, hash);
         if (onBestChain && parent.height() == tip.height()) {
-            connect(chain, block);
+            connect(chain, block, coinbase);
             return;
         }
+        TO_POOLS.forward(context, new Record<>(Topics.blockKey(net, in.height()), coinbase, record.timestamp()));
         sideBranches.put(sideKey(net, hash), block);
         if (chainwork.compareTo(tip.chainwork()) > 0) {
             reorganize(chain, block);
@@ -278,15 +278,16 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         log.info("{}: chain state starts at height {} ({}){}", network.id(), in.height(), header.hash(),
                 genesis ? "" : "; checks needing earlier history are partial until it is built up");
         metrics.verified(network.id(), !genesis);
-        verified(record, in, network.id(), header.hash());
-        connect(chain, block);
+        connect(chain, block, verified(in, network.id(), header.hash()));
     }
 
-    /** The pools processor attributes every verified block on arrival: a side-branch block may be connected later. */
-    private void verified(Record<String, byte[]> record, HeaderRecord in, String net, String hash) {
-        TO_POOLS.forward(context, new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Verified(net,
-                in.height(), hash, in.coinbaseHex(), in.feesClaimedSat(), in.txCount(), in.coinbaseScriptSigHex(),
-                in.coinbasePayoutAddresses()), record.timestamp()));
+    /**
+     * What the pools processor attributes a verified block by: sent with the block when it extends the best chain,
+     * apart when it does not (a side-branch block may be connected later).
+     */
+    private static PoolsEvent.Verified verified(HeaderRecord in, String net, String hash) {
+        return new PoolsEvent.Verified(net, in.height(), hash, in.coinbaseHex(), in.feesClaimedSat(), in.txCount(),
+                in.coinbaseScriptSigHex(), in.coinbasePayoutAddresses());
     }
 
     private boolean isKnown(ChainIndex chain, String net, long height, String hash) {
@@ -333,7 +334,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         String forkHash = chain.tip().header().hash();
         for (StoredBlock s : branch) {
             sideBranches.delete(sideKey(net, s.header().hash()));
-            connect(chain, s);
+            connect(chain, s, null);
         }
         // Heights the old branch reached and the new one does not: tombstones, so compaction drops them.
         for (long h = newTip.height() + 1; h <= oldTip.height(); h++) {
@@ -352,8 +353,12 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                 net, forkHeight, disconnected.size(), branch.size(), newTip.header().hash(), newTip.height());
     }
 
-    /** Appends a block to the best chain and emits everything derived from it. */
-    private void connect(ChainIndex chain, StoredBlock block) {
+    /**
+     * Appends a block to the best chain and emits everything derived from it.
+     *
+     * @param coinbase the block's coinbase for the pools, when it was not sent apart on verification
+     */
+    private void connect(ChainIndex chain, StoredBlock block, PoolsEvent.Verified coinbase) {
         chain.append(block);
         if (block.height() % Network.RETARGET_INTERVAL == 0) {
             pruneSideBranches(block.network(), block.height() - SIDE_BRANCH_KEEP_BLOCKS);
@@ -378,7 +383,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                 tip.time(), blockRecord.difficulty(), Subsidy.subsidySat(block.height()), fees, fees != null,
                 tip.bits(), block.feesSat(), difficulty.meanBlockIntervalSeconds()), eventTimeMs));
         TO_POOLS.forward(context, new Record<>(key, new PoolsEvent.Connected(net, block.height(), tip.hash(),
-                tip.time(), block.chainworkHex()), eventTimeMs));
+                tip.time(), block.chainworkHex(), coinbase), eventTimeMs));
     }
 
     static HashrateRecord hashrate(String net, BlockSummary tip, Ancestors chain) {

@@ -434,11 +434,11 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
     }
 
     private static String heightKey(String net, long height) {
-        return String.format("%s|%010d", net, height);
+        return net + "|" + ChainIndex.zeroPadded(height, 10);
     }
 
     private static String blockKey(String net, LocalDate d, long height) {
-        return String.format("%s|%s|%010d", net, d, height);
+        return net + "|" + d + "|" + ChainIndex.zeroPadded(height, 10);
     }
 
     private static String signalKey(String net, LocalDate d, String signal) {

@@ -20,14 +20,18 @@ import java.util.List;
  */
 final class PoolWindows implements Ancestors {
     static final int[] WINDOWS = {144, 1008, 4320};
-    /** The longest window and the block before it (its hashrate needs chainwork at h - n), plus reorg margin. */
-    static final int CAPACITY = 4321 + 2048;
+    /**
+     * The longest window and the block before it (its hashrate needs chainwork at h - n), plus reorg margin, rounded
+     * up to whole runs of the time ring.
+     */
+    static final int CAPACITY = (4321 + 2048 + TimeRing.CHUNK - 1) / TimeRing.CHUNK * TimeRing.CHUNK;
 
     private final PoolList list;
     private final int unknown;
     private final int unattributed;
     private final PoolEntry[] ring = new PoolEntry[CAPACITY];
-    private final long[] times = new long[CAPACITY];
+    /** The blocks' times with their runs' extremes: the 4,320-block window's span in about 135 steps. */
+    private final TimeRing times = new TimeRing(CAPACITY);
     private long lowest = -1;
     private long tip = -1;
     /** Per window, per pool index (the list's pools, then unknown, then unattributed). */
@@ -73,7 +77,7 @@ final class PoolWindows implements Ancestors {
         }
         tip = e.height();
         ring[slot(tip)] = e;
-        times[slot(tip)] = e.time();
+        times.put(tip, e.time());
         if (tip - lowest + 1 > CAPACITY) {
             lowest = tip - CAPACITY + 1; // the overwritten slot held lowest - 1, outside every window
         }
@@ -94,6 +98,7 @@ final class PoolWindows implements Ancestors {
         }
         for (long h = Math.max(height, lowest); h <= tip; h++) {
             removed.add(ring[slot(h)]);
+            times.remove(h);
         }
         if (height <= lowest) {
             clear();
@@ -113,6 +118,7 @@ final class PoolWindows implements Ancestors {
 
     private void clear() {
         Arrays.fill(ring, null);
+        times.clear();
         for (int w = 0; w < WINDOWS.length; w++) {
             Arrays.fill(blocks[w], 0);
             Arrays.fill(empty[w], 0);
@@ -231,7 +237,21 @@ final class PoolWindows implements Ancestors {
 
     @Override
     public long time(long height) {
-        return height < lowest || height > tip || tip < 0 ? UNKNOWN_TIME : times[slot(height)];
+        return height < lowest || height > tip || tip < 0 ? UNKNOWN_TIME : times.time(height);
+    }
+
+    @Override
+    public int knownDepth(long tipHeight, int max) {
+        // The ring holds every height from the lowest to the tip.
+        if (tip < 0 || tipHeight - 1 > tip) {
+            return 0;
+        }
+        return (int) Math.max(0, Math.min(max, tipHeight - lowest));
+    }
+
+    @Override
+    public void foldTimes(long from, long to, long[] minMax) {
+        times.fold(from, to, minMax, this::time);
     }
 
     private static int slot(long height) {

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /**
- * What the chain processor forwards to the pools processor: each verified header's coinbase (on arrival, whether or
- * not the block joins the best chain), and each block connected to the best chain. A null value (a height's
+ * What the chain processor forwards to the pools processor: each verified header's coinbase (on arrival, when the
+ * block does not join the best chain at once), and each block connected to the best chain (with its coinbase when it
+ * does). A null value (a height's
  * tombstone, key {@code network:height}) says that the best chain no longer reaches that height.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
@@ -25,8 +26,17 @@ sealed interface PoolsEvent permits PoolsEvent.Verified, PoolsEvent.Connected {
         }
     }
 
-    /** A block connected to the best chain at its height (replacing whatever was there). */
-    record Connected(String network, long height, String hash, long time, String chainworkHex)
+    /**
+     * A block connected to the best chain at its height (replacing whatever was there).
+     *
+     * @param verified the header's coinbase when the header arrived extending the best chain (the usual case: one
+     *                 event, no candidate kept); null when it was verified before, as a side-branch block
+     */
+    record Connected(String network, long height, String hash, long time, String chainworkHex, Verified verified)
             implements PoolsEvent {
+        /** A block connected after it was verified. */
+        Connected(String network, long height, String hash, long time, String chainworkHex) {
+            this(network, height, hash, time, chainworkHex, null);
+        }
     }
 }

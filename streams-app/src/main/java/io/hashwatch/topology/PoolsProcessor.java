@@ -133,15 +133,20 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     private void connect(PoolsEvent.Connected b, long timestampMs) {
         String net = b.network();
         PoolWindows w = windows(net);
-        String hashKey = candidateKey(net, b.hash());
-        PoolEntry e = candidates.get(hashKey);
-        if (e == null) {
-            // Not seen verified (state lost): the block still counts, without attribution.
-            log.warn("{}: block {} at height {} connected without its attribution; counted unattributed", net,
-                    b.hash(), b.height());
-            e = PoolEntry.unattributed(b.height(), b.hash(), null);
+        PoolEntry e;
+        if (b.verified() != null) {
+            e = attribute(b.verified()); // verified as it connected: never a candidate
         } else {
-            candidates.delete(hashKey);
+            String hashKey = candidateKey(net, b.hash());
+            e = candidates.get(hashKey);
+            if (e == null) {
+                // Not seen verified (state lost): the block still counts, without attribution.
+                log.warn("{}: block {} at height {} connected without its attribution; counted unattributed", net,
+                        b.hash(), b.height());
+                e = PoolEntry.unattributed(b.height(), b.hash(), null);
+            } else {
+                candidates.delete(hashKey);
+            }
         }
         e = e.by(list).onBestChain(b.time(), b.chainworkHex()); // a candidate kept over a change of list
         if (!w.isEmpty() && b.height() <= w.tip()) {
