@@ -51,6 +51,11 @@ final class PipelineOutput {
             Topics.DIFFICULTY.name(), Topics.DIFFICULTY_ADJUSTMENTS.name(), Topics.HASHPRICE.name(),
             Topics.ECONOMICS.name(), Topics.REFERENCE_PRICES.name(), Topics.REORGS.name(),
             Topics.DEAD_LETTERS.name());
+    /**
+     * The per-block topic written last: economics runs a sub-topology behind the chain's, so when it holds a height
+     * every per-block topic does.
+     */
+    static final String LAST_PER_BLOCK = Topics.ECONOMICS.name();
     /** The topics with exactly one record per block (key {@code network:height}). */
     static final List<String> PER_BLOCK = List.of(Topics.BLOCKS.name(), Topics.HASHRATE.name(),
             Topics.DIFFICULTY.name(), Topics.HASHPRICE.name(), Topics.ECONOMICS.name());
@@ -167,6 +172,19 @@ final class PipelineOutput {
         }
         Set<String> keys = records.stream().map(Rec::key).collect(Collectors.toSet());
         assertEquals(records.size(), keys.size(), topic + ": no key twice");
+    }
+
+    /**
+     * Fails unless {@code records} hold each height of {@code from..from + n - 1} exactly once, for some n of at most
+     * {@code atMost}: what one sub-topology has committed at a moment (each commits its own prefix).
+     *
+     * @return n
+     */
+    static int assertEachHeightOfAPrefix(String topic, List<Rec> records, long from, int atMost) {
+        int n = heightCounts(records).size();
+        assertTrue(n <= atMost, topic + ": " + n + " heights, more than the " + atMost + " expected at most");
+        assertEachHeight(topic, records, LongStream.range(from, from + n).boxed().toList(), 1);
+        return n;
     }
 
     /**
