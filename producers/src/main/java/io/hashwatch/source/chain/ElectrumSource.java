@@ -80,6 +80,9 @@ public final class ElectrumSource implements ChainSource {
     private long lastProbeMs;
     private Network network;
     private volatile long tipHeight = -1;
+    /** The header {@link #hashAt} fetched last: {@link #block} of the same hash needs no second request. */
+    private BlockHeader lastAsked;
+    private long lastAskedHeight = -1;
 
     public ElectrumSource(List<ElectrumServer> servers, ChainSettings settings, int coinbaseBlocks, SSLContext tls,
                           ChainSourceMetrics metrics, SourceLog log, Rejects rejects) {
@@ -148,14 +151,18 @@ public final class ElectrumSource implements ChainSource {
             return null;
         }
         ElectrumConnection c = connection();
-        return guarded(c, () -> header(c, height).hash());
+        BlockHeader h = guarded(c, () -> header(c, height));
+        lastAsked = h;
+        lastAskedHeight = height;
+        return h.hash();
     }
 
     @Override
     public synchronized Block block(long height, String hash) throws SourceException {
         ElectrumConnection c = connection();
         return guarded(c, () -> {
-            BlockHeader h = header(c, height);
+            BlockHeader h = lastAskedHeight == height && lastAsked.hash().equals(hash) ? lastAsked
+                    : header(c, height);
             if (!h.hash().equals(hash)) {
                 throw new SourceException(SourceException.Kind.WRONG_CHAIN, c.server() + ": block " + height
                         + " is now " + h.hash() + ", not " + hash + " (its chain changed)");

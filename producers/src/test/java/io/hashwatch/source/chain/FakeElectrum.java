@@ -52,8 +52,10 @@ final class FakeElectrum implements AutoCloseable {
     private final ServerSocket server;
     private final TreeMap<Long, String> headers = new TreeMap<>();
     private final Map<Long, Block> blocks = new ConcurrentHashMap<>();
+    private final Map<String, String> coinbaseByTxid = new ConcurrentHashMap<>();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final AtomicLong replies = new AtomicLong();
     private final Thread acceptor;
     volatile Fault fault = Fault.NONE;
     volatile long replyDelayMs;
@@ -127,6 +129,7 @@ final class FakeElectrum implements AutoCloseable {
     void put(long height, BlockHeader header, Block block) {
         put(height, header);
         blocks.put(height, block);
+        coinbaseByTxid.put(block.txids().get(0), block.coinbaseHex());
     }
 
     /** Pushes the tip to every subscribed session. */
@@ -145,6 +148,11 @@ final class FakeElectrum implements AutoCloseable {
     long calls(String method) {
         AtomicLong c = calls.get(method);
         return c == null ? 0 : c.get();
+    }
+
+    /** Reply lines sent (a batch is one): the round trips a client waited for. */
+    long replies() {
+        return replies.get();
     }
 
     int sessions() {
@@ -210,6 +218,7 @@ final class FakeElectrum implements AutoCloseable {
                     if (replyDelayMs > 0) {
                         Thread.sleep(replyDelayMs);
                     }
+                    replies.incrementAndGet();
                     write(reply);
                 }
             } catch (IOException | InterruptedException e) {
@@ -296,8 +305,7 @@ final class FakeElectrum implements AutoCloseable {
                 }
                 case "blockchain.transaction.get" -> {
                     String txid = p.path(0).asText();
-                    String hex = blocks.values().stream().filter(b -> b.txids().get(0).equals(txid))
-                            .map(Block::coinbaseHex).findFirst().orElse(null);
+                    String hex = coinbaseByTxid.get(txid);
                     if (hex == null) {
                         return error(reply, "no such transaction " + txid);
                     }

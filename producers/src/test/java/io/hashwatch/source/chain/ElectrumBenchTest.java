@@ -1,0 +1,127 @@
+package io.hashwatch.source.chain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.hashwatch.bitcoin.BlockHeader;
+import io.hashwatch.bitcoin.Coinbase;
+import io.hashwatch.testing.RegtestChain;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The Electrum source's figures, opt-in ({@code -Dhashwatch.bench=true}; not part of CI's timing): a fake server over
+ * TLS answering each line after {@value #RTT_MS} ms (a public server's round trip), a first run of 400 days of headers
+ * (57,600) of which the last 4,320 with proven coinbases, then pushed tips. The chain is mined on regtest, each block
+ * coinbase-only with its own coinbase: the proofs are real (the merkle root is the coinbase's txid), which 57,600
+ * real mainnet blocks with their coinbases, not in ../shared, could not give. Printed beside the ceiling measured in
+ * the same run: the round trips the fake served times {@value #RTT_MS} ms, what no client on one session can beat.
+ */
+@EnabledIfSystemProperty(named = "hashwatch.bench", matches = "true")
+class ElectrumBenchTest {
+    static final long RTT_MS = 50;
+    static final int HISTORY = 57_600;
+    static final int TIPS = 20;
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** A coinbase of {@code height} (BIP34 push of the height, one P2PKH output of 3.125 BTC). */
+    static byte[] coinbase(long height) {
+        ByteArrayOutputStream tx = new ByteArrayOutputStream();
+        tx.writeBytes(HEX.parseHex("01000000" + "01" + "00".repeat(32) + "ffffffff"));
+        byte[] number = BigInteger.valueOf(height).toByteArray(); // big-endian, with a sign byte when needed
+        byte[] le = new byte[number.length];
+        for (int i = 0; i < number.length; i++) {
+            le[i] = number[number.length - 1 - i];
+        }
+        ByteArrayOutputStream script = new ByteArrayOutputStream();
+        if (height <= 16) {
+            script.write(height == 0 ? 0 : 0x50 + (int) height);
+        } else {
+            script.write(le.length);
+            script.writeBytes(le);
+        }
+        script.writeBytes(HEX.parseHex("026877")); // "hw"
+        tx.write(script.size());
+        tx.writeBytes(script.toByteArray());
+        tx.writeBytes(HEX.parseHex("ffffffff" + "01" + "40be401200000000" + "19" + "76a914" + "11".repeat(20)
+                + "88ac" + "00000000"));
+        return tx.toByteArray();
+    }
+
+    @Test
+    void firstRunAndPushedTipsAt50MsARoundTrip() throws Exception {
+        BlockHeader genesis = RegtestChain.genesis();
+        List<BlockHeader> headers = new ArrayList<>();
+        List<FakeElectrum.Block> blocks = new ArrayList<>();
+        headers.add(genesis);
+        blocks.add(null);
+        long mineStart = System.nanoTime();
+        for (long h = 1; h <= HISTORY + TIPS; h++) {
+            byte[] cb = coinbase(h);
+            String txid = Coinbase.parse(cb).txid();
+            byte[] root = HEX.parseHex(txid);
+            for (int i = 0, j = 31; i < j; i++, j--) {
+                byte t = root[i];
+                root[i] = root[j];
+                root[j] = t;
+            }
+            BlockHeader prev = headers.get(headers.size() - 1);
+            headers.add(RegtestChain.mine(RegtestChain.VERSION, prev.hash(), root, prev.time() + 600,
+                    RegtestChain.BITS));
+            blocks.add(new FakeElectrum.Block(List.of(txid), HEX.formatHex(cb)));
+        }
+        System.out.printf("mined %d regtest blocks in %d ms%n", HISTORY + TIPS,
+                (System.nanoTime() - mineStart) / 1_000_000);
+        try (FakeElectrum server = new FakeElectrum(); Harness h = new Harness(ElectrumSource.ID)) {
+            server.put(0, genesis);
+            for (int i = 1; i <= HISTORY; i++) {
+                server.put(i, headers.get(i), blocks.get(i));
+            }
+            server.replyDelayMs = RTT_MS;
+            ChainSettings s = ElectrumSource.settings().withBackfillBlocks(HISTORY)
+                    .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
+            ElectrumSource source = new ElectrumSource(List.of(server.address()), s,
+                    ElectrumSource.DEFAULT_COINBASE_BLOCKS, FakeElectrum.clientContext(), h.metrics, h.log,
+                    (r, reason, detail) -> { throw new AssertionError("proof failed: " + detail); });
+            long start = System.nanoTime();
+            ChainFollower f = h.follow(source, s);
+            source.onNewTip(f::wakeUp);
+            h.await(() -> h.topic.last() == HISTORY, Duration.ofMinutes(5), "the first run");
+            long firstRunMs = (System.nanoTime() - start) / 1_000_000;
+            long trips = server.replies();
+            long withCoinbase = h.topic.records.stream().filter(r -> r.coinbaseHex() != null).count();
+            assertEquals(HISTORY, h.topic.records.size());
+            assertEquals(ElectrumSource.DEFAULT_COINBASE_BLOCKS, withCoinbase);
+            System.out.printf("first run: %d headers, %d coinbases proven, to the tip in %.1f s (ceiling: %d round"
+                    + " trips x %d ms = %.1f s; limit 60 s)%n", HISTORY, withCoinbase, firstRunMs / 1000.0, trips,
+                    RTT_MS, trips * RTT_MS / 1000.0);
+
+            long[] latencies = new long[TIPS];
+            long[] tipTrips = new long[TIPS];
+            for (int i = 0; i < TIPS; i++) {
+                int height = HISTORY + 1 + i;
+                server.put(height, headers.get(height), blocks.get(height));
+                long before = server.replies();
+                long t0 = System.nanoTime();
+                server.announce();
+                h.await(() -> h.topic.last() == height, Duration.ofSeconds(30), "tip " + height);
+                latencies[i] = (System.nanoTime() - t0) / 1_000_000;
+                tipTrips[i] = server.replies() - before;
+                assertEquals(blocks.get(height).coinbaseHex(), h.topic.records.get(h.topic.records.size() - 1)
+                        .coinbaseHex());
+                Thread.sleep(100);
+            }
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            System.out.printf("pushed tip to published record (with its proven coinbase): p50 %d ms, max %d ms over"
+                    + " %d tips (ceiling: %d round trips x %d ms = %d ms)%n", sorted[TIPS / 2], sorted[TIPS - 1], TIPS,
+                    tipTrips[TIPS / 2], RTT_MS, tipTrips[TIPS / 2] * RTT_MS);
+        }
+    }
+}
