@@ -225,9 +225,10 @@ public final class ElectrumSource implements ChainSource {
 
     @Override
     public synchronized void close() {
-        if (current != null) {
-            current.close();
-            current = null;
+        ElectrumConnection c = current;
+        current = null; // first: closing it must not ask for another round
+        if (c != null) {
+            c.close();
         }
     }
 

@@ -72,7 +72,7 @@ final class Harness implements AutoCloseable {
                 fail("timed out waiting for: " + what + "\nlog:\n" + lines() + "\nheights: " + summary());
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 fail("interrupted");
