@@ -263,7 +263,8 @@ class ElectrumTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FakeElectrum.Fault.class, names = {"STALL", "CLOSE", "WRONG_HEADER", "ERROR_OBJECT"})
+    @EnumSource(value = FakeElectrum.Fault.class, names = {"STALL", "CLOSE", "WRONG_HEADER", "ERROR_OBJECT",
+            "THROTTLE"})
     void aFailingServerIsLeftAndTheNextTakesOver(FakeElectrum.Fault fault) throws Exception {
         List<Real> real = realBlocks();
         Rejected rejected = new Rejected();
@@ -281,12 +282,40 @@ class ElectrumTest {
                 case STALL -> SourceException.Kind.TIMEOUT;
                 case CLOSE -> SourceException.Kind.CONNECT;
                 case WRONG_HEADER -> SourceException.Kind.MALFORMED;
+                case THROTTLE -> SourceException.Kind.THROTTLED;
                 default -> SourceException.Kind.RPC_ERROR;
             };
             assertTrue(h.metrics.errors(kind) >= 1, kind + " counted: " + h.lines());
             assertEquals(good.address(), source.following());
             assertTrue(h.logged("leaving " + bad.address()), h.lines());
             assertTrue(rejected.records.isEmpty());
+        }
+    }
+
+    @Test
+    void theServerWithTheHighestTipIsFollowed() throws Exception {
+        List<Real> real = realBlocks();
+        try (FakeElectrum behind = serving(real, 4); FakeElectrum ahead = serving(real, 6);
+             Harness h = new Harness(ElectrumSource.ID)) {
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            ElectrumSource source = source(h, List.of(behind, ahead), s, 100, new Rejected());
+            follow(h, source, s);
+            h.await(() -> h.topic.last() == 840_007, "the higher server's tip");
+            assertEquals(ahead.address(), source.following());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
+            assertEquals(0, behind.calls("blockchain.block.headers"), "the lower one was only asked for its tip");
+        }
+    }
+
+    @Test
+    void aCertificateNotTrustedIsAConnectFailure() throws Exception {
+        try (FakeElectrum server = serving(realBlocks(), 1); Harness h = new Harness(ElectrumSource.ID);
+             ElectrumSource source = new ElectrumSource(List.of(server.address()), PUSHED, 0,
+                     javax.net.ssl.SSLContext.getDefault(), h.metrics, h.log, new Rejected())) {
+            SourceException e = assertThrows(SourceException.class, source::tip);
+            assertEquals(SourceException.Kind.CONNECT, e.kind());
+            assertTrue(e.getMessage().contains("TLS handshake failed"), e.getMessage());
+            assertEquals(0, server.calls("server.version"), "nothing was sent to it");
         }
     }
 

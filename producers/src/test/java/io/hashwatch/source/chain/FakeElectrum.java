@@ -40,7 +40,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class FakeElectrum implements AutoCloseable {
     /** How the server misbehaves from now on, on the methods that serve blocks. */
-    enum Fault { NONE, STALL, CLOSE, WRONG_BRANCH, WRONG_HEADER, ERROR_OBJECT }
+    enum Fault { NONE, STALL, CLOSE, WRONG_BRANCH, WRONG_HEADER, ERROR_OBJECT, THROTTLE }
 
     /** A block given whole: its txids (block order) and its coinbase transaction (hex). */
     record Block(List<String> txids, String coinbaseHex) {
@@ -256,6 +256,9 @@ final class FakeElectrum implements AutoCloseable {
             }
             if (serving && f == Fault.ERROR_OBJECT) {
                 return error(reply, "daemon error: internal (fake)");
+            }
+            if (serving && f == Fault.THROTTLE) {
+                return error(reply, "excessive resource usage"); // ElectrumX's words past its cost limit
             }
             switch (method) {
                 case "server.version" -> reply.putArray("result").add("FakeElectrum 1.0").add("1.4");
