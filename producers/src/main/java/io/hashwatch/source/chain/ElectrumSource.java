@@ -54,8 +54,8 @@ public final class ElectrumSource implements ChainSource {
     /** A server whose tip is this many blocks below another's is lagging: the other is followed. */
     static final int LAG_BLOCKS = 2;
     /**
-     * Public servers operated by different people, with certificates of public CAs; used when no header source is
-     * given (docs/configuration.md names them).
+     * Public servers operated by different people, known for certificates of public CAs (not reachable from the
+     * build machine: not checked there); used when no header source is given (docs/configuration.md names them).
      */
     public static final List<String> DEFAULT_SERVERS = List.of("ssl://electrum.blockstream.info:50002",
             "ssl://electrum.emzy.de:50002", "ssl://fortress.qtornado.com:443", "ssl://electrum.bitaroo.net:50002");
