@@ -3,14 +3,8 @@ package io.hashwatch.source.chain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hashwatch.bitcoin.BlockHeader;
-import io.hashwatch.bitcoin.Coinbase;
-import io.hashwatch.testing.RegtestChain;
-import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -28,54 +22,14 @@ class ElectrumBenchTest {
     static final long RTT_MS = 50;
     static final int HISTORY = 57_600;
     static final int TIPS = 20;
-    private static final HexFormat HEX = HexFormat.of();
-
-    /** A coinbase of {@code height} (BIP34 push of the height, one P2PKH output of 3.125 BTC). */
-    static byte[] coinbase(long height) {
-        ByteArrayOutputStream tx = new ByteArrayOutputStream();
-        tx.writeBytes(HEX.parseHex("01000000" + "01" + "00".repeat(32) + "ffffffff"));
-        byte[] number = BigInteger.valueOf(height).toByteArray(); // big-endian, with a sign byte when needed
-        byte[] le = new byte[number.length];
-        for (int i = 0; i < number.length; i++) {
-            le[i] = number[number.length - 1 - i];
-        }
-        ByteArrayOutputStream script = new ByteArrayOutputStream();
-        if (height <= 16) {
-            script.write(height == 0 ? 0 : 0x50 + (int) height);
-        } else {
-            script.write(le.length);
-            script.writeBytes(le);
-        }
-        script.writeBytes(HEX.parseHex("026877")); // "hw"
-        tx.write(script.size());
-        tx.writeBytes(script.toByteArray());
-        tx.writeBytes(HEX.parseHex("ffffffff" + "01" + "40be401200000000" + "19" + "76a914" + "11".repeat(20)
-                + "88ac" + "00000000"));
-        return tx.toByteArray();
-    }
 
     @Test
     void firstRunAndPushedTipsAt50MsARoundTrip() throws Exception {
-        BlockHeader genesis = RegtestChain.genesis();
-        List<BlockHeader> headers = new ArrayList<>();
-        List<FakeElectrum.Block> blocks = new ArrayList<>();
-        headers.add(genesis);
-        blocks.add(null);
         long mineStart = System.nanoTime();
-        for (long h = 1; h <= HISTORY + TIPS; h++) {
-            byte[] cb = coinbase(h);
-            String txid = Coinbase.parse(cb).txid();
-            byte[] root = HEX.parseHex(txid);
-            for (int i = 0, j = 31; i < j; i++, j--) {
-                byte t = root[i];
-                root[i] = root[j];
-                root[j] = t;
-            }
-            BlockHeader prev = headers.get(headers.size() - 1);
-            headers.add(RegtestChain.mine(RegtestChain.VERSION, prev.hash(), root, prev.time() + 600,
-                    RegtestChain.BITS));
-            blocks.add(new FakeElectrum.Block(List.of(txid), HEX.formatHex(cb)));
-        }
+        CoinbaseOnlyChain chain = CoinbaseOnlyChain.mine(HISTORY + TIPS);
+        List<BlockHeader> headers = chain.headers();
+        List<FakeElectrum.Block> blocks = chain.blocks();
+        BlockHeader genesis = headers.get(0);
         System.out.printf("mined %d regtest blocks in %d ms%n", HISTORY + TIPS,
                 (System.nanoTime() - mineStart) / 1_000_000);
         try (FakeElectrum server = new FakeElectrum(); Harness h = new Harness(ElectrumSource.ID)) {

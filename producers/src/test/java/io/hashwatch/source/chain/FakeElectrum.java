@@ -38,12 +38,12 @@ import javax.net.ssl.TrustManagerFactory;
  * branch computed from the real block's txids. It pushes new tips to subscribed sessions, answers batches, and can
  * misbehave on the way: stall, close, lie about a branch or a header. A reply may be delayed (a round trip).
  */
-final class FakeElectrum implements AutoCloseable {
+public final class FakeElectrum implements AutoCloseable {
     /** How the server misbehaves from now on, on the methods that serve blocks. */
-    enum Fault { NONE, STALL, CLOSE, WRONG_BRANCH, WRONG_HEADER, ERROR_OBJECT, THROTTLE }
+    public enum Fault { NONE, STALL, CLOSE, WRONG_BRANCH, WRONG_HEADER, ERROR_OBJECT, THROTTLE }
 
     /** A block given whole: its txids (block order) and its coinbase transaction (hex). */
-    record Block(List<String> txids, String coinbaseHex) {
+    public record Block(List<String> txids, String coinbaseHex) {
     }
 
     private static final char[] PASSWORD = "fake-electrum".toCharArray();
@@ -58,16 +58,28 @@ final class FakeElectrum implements AutoCloseable {
     private final AtomicLong replies = new AtomicLong();
     private final Thread acceptor;
     volatile Fault fault = Fault.NONE;
-    volatile long replyDelayMs;
+    public volatile long replyDelayMs;
+    private final boolean tls;
 
-    FakeElectrum() {
+    /** Over TLS. */
+    public FakeElectrum() {
+        this(true);
+    }
+
+    /** Over TLS, or plain TCP ({@code tcp://}: for a client whose trust store the test cannot set). */
+    public FakeElectrum(boolean tls) {
+        this.tls = tls;
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keyStore(), PASSWORD);
-            ctx.init(kmf.getKeyManagers(), null, null);
-            server = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            ((SSLServerSocket) server).setNeedClientAuth(false);
+            if (tls) {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keyStore(), PASSWORD);
+                ctx.init(kmf.getKeyManagers(), null, null);
+                server = ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ((SSLServerSocket) server).setNeedClientAuth(false);
+            } else {
+                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -79,7 +91,7 @@ final class FakeElectrum implements AutoCloseable {
     }
 
     /** The client side's trust: the test certificate alone. */
-    static SSLContext clientContext() {
+    public static SSLContext clientContext() {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(keyStore());
@@ -116,24 +128,24 @@ final class FakeElectrum implements AutoCloseable {
         return ks;
     }
 
-    /** ssl://127.0.0.1:PORT */
-    ElectrumServer address() {
-        return new ElectrumServer("127.0.0.1", server.getLocalPort(), true);
+    /** ssl://127.0.0.1:PORT, or tcp:// */
+    public ElectrumServer address() {
+        return new ElectrumServer("127.0.0.1", server.getLocalPort(), tls);
     }
 
-    synchronized void put(long height, BlockHeader header) {
+    public synchronized void put(long height, BlockHeader header) {
         headers.tailMap(height, true).clear();
         headers.put(height, header.hex());
     }
 
-    void put(long height, BlockHeader header, Block block) {
+    public void put(long height, BlockHeader header, Block block) {
         put(height, header);
         blocks.put(height, block);
         coinbaseByTxid.put(block.txids().get(0), block.coinbaseHex());
     }
 
     /** Pushes the tip to every subscribed session. */
-    void announce() {
+    public void announce() {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("jsonrpc", "2.0");
         n.put("method", "blockchain.headers.subscribe");
@@ -151,7 +163,7 @@ final class FakeElectrum implements AutoCloseable {
     }
 
     /** Reply lines sent (a batch is one): the round trips a client waited for. */
-    long replies() {
+    public long replies() {
         return replies.get();
     }
 
