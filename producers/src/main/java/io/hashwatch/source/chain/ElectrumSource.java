@@ -451,7 +451,9 @@ public final class ElectrumSource implements ChainSource {
                 if (c != null) {
                     c.close();
                 }
-                metrics.error(e.kind());
+                if (last != null) {
+                    metrics.error(last.kind()); // the last one is counted by the follower when it is thrown
+                }
                 leftUntil.put(s, now + COOLDOWN.toMillis());
                 log.warn("Electrum server " + s + " failed (" + e.kind().label() + "): " + e.getMessage());
                 last = e;
@@ -459,6 +461,9 @@ public final class ElectrumSource implements ChainSource {
         }
         if (best == null) {
             throw last != null ? last : new SourceException(SourceException.Kind.CONNECT, "no Electrum server");
+        }
+        if (last != null) {
+            metrics.error(last.kind());
         }
         lastProbeMs = now;
         current = best;
