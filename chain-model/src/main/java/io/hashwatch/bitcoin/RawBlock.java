@@ -88,6 +88,17 @@ public record RawBlock(BlockHeader header, int txCount, String coinbaseHex, Coin
         return out;
     }
 
+    /** The txids (display order) of the block starting at {@code offset}, in block order. */
+    public static List<String> txids(byte[] data, int offset) {
+        WireReader r = new WireReader(data, offset + BlockHeader.SIZE, data.length);
+        long count = r.compactSize("transaction count", Transactions.MAX_COUNT);
+        List<String> out = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            out.add(Transactions.display(Transactions.scan(r).txid()));
+        }
+        return out;
+    }
+
     static byte[] merkleRoot(List<byte[]> txids) {
         List<byte[]> level = txids;
         MessageDigest sha = Transactions.sha256();

@@ -40,6 +40,11 @@ public enum RejectReason {
      * dead-lettered, and the header is processed without it.
      */
     MALFORMED_COINBASE(true, false),
+    /**
+     * A coinbase a source could not prove (Electrum: its merkle branch does not lead to the header's merkle root, or
+     * the transaction does not hash to its txid): dead-lettered by the source, which publishes the header without it.
+     */
+    COINBASE_PROOF_FAILED(true, false),
     /** A price that is not a number, zero or negative, or beyond the configured absurd bounds. */
     PRICE_OUT_OF_RANGE(false, true),
     /** A pair the reference price is not made of (only BTC-USD is). */

@@ -18,6 +18,7 @@ import io.hashwatch.source.chain.ChainPublisher;
 import io.hashwatch.source.chain.ChainSettings;
 import io.hashwatch.source.chain.ChainSource;
 import io.hashwatch.source.chain.ChainSourceMetrics;
+import io.hashwatch.source.chain.ElectrumSource;
 import io.hashwatch.source.chain.EsploraClient;
 import io.hashwatch.source.chain.HeadersTopicTail;
 import io.hashwatch.source.chain.PublishedChain;
@@ -33,17 +34,20 @@ import io.hashwatch.source.price.PricePublisher;
 import io.hashwatch.source.price.PriceReplay;
 import io.hashwatch.source.price.history.HistorySettings;
 import io.hashwatch.source.price.history.PriceHistory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -273,15 +277,21 @@ final class Pipeline implements AutoCloseable {
 
     /** Follows a live header source: its client, the topic's tail, a publisher, ZMQ if given. */
     private void startLive(RunSettings.LiveSource live) {
+        if (live.kind().equals(ElectrumSource.ID)) {
+            live = electrumOrFallback(live);
+        }
         ChainSourceMetrics metrics = new ChainSourceMetrics(registry, live.kind());
         SourceLog sourceLog = new SourceLog(live.kind());
         boolean bitcoind = live.kind().equals(BitcoindClient.ID);
-        ChainSettings settings = (bitcoind ? ChainSettings.bitcoind(live.zmq() != null) : ChainSettings.esplora())
-                .withBackfillBlocks(live.backfillBlocks());
+        boolean electrum = live.kind().equals(ElectrumSource.ID);
+        ChainSettings settings = (bitcoind ? ChainSettings.bitcoind(live.zmq() != null) : electrum
+                ? ElectrumSource.settings() : ChainSettings.esplora()).withBackfillBlocks(live.backfillBlocks());
         if (live.pollInterval() != null) {
             settings = settings.withPollInterval(live.pollInterval());
         }
+        ChainPublisher publisher = parts.add("header producer", new ChainPublisher(bootstrap, s.kafka()));
         ChainSource client;
+        ElectrumSource electrumSource = null;
         if (bitcoind) {
             BitcoindAuth auth;
             try {
@@ -294,16 +304,56 @@ final class Pipeline implements AutoCloseable {
             }
             log.info("live headers from bitcoind at {} ({})", Redact.uri(live.url()), auth.describe());
             client = new BitcoindClient(live.url(), auth, settings, metrics, sourceLog);
+        } else if (electrum) {
+            log.info("live headers and proven coinbases from Electrum servers {} (tips pushed)", live.servers());
+            electrumSource = new ElectrumSource(live.servers(), settings, ElectrumSource.DEFAULT_COINBASE_BLOCKS,
+                    defaultTls(), metrics, sourceLog, publisher);
+            client = electrumSource;
         } else {
             log.info("live headers from the Esplora API at {}", Redact.uri(live.url()));
             client = new EsploraClient(live.url(), settings, metrics, sourceLog);
         }
-        ChainPublisher publisher = parts.add("header producer", new ChainPublisher(bootstrap, s.kafka()));
         ChainFollower follower = parts.add("live header source", new ChainFollower(client, settings, publisher,
                 new HeadersTopicTail(bootstrap, s.kafka(), TOPIC_TAIL_TIMEOUT), sourceLog).start());
+        if (electrumSource != null) {
+            electrumSource.onNewTip(follower::wakeUp);
+        }
         if (live.zmq() != null) {
             parts.add("ZMQ subscriber", new ZmqBlockNotifier(live.zmq(), hash -> follower.wakeUp(), metrics,
                     sourceLog).start());
+        }
+    }
+
+    /**
+     * The default run's Electrum servers when one of them answers, else the Esplora API to fall back to (said on the
+     * console). Asked once, before following, with metrics of its own: the fallback must not leave an "electrum"
+     * source down in /metrics. Servers given with --electrum are followed whatever happens (retried with backoff).
+     */
+    private RunSettings.LiveSource electrumOrFallback(RunSettings.LiveSource live) {
+        if (live.url() == null) {
+            return live;
+        }
+        ChainSettings probeSettings = ElectrumSource.settings().withRequestTimeout(Duration.ofSeconds(10));
+        try (ElectrumSource probe = new ElectrumSource(live.servers(), probeSettings, 0, defaultTls(),
+                new ChainSourceMetrics(new SimpleMeterRegistry(), ElectrumSource.ID), new SourceLog(ElectrumSource.ID),
+                (record, reason, detail) -> { })) {
+            ChainSource.Tip tip = probe.tip();
+            log.info("Electrum server {} answers (tip {})", probe.describe(), tip.height());
+            return live;
+        } catch (SourceException e) {
+            log.warn("none of the default Electrum servers {} answered (last: {}): falling back to the Esplora API"
+                    + " at {} (slower history: 15 blocks a request; tips polled)", live.servers(), e.getMessage(),
+                    Redact.uri(live.url()));
+            return new RunSettings.LiveSource(EsploraClient.ID, live.url(), null, null, live.historyDays(),
+                    live.pollInterval());
+        }
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no default TLS context", e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.hashwatch.launcher.RunSettings.Role;
 import io.hashwatch.source.chain.BitcoindAuth;
 import io.hashwatch.source.chain.EsploraClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +79,14 @@ public final class RunCommand implements Callable<Integer> {
                     + " given: " + EsploraClient.MEMPOOL_SPACE + "); none: no live header source.")
     String esplora;
 
+    @Option(names = "--electrum", paramLabel = "URL", split = ",",
+            description = "Live headers and proven coinbases from an Electrum server: ssl://HOST:PORT (TLS, the"
+                    + " default scheme, port 50002) or tcp://HOST:PORT; repeat it (or separate by commas) for several:"
+                    + " the one with the highest tip is followed, a failing or lagging one is left. Default when no"
+                    + " header source is given: a bundled list of public servers, then mempool.space if none"
+                    + " answers.")
+    List<String> electrum;
+
     @Option(names = "--history-days", paramLabel = "DAYS", defaultValue = RunSettings.DEFAULT_HISTORY_DAYS,
             description = "Live source on an empty headers topic: publish the last DAYS x 144 blocks first, and"
                     + " with --exchanges their daily BTC-USD closes from the exchanges' REST history (default:"
@@ -87,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--poll-interval", paramLabel = "SECONDS",
             description = "How often the live source's tip is asked for (default: bitcoind 10, with --zmq 60,"
-                    + " esplora 30).")
+                    + " esplora 30, electrum 60: its tips are pushed).")
     Double pollInterval;
 
     @Option(names = "--exchanges", paramLabel = "LIST", defaultValue = "coinbase,kraken,bitstamp",

@@ -6,6 +6,8 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.pools.PoolList;
 import io.hashwatch.source.chain.BitcoindClient;
 import io.hashwatch.source.chain.ChainSettings;
+import io.hashwatch.source.chain.ElectrumServer;
+import io.hashwatch.source.chain.ElectrumSource;
 import io.hashwatch.source.chain.EsploraClient;
 import io.hashwatch.source.chain.Redact;
 import java.net.InetAddress;
@@ -55,10 +57,20 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
     static final List<String> EXCHANGES = List.of("coinbase", "kraken", "bitstamp");
 
     /**
-     * A live header source: {@code kind} bitcoind or esplora; {@code pollInterval} null for the source's default.
-     * The URL may hold credentials: never log it unredacted (toString redacts).
+     * A live header source: {@code kind} bitcoind, esplora or electrum; {@code pollInterval} null for the source's
+     * default. The URL may hold credentials: never log it unredacted (toString redacts). With electrum, its
+     * {@code servers}, and {@code url} the Esplora API to fall back to when none answers (the default run), else null.
      */
-    record LiveSource(String kind, URI url, Path cookie, String zmq, int historyDays, Duration pollInterval) {
+    record LiveSource(String kind, URI url, Path cookie, String zmq, int historyDays, Duration pollInterval,
+                      List<ElectrumServer> servers) {
+        LiveSource {
+            servers = servers == null ? List.of() : List.copyOf(servers);
+        }
+
+        LiveSource(String kind, URI url, Path cookie, String zmq, int historyDays, Duration pollInterval) {
+            this(kind, url, cookie, zmq, historyDays, pollInterval, List.of());
+        }
+
         /** The blocks of {@code historyDays}, published first on an empty topic. */
         int backfillBlocks() {
             return historyDays * ChainSettings.BLOCKS_PER_DAY;
@@ -66,6 +78,9 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
 
         @Override
         public String toString() {
+            if (!servers.isEmpty()) {
+                return kind + " " + servers + (url == null ? "" : " (else esplora " + Redact.uri(url) + ")");
+            }
             return kind + " " + Redact.uri(url) + (zmq == null ? "" : " + ZMQ " + zmq);
         }
     }
@@ -191,14 +206,25 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
     private static LiveSource live(RunCommand o) {
         if (o.headers != null || o.blocks != null) {
             String flag = o.headers != null ? "--headers" : "--blocks";
-            if (o.bitcoind != null || o.esplora != null || o.zmq != null || o.bitcoindCookie != null) {
+            if (o.bitcoind != null || o.esplora != null || o.zmq != null || o.bitcoindCookie != null
+                    || o.electrum != null) {
                 throw new UsageException(flag + " replays a file and excludes the live header sources: drop"
-                        + " --bitcoind, --bitcoind-cookie, --zmq and --esplora (or " + flag + ")");
+                        + " --bitcoind, --bitcoind-cookie, --zmq, --esplora and --electrum (or " + flag + ")");
             }
             return null;
         }
-        if (o.bitcoind != null && o.esplora != null) {
-            throw new UsageException("--bitcoind and --esplora are both given: choose one live header source");
+        List<String> given = new ArrayList<>();
+        if (o.bitcoind != null) {
+            given.add("--bitcoind");
+        }
+        if (o.esplora != null) {
+            given.add("--esplora");
+        }
+        if (o.electrum != null) {
+            given.add("--electrum");
+        }
+        if (given.size() > 1) {
+            throw new UsageException(String.join(" and ", given) + " are both given: choose one live header source");
         }
         if (o.bitcoind == null && o.zmq != null) {
             throw new UsageException("--zmq needs --bitcoind: ZMQ notifications come from a Bitcoin Core node");
@@ -228,8 +254,27 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.esplora != null && o.esplora.trim().equalsIgnoreCase("none")) {
             return null;
         }
-        return new LiveSource(EsploraClient.ID, httpUrl(o.esplora != null ? o.esplora : EsploraClient.MEMPOOL_SPACE,
-                "--esplora"), null, null, o.historyDays, pollEvery);
+        if (o.esplora != null) {
+            return new LiveSource(EsploraClient.ID, httpUrl(o.esplora, "--esplora"), null, null, o.historyDays,
+                    pollEvery);
+        }
+        // Electrum: the servers given, else the bundled public ones with mempool.space as the fallback.
+        List<ElectrumServer> servers = new ArrayList<>();
+        for (String url : o.electrum != null ? o.electrum : ElectrumSource.DEFAULT_SERVERS) {
+            try {
+                ElectrumServer server = ElectrumServer.parse(url);
+                if (!servers.contains(server)) {
+                    servers.add(server);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--electrum: " + e.getMessage());
+            }
+        }
+        if (servers.isEmpty()) {
+            throw new UsageException("--electrum needs at least one server: ssl://HOST:PORT or tcp://HOST:PORT");
+        }
+        return new LiveSource(ElectrumSource.ID, o.electrum != null ? null : URI.create(EsploraClient.MEMPOOL_SPACE),
+                null, null, o.historyDays, pollEvery, servers);
     }
 
     private static URI httpUrl(String text, String flag) {

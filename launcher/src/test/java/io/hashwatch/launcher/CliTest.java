@@ -167,10 +167,12 @@ class CliTest {
 
     @Test
     void liveHeaderSourcesAndTheirSettings() throws Exception {
-        // No header flag: the public mempool.space API, the default backfill.
+        // No header flag: the bundled public Electrum servers, mempool.space's API if none answers, the default
+        // backfill.
         RunSettings d = runSettings();
-        assertEquals("esplora", d.live().kind());
-        assertEquals("https://mempool.space/api", d.live().url().toString());
+        assertEquals("electrum", d.live().kind());
+        assertEquals(io.hashwatch.source.chain.ElectrumSource.DEFAULT_SERVERS.size(), d.live().servers().size());
+        assertEquals("https://mempool.space/api", d.live().url().toString(), "the fallback");
         assertEquals(400, d.live().historyDays());
         assertEquals(57_600, d.live().backfillBlocks(), "400 days of 144 blocks");
         assertEquals(null, d.live().pollInterval());
@@ -184,6 +186,15 @@ class CliTest {
         assertTrue(!s.live().toString().contains("pw1234") && !s.toString().contains("pw1234"), s.toString());
 
         assertEquals(null, runSettings("--esplora", "none").live());
+        RunSettings e = runSettings("--esplora", "https://mempool.space/api");
+        assertEquals("esplora", e.live().kind());
+
+        // Electrum servers, repeated or comma-separated; no fallback when they are given.
+        RunSettings el = runSettings("--electrum", "ssl://a.example:50002", "--electrum", "tcp://b.example,c.example");
+        assertEquals("electrum", el.live().kind());
+        assertEquals(List.of("ssl://a.example:50002", "tcp://b.example:50001", "ssl://c.example:50002"),
+                el.live().servers().stream().map(Object::toString).toList());
+        assertEquals(null, el.live().url());
 
         // The same from a config file; a flag overrides it.
         Path conf = tmp.resolve("live.properties");
@@ -207,6 +218,10 @@ class CliTest {
                 "--esplora", "https://mempool.space/api"), "excludes the live header sources");
         assertFails(CommandRunner.run("run", "--bitcoind", "http://127.0.0.1:8332", "--esplora",
                 "https://mempool.space/api"), "choose one live header source");
+        assertFails(CommandRunner.run("run", "--electrum", "ssl://a.example", "--esplora",
+                "https://mempool.space/api"), "--esplora and --electrum are both given");
+        assertFails(CommandRunner.run("run", "--electrum", "http://a.example:50002"), "--electrum:",
+                "is not ssl or tcp");
         assertFails(CommandRunner.run("run", "--zmq", "tcp://127.0.0.1:28332"), "--zmq needs --bitcoind");
         assertFails(CommandRunner.run("run", "--bitcoind", "http://127.0.0.1:8332", "--zmq", "127.0.0.1:28332"),
                 "--zmq must be tcp://HOST:PORT");

@@ -2,12 +2,17 @@ package io.hashwatch.source.chain;
 
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
+import io.hashwatch.model.RejectReason;
 import io.hashwatch.model.Topics;
 import io.hashwatch.source.HeaderPublisher;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,7 +26,10 @@ import org.apache.kafka.common.KafkaException;
  * timestamp the block time but never after the observation). {@link #publish} flushes: when it returns, the records
  * are on the topic.
  */
-public final class ChainPublisher implements HeaderSink, AutoCloseable {
+public final class ChainPublisher implements HeaderSink, ElectrumSource.Rejects, AutoCloseable {
+    /** Longest dead-letter detail kept (as the pipeline's dead letters). */
+    static final int MAX_DETAIL_CHARS = 500;
+
     private final Producer<String, byte[]> producer;
 
     public ChainPublisher(String bootstrapServers, Map<String, ?> extraProperties) {
@@ -60,6 +68,32 @@ public final class ChainPublisher implements HeaderSink, AutoCloseable {
         Exception e = failure.get();
         if (e != null) {
             throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic " + Topics.HEADERS.name()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Dead-letters a record the source itself refused (a coinbase whose proof failed): written to
+     * {@link Topics#DEAD_LETTERS} as the pipeline writes its own, the record as JSON with the reason, the detail and
+     * {@code headers} as source topic in the {@code hashwatch.reject.*} headers. Returns once it is written.
+     */
+    @Override
+    public void reject(HeaderRecord r, RejectReason reason, String detail) throws SourceException {
+        String d = String.valueOf(detail);
+        d = d.length() <= MAX_DETAIL_CHARS ? d : d.substring(0, MAX_DETAIL_CHARS) + "... (" + d.length()
+                + " characters)";
+        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null,
+                HeaderPublisher.eventTime(r), r.network(), Json.write(r));
+        dead.headers().add(Topics.REJECT_REASON_HEADER, reason.label().getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(Topics.REJECT_DETAIL_HEADER, d.getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(Topics.REJECT_SOURCE_TOPIC_HEADER, Topics.HEADERS.name().getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(dead).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException(SourceException.Kind.KAFKA, "dead-lettering interrupted", e);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new SourceException(SourceException.Kind.KAFKA, "writing to topic " + Topics.DEAD_LETTERS.name()
                     + " failed: " + e.getMessage(), e);
         }
     }

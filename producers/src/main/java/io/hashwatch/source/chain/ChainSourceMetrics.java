@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code hashwatch_source_errors{kind}}: failures by kind: connect, timeout, http, malformed, rpc_error,
+ *   throttled, coinbase_proof,
  *   wrong_chain, unsupported_network, kafka, internal (every kind registered at 0 from the start)</li>
  *   <li>{@code hashwatch_source_tip_height}: tip height the source last reported</li>
  *   <li>{@code hashwatch_source_published_height}: height of the last header published from the source</li>

@@ -196,6 +196,12 @@ public final class EsploraClient implements ChainSource {
         if (!list.isArray()) {
             throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " is not a JSON array");
         }
+        if (list.isEmpty()) {
+            // Asked only at or below the tip the server gave: it holds these blocks. A silent [] would leave the
+            // follower up with nothing published.
+            throw new SourceException(SourceException.Kind.MALFORMED, where + ": " + path + " answered [] (an empty"
+                    + " page) for a height at or below its tip; retrying");
+        }
         List<Block> out = new ArrayList<>();
         for (JsonNode b : list) {
             out.add(parseBlock(b, path, extras));

@@ -21,6 +21,13 @@ public final class SourceException extends Exception {
         MALFORMED,
         /** A JSON-RPC error from Bitcoin Core (warm-up, unknown method, block not found ...). */
         RPC_ERROR,
+        /** A server asked to slow down: a throttling reply (Electrum servers' cost limits), or HTTP 429. */
+        THROTTLED,
+        /**
+         * A coinbase a server could not prove: its merkle branch does not lead to the header's merkle root, or the
+         * transaction does not hash to the txid (dead-lettered {@code coinbase_proof_failed}).
+         */
+        COINBASE_PROOF,
         /** The source is on another chain than the one being followed, or diverges below the checked heights. */
         WRONG_CHAIN,
         /** The source's network is one the verifier has no rules for (testnet3, or a chain name Core may add). */

@@ -185,6 +185,21 @@ class EsploraTest {
     }
 
     @Test
+    void anEmptyPageBelowTheTipIsAnErrorRetriedAndLogged() throws Exception {
+        FakeChain chain = mainnet(FIRST + 29);
+        try (FakeEsplora api = new FakeEsplora(chain); Harness h = new Harness("esplora")) {
+            api.emptyPages.set(2);
+            ChainSettings s = Harness.FAST.withBackfillBlocks(30);
+            h.follow(h.esplora(api.uri(), s), s);
+            h.await(() -> h.topic.last() == FIRST + 29, "backfill after the empty pages");
+            assertEquals(LongStream.rangeClosed(FIRST, FIRST + 29).boxed().toList(), h.topic.heights(),
+                    "each once, none skipped");
+            assertEquals(2, h.metrics.errors(SourceException.Kind.MALFORMED), h.lines());
+            assertTrue(h.logged("an empty page"), h.lines());
+        }
+    }
+
+    @Test
     void networksAreKnownByTheirGenesisBlock() throws Exception {
         FakeChain chain = mainnet(FIRST + 5);
         try (FakeEsplora api = new FakeEsplora(chain); Harness h = new Harness("esplora")) {

@@ -34,6 +34,8 @@ final class FakeEsplora implements AutoCloseable {
     volatile boolean plain;
     /** Whether /block/:hash/txid/0 answers (else 404: an index without the block's transactions). */
     volatile boolean coinbases = true;
+    /** How many bulk pages ({@code /blocks/:h}) to answer with {@code []} before answering properly. */
+    final java.util.concurrent.atomic.AtomicInteger emptyPages = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, Long> coinbaseHeights = new ConcurrentHashMap<>();
     /** Seconds in the Retry-After of a 429 / 503. */
     volatile int retryAfterSeconds = 1;
@@ -165,6 +167,10 @@ final class FakeEsplora implements AutoCloseable {
             } else if (seg.length == 2 && seg[0].equals("blocks")) {
                 long top = Math.min(Long.parseLong(seg[1]), c.tip());
                 ArrayNode list = Json.MAPPER.createArrayNode();
+                if (emptyPages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    send(ex, 200, "application/json", "[]");
+                    return;
+                }
                 for (long height = top; height > top - (v1 ? 15 : 10); height--) {
                     BlockHeader h = c.at(height);
                     if (h == null) {

@@ -62,7 +62,11 @@ final class Harness implements AutoCloseable {
     }
 
     void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        await(condition, Duration.ofSeconds(15), what);
+    }
+
+    void await(BooleanSupplier condition, Duration limit, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 fail("timed out waiting for: " + what + "\nlog:\n" + lines() + "\nheights: " + summary());
