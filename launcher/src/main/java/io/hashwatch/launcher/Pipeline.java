@@ -171,6 +171,9 @@ final class Pipeline implements AutoCloseable {
             log.info("streams app stopped (was {})", state);
         });
         api.attach(streams.kafkaStreams());
+        Map<String, Object> eventsKafka = new HashMap<>(s.kafka());
+        eventsKafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        api.startEvents(eventsKafka);
         streams.start();
         log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);
     }

@@ -53,6 +53,7 @@ public final class Api extends Handler.Abstract {
     /** Marks a forwarded request, so that it is never forwarded again (two instances disagreeing mid-rebalance). */
     static final String FORWARDED_HEADER = "X-Hashwatch-Forwarded";
     static final String PREFIX = "/api/";
+    static final String EVENTS_PATH = "/api/v1/events";
     /** Request threads of the API, and requests that may wait for one; beyond, 503. */
     public static final int THREADS = 4;
     public static final int QUEUE = 64;
@@ -70,6 +71,7 @@ public final class Api extends Handler.Abstract {
     private final ThreadPoolExecutor pool;
     private final HttpClient forwarder;
     private final Map<String, CachedAnswer> cache = new ConcurrentHashMap<>();
+    private volatile Events events;
 
     /** An answer: status, type, body, and the tip it is as of (null for none). */
     record Answer(int status, String contentType, byte[] body, BlockRecord asOf, int retryAfterSeconds) {
@@ -121,6 +123,17 @@ public final class Api extends Handler.Abstract {
         this.forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
+    /**
+     * Starts the live events of {@code /api/v1/events}, read from the output topics with these client settings.
+     *
+     * @param kafka bootstrap servers and any further client settings (TLS, SASL)
+     */
+    public void startEvents(Map<String, Object> kafka) {
+        Events e = new Events(kafka);
+        e.start();
+        events = e;
+    }
+
     /** The streams app whose stores are read: until attached, every request answers 503. */
     public void attach(KafkaStreams streams) {
         stores.attach(streams);
@@ -128,6 +141,10 @@ public final class Api extends Handler.Abstract {
 
     @Override
     protected void doStop() throws Exception {
+        Events e = events;
+        if (e != null) {
+            e.close();
+        }
         pool.shutdownNow();
         super.doStop();
     }
@@ -141,6 +158,15 @@ public final class Api extends Handler.Abstract {
         Answer refused = refuse(request);
         if (refused != null) {
             send(request, response, callback, refused);
+            return true;
+        }
+        if (path.equals(EVENTS_PATH) && "GET".equals(request.getMethod())) {
+            Events e = events;
+            if (e == null) {
+                send(request, response, callback, Answer.error(503, "the event stream is starting", 1));
+            } else if (!e.open(response, callback, request.getHeaders().get("Last-Event-ID"))) {
+                send(request, response, callback, Answer.error(503, "too many event streams", 5));
+            }
             return true;
         }
         String query = request.getHttpURI().getQuery();

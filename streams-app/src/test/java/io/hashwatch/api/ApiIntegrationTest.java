@@ -41,6 +41,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -108,6 +112,7 @@ class ApiIntegrationTest {
         streams = new HashwatchStreams(new StreamsSettings(cluster.bootstrapServers(), "hashwatch-api-it",
                 stateDir.resolve("streams"), 1, 100, Map.of()), EconomicsSettings.defaults(), registry);
         api.attach(streams.kafkaStreams());
+        api.startEvents(Map.of("bootstrap.servers", cluster.bootstrapServers()));
         streams.start();
 
         Properties p = new Properties();
@@ -350,6 +355,122 @@ class ApiIntegrationTest {
         assertNotNull(actual.get(0).hashrate7dLowerHps(), "with its 95% interval");
     }
 
+    /** One Server-Sent Event as read. */
+    record Sse(String id, String type, String data) {
+    }
+
+    /**
+     * Opens the stream and reads events until {@code done} says so for the events read (60 s at most), then
+     * disconnects.
+     */
+    private static List<Sse> readEvents(String lastEventId, java.util.function.Predicate<List<Sse>> done)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/events"));
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
+        List<Sse> out = new ArrayList<>();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (java.io.InputStream in = r.body()) {
+            Future<?> f = reader.submit(() -> {
+                java.io.BufferedReader lines = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+                String id = null;
+                String type = null;
+                StringBuilder data = new StringBuilder();
+                String line;
+                while (!done.test(out) && (line = lines.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (type != null) {
+                            out.add(new Sse(id, type, data.toString()));
+                        }
+                        id = null;
+                        type = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id: ")) {
+                        id = line.substring(4);
+                    } else if (line.startsWith("event: ")) {
+                        type = line.substring(7);
+                    } else if (line.startsWith("data: ")) {
+                        data.append(line.substring(6));
+                    }
+                }
+                return null;
+            });
+            f.get(60, TimeUnit.SECONDS);
+        } finally {
+            reader.shutdownNow();
+        }
+        return out;
+    }
+
+    @Test
+    void eventsResumeAfterADisconnectWithoutLossOrRepeat() throws Exception {
+        // A client that has seen the blocks topic's first 100 offsets and nothing else.
+        String seen = "0.0.100_1.0.0_2.0.0_3.0.0_4.0.0_5.0.0";
+        // What the topics hold now: the events compared are those below these offsets (a later record, if the
+        // app writes one meanwhile, comes after them in the stream too).
+        Map<TopicPartition, Long> end = new HashMap<>();
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (Map.Entry<String, String> t : Events.TYPES.entrySet()) {
+            List<String> values = new ArrayList<>();
+            List<ConsumerRecord<String, byte[]>> records = readAll(t.getKey());
+            for (ConsumerRecord<String, byte[]> r : records) {
+                if (!t.getKey().equals(Topics.BLOCKS.name()) || r.offset() >= 100) {
+                    values.add(r.value() == null ? "{\"key\":\"" + r.key() + "\",\"removed\":true}"
+                            : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            end.put(new TopicPartition(t.getKey(), 0), records.isEmpty() ? 0
+                    : records.get(records.size() - 1).offset() + 1);
+            expected.put(t.getValue(), values);
+        }
+        java.util.function.Predicate<List<Sse>> caughtUp = events -> !events.isEmpty() && end.entrySet().stream()
+                .allMatch(e -> Events.decode(events.get(events.size() - 1).id()).get(e.getKey()) >= e.getValue());
+
+        List<Sse> first = readEvents(seen, events -> events.size() >= 700);
+        assertEquals(700, first.size());
+        List<Sse> rest = readEvents(first.get(first.size() - 1).id(), caughtUp);
+        assertTrue(caughtUp.test(rest), "the resumed stream reached the topics' ends");
+        List<Sse> all = new ArrayList<>(first);
+        all.addAll(rest);
+
+        // Each event's partition and offset: where its id moved the position from the one before.
+        Map<String, List<String>> actual = new TreeMap<>();
+        Events.TYPES.values().forEach(type -> actual.put(type, new ArrayList<>()));
+        Map<TopicPartition, Long> position = Events.decode(seen);
+        for (Sse e : all) {
+            Map<TopicPartition, Long> after = Events.decode(e.id());
+            List<TopicPartition> moved = after.keySet().stream()
+                    .filter(tp -> !after.get(tp).equals(position.getOrDefault(tp, 0L))).toList();
+            assertEquals(1, moved.size(), "one event moves one partition's position");
+            TopicPartition tp = moved.get(0);
+            if (after.get(tp) - 1 < end.get(tp)) {
+                actual.get(e.type()).add(e.data());
+            }
+            position.putAll(after);
+        }
+        for (String type : expected.keySet()) {
+            List<String> e = expected.get(type);
+            List<String> a = actual.get(type);
+            int i = 0;
+            while (i < Math.min(e.size(), a.size()) && e.get(i).equals(a.get(i))) {
+                i++;
+            }
+            assertTrue(i == e.size() && i == a.size(), type + ": every record after the position, once, in order;"
+                    + " expected " + e.size() + ", got " + a.size() + ", first difference at " + i);
+        }
+        // (Offsets count the transactions' markers too: offset 100 is a little below the 100th record.)
+        assertTrue(actual.get("block").size() > blocks.size() - 100);
+        assertFalse(actual.get("pools").isEmpty() || actual.get("hashprice").isEmpty()
+                || actual.get("difficulty-adjustment").isEmpty());
+        // A position this API did not write gets a reset, not a silent gap.
+        assertEquals("reset", readEvents("garbage", events -> !events.isEmpty()).get(0).type());
+    }
+
     @Test
     void badInputGetsJsonErrors() throws Exception {
         assertError(400, get("/api/v1/mining/hashrate/5y"));
@@ -437,6 +558,26 @@ class ApiIntegrationTest {
 
     private static String hex(byte[] b) {
         return java.util.HexFormat.of().formatHex(b);
+    }
+
+    /** Reads a topic from the beginning to its last committed offset. */
+    static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (consumer.position(tp) < end && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** Reads a topic from the beginning (read_committed) until it has {@code expected} records, 60 s at most. */
