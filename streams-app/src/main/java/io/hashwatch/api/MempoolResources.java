@@ -61,7 +61,7 @@ final class MempoolResources {
         BlockSummary epochStart = chain.at(epochStartHeight);
         BlockSummary lastOfPrevious = chain.at(epochStartHeight - 1);
         if (epochStart == null) {
-            throw ApiException.unavailable("the start of epoch " + h / Network.RETARGET_INTERVAL
+            throw ApiException.notFound("no projection: the first block of epoch " + h / Network.RETARGET_INTERVAL
                     + " is below the history held");
         }
         Double previousChange = lastOfPrevious != null
