@@ -145,7 +145,9 @@ final class Pipeline implements AutoCloseable {
             AlertPublisher publisher = parts.add("alert producer", new AlertPublisher(bootstrap, s.kafka()));
             InetSocketAddress alertsAt = new InetSocketAddress(s.metricsAddress(), s.alertsPort());
             parts.add("alert webhook", bind("--alerts-port (or -1)", alertsAt,
-                    () -> new AlertWebhook(alertsAt, publisher, registry, System::currentTimeMillis)));
+                    () -> new AlertWebhook(alertsAt, publisher, registry, System::currentTimeMillis,
+                            HttpEndpoints.Settings.DEFAULTS, s.alertsTokenFile() == null ? null
+                                    : RunSettings.alertsToken(s.alertsTokenFile()))));
         }
         StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,

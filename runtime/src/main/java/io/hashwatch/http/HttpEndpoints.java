@@ -47,6 +47,16 @@ public final class HttpEndpoints implements AutoCloseable {
     public interface Endpoint {
         /** @param body the request's body, read as it arrives; a stalled sender times the read out */
         Reply handle(String method, InputStream body) throws IOException;
+
+        /**
+         * As {@link #handle(String, InputStream)}, for an endpoint that reads the request's headers.
+         *
+         * @param header a request header's value by name, or null
+         */
+        default Reply handle(String method, java.util.function.UnaryOperator<String> header, InputStream body)
+                throws IOException {
+            return handle(method, body);
+        }
     }
 
     /** An answer: status, content type and the whole body. */
@@ -157,7 +167,7 @@ public final class HttpEndpoints implements AutoCloseable {
             }
             Reply reply;
             try (InputStream body = Content.Source.asInputStream(request)) {
-                reply = endpoint.handle(request.getMethod(), body);
+                reply = endpoint.handle(request.getMethod(), name -> request.getHeaders().get(name), body);
             }
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
