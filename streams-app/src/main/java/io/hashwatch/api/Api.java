@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.Json;
+import io.hashwatch.model.Topics;
 import io.hashwatch.pools.PoolList;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -54,9 +55,12 @@ public final class Api extends Handler.Abstract {
     static final String FORWARDED_HEADER = "X-Hashwatch-Forwarded";
     static final String PREFIX = "/api/";
     static final String EVENTS_PATH = "/api/v1/events";
-    /** Request threads of the API, and requests that may wait for one; beyond, 503. */
+    /**
+     * Request threads of the API, and requests that may wait for one (beyond, 503): a few hundred clients at once
+     * wait rather than fail, and the wait stays bounded. /metrics has threads of its own.
+     */
     public static final int THREADS = 4;
-    public static final int QUEUE = 64;
+    public static final int QUEUE = 256;
     /** Longest path or query the API reads. */
     static final int MAX_TARGET_CHARS = 512;
     /** Answers kept per path for their tip: the same request at the same tip is not computed again. */
@@ -71,6 +75,8 @@ public final class Api extends Handler.Abstract {
     private final ThreadPoolExecutor pool;
     private final HttpClient forwarder;
     private final Map<String, CachedAnswer> cache = new ConcurrentHashMap<>();
+    /** Paths being computed at a new tip, by one request each. */
+    private final java.util.Set<String> computing = ConcurrentHashMap.newKeySet();
     private volatile Events events;
 
     /** An answer: status, type, body, and the tip it is as of (null for none). */
@@ -241,12 +247,27 @@ public final class Api extends Handler.Abstract {
             if (cached != null && cached.tipHash().equals(tip.hash())) {
                 return cached.answer();
             }
-            Answer a = route(parts, query, tip);
-            if (cache.size() >= CACHE_ENTRIES) {
-                cache.clear();
+            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
+            // X-Hashwatch-Height says so): during a backfill the tip moves faster than a year of hashrate computes.
+            boolean refreshing = computing.add(cacheKey);
+            if (!refreshing && cached != null) {
+                return cached.answer();
             }
-            cache.put(cacheKey, new CachedAnswer(tip.hash(), a));
-            return a;
+            try {
+                Answer a = route(parts, query, tip);
+                // The latest hashprice and economics change with the price between blocks: not cached.
+                if (!path.endsWith("/hashprice") && !path.endsWith("/economics")) {
+                    if (cache.size() >= CACHE_ENTRIES) {
+                        cache.clear();
+                    }
+                    cache.put(cacheKey, new CachedAnswer(tip.hash(), a));
+                }
+                return a;
+            } finally {
+                if (refreshing) {
+                    computing.remove(cacheKey);
+                }
+            }
         } catch (ApiException e) {
             return Answer.error(e.status(), e.getMessage(), e.retryAfterSeconds());
         } catch (InvalidStateStoreException e) {
@@ -302,11 +323,35 @@ public final class Api extends Handler.Abstract {
                     return ownJson(hashwatch.minerDays(tip, query), tip);
                 case "pools":
                     return ownJson(hashwatch.pools(tip), tip);
+                case "hashprice":
+                    return ownJson(latest(tip, Topics.HASHPRICE.name(), "hashprice"), tip);
+                case "economics":
+                    return ownJson(latest(tip, Topics.ECONOMICS.name(), "economics"), tip);
                 default:
                     break;
             }
         }
         throw ApiException.notFound("no such resource (see docs/api.md)");
+    }
+
+    /**
+     * The latest {@code network:current} record of a topic, as the live events' reader last read it (every
+     * instance reads every partition, so any instance answers).
+     */
+    private Map<String, Object> latest(BlockRecord tip, String topic, String name) {
+        Events e = events;
+        byte[] value = e == null ? null : e.latest(topic, tip.network());
+        if (value == null) {
+            throw ApiException.unavailable("no " + name + " record of " + tip.network() + " read yet");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", HashwatchResources.asOf(tip));
+        try {
+            m.put(name, Json.MAPPER.readTree(value));
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return m;
     }
 
     /** hashwatch's resources carry the topics' records, in the topics' JSON (snake_case). */

@@ -70,6 +70,10 @@ final class Events implements AutoCloseable {
     record Event(long seq, TopicPartition tp, long offset, Map<TopicPartition, Long> position, String body) {
     }
 
+    /** Topics read for their latest {@code network:current} record only (not streamed). */
+    static final List<String> LATEST_ONLY = List.of(Topics.ECONOMICS.name());
+    /** Latest {@code network:current} records of the hashprice and economics topics, by topic and key. */
+    private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
     private final Map<String, Object> consumerProps;
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     /** Per partition: the offset below which events are no longer in the buffer. */
@@ -108,7 +112,9 @@ final class Events implements AutoCloseable {
     private void read() {
         try {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String topic : TYPES.keySet()) {
+            List<String> topics = new ArrayList<>(TYPES.keySet());
+            topics.addAll(LATEST_ONLY);
+            for (String topic : topics) {
                 for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                     tps.add(new TopicPartition(topic, pi.partition()));
                 }
@@ -120,8 +126,10 @@ final class Events implements AutoCloseable {
                 for (TopicPartition tp : tps) {
                     long from = Math.max(begin.get(tp), end.get(tp) - BACKLOG_PER_PARTITION);
                     consumer.seek(tp, from);
-                    evictedBelow.put(tp, from);
-                    next.put(tp, from);
+                    if (TYPES.containsKey(tp.topic())) {
+                        evictedBelow.put(tp, from);
+                        next.put(tp, from);
+                    }
                 }
             }
             while (running.get()) {
@@ -141,6 +149,12 @@ final class Events implements AutoCloseable {
     }
 
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
+        if (r.key() != null && r.key().endsWith(":current") && r.value() != null) {
+            latest.put(r.topic() + "/" + r.key(), r.value());
+        }
+        if (!TYPES.containsKey(r.topic())) {
+            return;
+        }
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         next.put(tp, r.offset() + 1);
         String data = r.value() == null
@@ -308,6 +322,11 @@ final class Events implements AutoCloseable {
             }
             c.response.write(false, ByteBuffer.wrap(pending), written(c));
         }
+    }
+
+    /** The latest {@code network:current} record of {@code topic} (hashprice, economics) read, or null. */
+    byte[] latest(String topic, String network) {
+        return latest.get(topic + "/" + network + ":current");
     }
 
     int clients() {

@@ -120,13 +120,27 @@ class ApiIntegrationTest {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            // Real daily closes (CoinMarketCap) of the days the headers span, as ticks of one exchange at each close.
+            long from = io.hashwatch.bitcoin.BlockHeader.parse(raw.get(0)).time() * 1000 - 2 * 86_400_000L;
+            long to = io.hashwatch.bitcoin.BlockHeader.parse(raw.get(raw.size() - 1)).time() * 1000;
+            for (Map<String, String> row : SharedData.readCsv(SharedData.require(
+                    "data/prices/btcusd_daily_2013-05-01_2021-07-01.cmc_kaggle.csv"))) {
+                long closeMs = java.time.LocalDate.parse(row.get("date")).plusDays(1).atStartOfDay()
+                        .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+                if (closeMs >= from && closeMs <= to) {
+                    producer.send(new ProducerRecord<>(Topics.PRICES.name(), null, closeMs, "cmc", Json.write(
+                            new io.hashwatch.model.PriceTick("cmc", "BTC-USD", Double.parseDouble(row.get("close")),
+                                    null, closeMs, closeMs, null))));
+                }
+            }
             for (int i = 0; i < raw.size(); i++) {
                 long height = first + i;
                 // Every seventh block without coinbase (unattributed), every 50th with one transaction (empty).
                 String script = i % 7 == 3 ? null : tags.get((int) (height * 31 % tags.size()));
                 HeaderRecord r = new HeaderRecord("mainnet", height, hex(raw.get(i)), fees.get(i % fees.size()),
                         i % 50 == 0 ? 1 : 1000 + i % 900, "api-it", null, null, null, script, null);
-                producer.send(new ProducerRecord<>(Topics.HEADERS.name(), "mainnet", Json.write(r)));
+                producer.send(new ProducerRecord<>(Topics.HEADERS.name(), null,
+                        io.hashwatch.bitcoin.BlockHeader.parse(raw.get(i)).time() * 1000, "mainnet", Json.write(r)));
             }
         }
         for (ConsumerRecord<String, byte[]> r : readUntil(Topics.BLOCKS.name(), raw.size())) {
@@ -316,6 +330,24 @@ class ApiIntegrationTest {
             assertEquals(expected.hhi(), actual.get("hhi").asDouble(), 1e-12);
             assertEquals(expected.nakamotoCoefficient(), actual.get("nakamoto_coefficient").isNull() ? null
                     : actual.get("nakamoto_coefficient").asInt());
+        }
+    }
+
+    @Test
+    void latestHashpriceAndEconomicsAreTheTopicsCurrentRecords() throws Exception {
+        for (String topic : List.of(Topics.HASHPRICE.name(), Topics.ECONOMICS.name())) {
+            byte[] current = null;
+            for (ConsumerRecord<String, byte[]> r : readAll(topic)) {
+                if ("mainnet:current".equals(r.key())) {
+                    current = r.value();
+                }
+            }
+            HttpResponse<String> r = get("/api/v1/hashwatch/" + topic);
+            assertNotNull(current, topic + ": a current record, with the real prices sent");
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode n = Json.MAPPER.readTree(r.body());
+            assertEquals(tip().height(), n.get("as_of").get("height").asLong());
+            assertEquals(Json.MAPPER.readTree(current), n.get(topic));
         }
     }
 
