@@ -189,16 +189,18 @@ final class Events implements AutoCloseable {
             return null;
         }
         try {
-            for (String part : id.trim().split("_")) {
-                String[] f = part.split("\\.");
+            for (String part : id.trim().split("_", -1)) {
+                String[] f = part.split("\\.", -1);
                 if (f.length != 3) {
                     return null;
                 }
                 int t = Integer.parseInt(f[0]);
-                if (t < 0 || t >= topics.size()) {
+                int partition = Integer.parseInt(f[1]);
+                long offset = Long.parseLong(f[2]);
+                if (t < 0 || t >= topics.size() || partition < 0 || offset < 0) {
                     return null;
                 }
-                m.put(new TopicPartition(topics.get(t), Integer.parseInt(f[1])), Long.parseLong(f[2]));
+                m.put(new TopicPartition(topics.get(t), partition), offset);
             }
         } catch (NumberFormatException e) {
             return null;
