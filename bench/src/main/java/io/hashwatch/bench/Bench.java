@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
                 + " Streams app, the full topology), latency (header to read_committed hashrate record and to the"
                 + " /metrics gauge, at a live-like rate, against the pass-through app), ticks (price ticks through"
                 + " the reference price against the pass-through app), memory (peak RSS of `run` with its embedded"
-                + " broker after the whole header file, and its state on disk)."})
+                + " broker after the whole header file, and its state on disk), api (not by default: concurrent"
+                + " loopback clients on the HTTP API's mempool endpoints and /metrics while the file is backfilled)."})
 public final class Bench implements Callable<Integer> {
-    private static final List<String> STEPS = List.of("sha", "headers", "latency", "ticks", "memory");
+    private static final List<String> STEPS = List.of("sha", "headers", "latency", "ticks", "memory", "api");
 
     @Spec
     CommandSpec spec;
@@ -78,6 +79,14 @@ public final class Bench implements Callable<Integer> {
                     + " earlier ones warm up (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--api-clients", paramLabel = "N", defaultValue = "200",
+            description = "Concurrent clients of the api step (default: ${DEFAULT-VALUE}).")
+    int apiClients;
+
+    @Option(names = "--api-seconds", paramLabel = "S", defaultValue = "30",
+            description = "How long the api step's clients run (default: ${DEFAULT-VALUE} s).")
+    int apiSeconds;
+
     @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m",
             description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch).")
     String memoryJavaOpts;
@@ -118,6 +127,10 @@ public final class Bench implements Callable<Integer> {
         if (steps.contains("memory")) {
             new MemoryStep(report, memoryJavaOpts).run(source);
         }
+        if (steps.contains("api")) {
+            new ApiStep(report, apiClients, java.time.Duration.ofSeconds(apiSeconds), throughputCommitMs)
+                    .run(source, streamsConfig);
+        }
         report.printSummary();
         return 0;
     }
@@ -127,6 +140,9 @@ public final class Bench implements Callable<Integer> {
             if (!STEPS.contains(s)) {
                 throw new UsageException("unknown step '" + s + "' in --steps; known: " + String.join(",", STEPS));
             }
+        }
+        if (apiClients < 1 || apiClients > 1000 || apiSeconds < 1 || apiSeconds > 600) {
+            throw new UsageException("--api-clients must be 1..1000 and --api-seconds 1..600");
         }
         if (iterations < 1) {
             throw new UsageException("--iterations must be at least 1, got " + iterations);

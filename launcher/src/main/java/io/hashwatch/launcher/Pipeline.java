@@ -2,7 +2,9 @@ package io.hashwatch.launcher;
 
 import io.hashwatch.HashwatchStreams;
 import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.api.Api;
 import io.hashwatch.http.AlertWebhook;
+import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.http.MetricsServer;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.source.BlockFileSource;
@@ -52,6 +54,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +74,7 @@ final class Pipeline implements AutoCloseable {
     private final Parts parts = new Parts();
     private PrometheusMeterRegistry registry;
     private String bootstrap;
+    private Api api;
 
     private Pipeline(RunSettings settings, Runnable onFatal) {
         this.s = settings;
@@ -98,9 +102,19 @@ final class Pipeline implements AutoCloseable {
         parts.add("meter registry", registry::close);
         parts.add("JVM metrics", new JvmMetrics(registry));
         InetSocketAddress metricsAt = new InetSocketAddress(s.metricsAddress(), s.metricsPort());
+        // The streams role serves its HTTP API beside /metrics (docs/api.md); its stores are attached once started.
+        // With several streams instances, each sets application.server (Kafka settings) to the host:port its API
+        // is reached at, and an instance forwards a network it does not hold to the one that does.
+        String advertised = s.kafka().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        api = s.role().runsStreams() ? new Api(advertised == null || advertised.isBlank() ? null
+                : HostInfo.buildFromEndpoint(advertised), s.pools(), registry) : null;
         MetricsServer metrics = parts.add("metrics server", bind("--metrics-port", metricsAt,
-                () -> new MetricsServer(metricsAt, registry)));
+                () -> new MetricsServer(metricsAt, registry, HttpEndpoints.Settings.DEFAULTS, api)));
         log.info("metrics on http://{}:{}/metrics", metrics.address().getHostString(), metrics.address().getPort());
+        if (api != null) {
+            log.info("HTTP API on http://{}:{}/api/ (docs/api.md)", metrics.address().getHostString(),
+                    metrics.address().getPort());
+        }
 
         bootstrap = s.bootstrapServers();
         if (s.embedded()) {
@@ -144,7 +158,9 @@ final class Pipeline implements AutoCloseable {
             AlertPublisher publisher = parts.add("alert producer", new AlertPublisher(bootstrap, s.kafka()));
             InetSocketAddress alertsAt = new InetSocketAddress(s.metricsAddress(), s.alertsPort());
             parts.add("alert webhook", bind("--alerts-port (or -1)", alertsAt,
-                    () -> new AlertWebhook(alertsAt, publisher, registry, System::currentTimeMillis)));
+                    () -> new AlertWebhook(alertsAt, publisher, registry, System::currentTimeMillis,
+                            HttpEndpoints.Settings.DEFAULTS, s.alertsTokenFile() == null ? null
+                                    : RunSettings.alertsToken(s.alertsTokenFile()))));
         }
         StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
                 s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
@@ -169,6 +185,10 @@ final class Pipeline implements AutoCloseable {
             streams.close(); // leaves the consumer group
             log.info("streams app stopped (was {})", state);
         });
+        api.attach(streams.kafkaStreams());
+        Map<String, Object> eventsKafka = new HashMap<>(s.kafka());
+        eventsKafka.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        api.startEvents(eventsKafka);
         streams.start();
         log.info("streams app '{}' started on {}", s.applicationId(), bootstrap);
     }

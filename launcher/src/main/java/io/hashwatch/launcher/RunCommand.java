@@ -160,6 +160,11 @@ public final class RunCommand implements Callable<Integer> {
                     + " alerts topic; binds to --metrics-address (default: 9337; -1: off).")
     int alertsPort;
 
+    @Option(names = "--alerts-token-file", paramLabel = "FILE",
+            description = "File holding the bearer token Alertmanager must send to the webhook (its http_config"
+                    + " authorization credentials_file); without it a notification gets 401. Default: no token.")
+    Path alertsTokenFile;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (Java properties), see above.")
     Path config;
 

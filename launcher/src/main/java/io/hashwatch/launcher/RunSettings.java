@@ -10,6 +10,7 @@ import io.hashwatch.source.chain.ElectrumServer;
 import io.hashwatch.source.chain.ElectrumSource;
 import io.hashwatch.source.chain.EsploraClient;
 import io.hashwatch.source.chain.Redact;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,11 +35,14 @@ import java.util.Map;
  * @param alertsPort  the webhook's port, -1 for none
  * @param pools       the mining-pools list ({@code --pools}, else the bundled one)
  * @param streamThreads Kafka Streams threads ({@code --stream-threads})
+ * @param alertsTokenFile the webhook's bearer token file, checked readable and not empty, or null for none (the
+ *                    token itself is read where it is used, so that no settings record holds it)
  */
 record RunSettings(Role role, Path headers, Path blocks, Long startHeight, String network, Double speed, String bootstrapServers,
                    Path dataDir, int metricsPort, InetAddress metricsAddress, String applicationId, int partitions,
                    int kafkaPort, Map<String, String> kafka, EconomicsSettings economics, List<String> exchanges,
-                   Path prices, LiveSource live, int alertsPort, PoolList pools, int streamThreads) {
+                   Path prices, LiveSource live, int alertsPort, PoolList pools, int streamThreads,
+                   Path alertsTokenFile) {
 
     /** What this process runs: everything, or one side of a deployment with separate services. */
     enum Role {
@@ -131,6 +135,9 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.prices != null) {
             PathChecks.checkReadableFile(o.prices, "--prices");
         }
+        if (o.alertsTokenFile != null) {
+            alertsToken(o.alertsTokenFile);
+        }
         PoolList pools;
         try {
             pools = o.pools == null ? PoolList.bundled() : PoolList.fromFile(o.pools);
@@ -140,7 +147,22 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         return new RunSettings(o.role, o.headers, o.blocks, o.startHeight, Network.byName(o.network).get().id(), o.speed,
                 o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
                 Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort, pools,
-                o.streamThreads);
+                o.streamThreads, o.alertsTokenFile);
+    }
+
+    /** The webhook's token: the file's text without surrounding white space, as Alertmanager reads it. */
+    static String alertsToken(Path file) {
+        PathChecks.checkReadableFile(file, "--alerts-token-file");
+        String token;
+        try {
+            token = Files.readString(file).strip();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UsageException("--alerts-token-file " + file + " cannot be read: " + e.getMessage());
+        }
+        if (token.isEmpty() || token.contains("\n")) {
+            throw new UsageException("--alerts-token-file " + file + " must hold one token on one line");
+        }
+        return token;
     }
 
     private static void checkPort(int port, String what, String flag, String range) {

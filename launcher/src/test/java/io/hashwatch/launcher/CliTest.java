@@ -41,6 +41,15 @@ class CliTest {
     }
 
     @Test
+    void runWithAnEmptyAlertsTokenFile() throws Exception {
+        Path empty = tmp.resolve("alerts_token");
+        Files.writeString(empty, "  \n");
+        CommandRunner r = CommandRunner.run("run", "--alerts-token-file", empty.toString());
+        assertEquals(2, r.exitCode());
+        assertFails(r, "--alerts-token-file", "one token on one line");
+    }
+
+    @Test
     void backfillWithAMissingHeaderFile() {
         Path missing = tmp.resolve("missing.bin");
         CommandRunner r = CommandRunner.run("backfill", "--headers", missing.toString(), "--start-height", "1",

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * backfill of real headers; the other resumes from the last commit (from its standby), and the time from the kill
  * to the next committed output is measured. Then one broker of the three is stopped for the rest of the run. At the
  * end every output topic, read_committed, holds every height exactly once and equals an uninterrupted run; and the
- * survivor's /metrics serves mainnet's tip, the last height, while nothing else does.
+ * survivor's /metrics serves mainnet's tip, the last height, while nothing else does, and its HTTP API answers it.
  */
 class FailoverIntegrationTest {
     @TempDir
@@ -92,6 +92,18 @@ class FailoverIntegrationTest {
             return r.body().lines().filter(l -> l.startsWith("hashwatch_tip_height{") && l.contains(
                     "network=\"mainnet\"")).findFirst().map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ')
                     + 1))).orElse(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** {@code GET /api/blocks/tip/height} of an instance's API, or null when it does not answer 200. */
+    private static String apiTipHeight(int port) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/blocks/tip/height")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
         } catch (Exception e) {
             return null;
         }
@@ -159,6 +171,9 @@ class FailoverIntegrationTest {
                 children[other].await(() -> Double.valueOf(last).equals(tip(ports[other])),
                         "the survivor's tip gauge at the last height", Duration.ofSeconds(30));
                 assertEquals(null, tip(ports[owner]), "the killed instance serves nothing");
+                // The survivor's HTTP API (docs/api.md) answers from the stores it took over.
+                children[other].await(() -> Long.toString(last).equals(apiTipHeight(ports[other])),
+                        "the survivor's API at the last height", Duration.ofSeconds(30));
                 int rc = children[other].terminate(Duration.ofSeconds(60));
                 assertTrue(rc == 0 || rc == ChildJvm.SIGTERM_EXIT, "clean stop, exit " + rc);
             } finally {

@@ -14,7 +14,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,9 @@ public final class AlertWebhook implements AutoCloseable {
     private final Counter received;
     private final Counter invalid;
     private final Counter failed;
+    private final Counter unauthorized;
+    /** {@code Bearer TOKEN}, or null when notifications need none. */
+    private final byte[] token;
 
     public AlertWebhook(InetSocketAddress address, Function<List<AlertRecord>, Boolean> publish,
                         MeterRegistry registry, LongSupplier clockMs) throws IOException {
@@ -48,12 +54,39 @@ public final class AlertWebhook implements AutoCloseable {
     public AlertWebhook(InetSocketAddress address, Function<List<AlertRecord>, Boolean> publish,
                         MeterRegistry registry, LongSupplier clockMs, HttpEndpoints.Settings settings)
             throws IOException {
+        this(address, publish, registry, clockMs, settings, null);
+    }
+
+    /**
+     * @param token the bearer token a notification must carry ({@code Authorization: Bearer TOKEN}, what
+     *              Alertmanager's {@code http_config.authorization.credentials_file} sends), null for none;
+     *              without it a notification gets 401 and nothing is published
+     */
+    public AlertWebhook(InetSocketAddress address, Function<List<AlertRecord>, Boolean> publish,
+                        MeterRegistry registry, LongSupplier clockMs, HttpEndpoints.Settings settings, String token)
+            throws IOException {
+        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.unauthorized = notifications("unauthorized", registry);
         this.publish = publish;
         this.clockMs = clockMs;
         this.received = notifications("published", registry);
         this.invalid = notifications("invalid", registry);
         this.failed = notifications("publish_failed", registry);
-        server = HttpEndpoints.start(address, "hashwatch-alert-webhook", Map.of("/alerts", this::handle), settings);
+        server = HttpEndpoints.start(address, "hashwatch-alert-webhook", Map.of("/alerts", new HttpEndpoints.Endpoint() {
+            @Override
+            public Reply handle(String method, InputStream body) throws IOException {
+                return handle(method, name -> null, body);
+            }
+
+            @Override
+            public Reply handle(String method, UnaryOperator<String> header, InputStream body) throws IOException {
+                if (!authorized(header.apply("Authorization"))) {
+                    unauthorized.increment();
+                    return Reply.text(401, "a bearer token is required (--alerts-token-file)\n");
+                }
+                return AlertWebhook.this.handle(method, body);
+            }
+        }), settings);
         log.info("Alertmanager webhook on http://{}:{}/alerts", address().getHostString(), address().getPort());
     }
 
@@ -64,6 +97,12 @@ public final class AlertWebhook implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** Compares in constant time, so that the answer's timing tells nothing of the token. */
+    private boolean authorized(String authorization) {
+        return token == null || authorization != null
+                && MessageDigest.isEqual(token, authorization.trim().getBytes(StandardCharsets.UTF_8));
     }
 
     private Reply handle(String method, InputStream in) throws IOException {

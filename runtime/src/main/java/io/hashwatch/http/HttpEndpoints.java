@@ -47,6 +47,16 @@ public final class HttpEndpoints implements AutoCloseable {
     public interface Endpoint {
         /** @param body the request's body, read as it arrives; a stalled sender times the read out */
         Reply handle(String method, InputStream body) throws IOException;
+
+        /**
+         * As {@link #handle(String, InputStream)}, for an endpoint that reads the request's headers.
+         *
+         * @param header a request header's value by name, or null
+         */
+        default Reply handle(String method, java.util.function.UnaryOperator<String> header, InputStream body)
+                throws IOException {
+            return handle(method, body);
+        }
     }
 
     /** An answer: status, content type and the whole body. */
@@ -72,6 +82,18 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public static HttpEndpoints start(InetSocketAddress address, String name, Map<String, Endpoint> routes,
                                       Settings settings) throws IOException {
+        return start(address, name, routes, null, settings);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, String, Map, Settings)}, with {@code others} answering the paths that are
+     * not in {@code routes} (the HTTP API beside {@code /metrics}). A handler that must not hold this server's few
+     * request threads hands its work to its own pool and completes the callback from there.
+     *
+     * @param others null for none (other paths answer 404)
+     */
+    public static HttpEndpoints start(InetSocketAddress address, String name, Map<String, Endpoint> routes,
+                                      Handler others, Settings settings) throws IOException {
         // One acceptor and one selector thread beside the request threads; none reserved, so the pool stays small.
         QueuedThreadPool pool = new QueuedThreadPool(settings.threads() + 2, 2);
         pool.setName(name);
@@ -85,7 +107,7 @@ public final class HttpEndpoints implements AutoCloseable {
         connector.setPort(address.getPort());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new Routes(Map.copyOf(routes)));
+        server.setHandler(new Routes(Map.copyOf(routes), others));
         server.setStopTimeout(0);
         try {
             server.start();
@@ -119,20 +141,33 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private static final class Routes extends Handler.Abstract {
         private final Map<String, Endpoint> routes;
+        private final Handler others;
 
-        Routes(Map<String, Endpoint> routes) {
+        Routes(Map<String, Endpoint> routes, Handler others) {
             this.routes = routes;
+            this.others = others;
+            if (others != null) {
+                installBean(others);
+            }
+        }
+
+        @Override
+        public void setServer(Server server) {
+            super.setServer(server);
+            if (others != null) {
+                others.setServer(server);
+            }
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             Endpoint endpoint = routes.get(Request.getPathInContext(request));
             if (endpoint == null) {
-                return false;
+                return others != null && others.handle(request, response, callback);
             }
             Reply reply;
             try (InputStream body = Content.Source.asInputStream(request)) {
-                reply = endpoint.handle(request.getMethod(), body);
+                reply = endpoint.handle(request.getMethod(), name -> request.getHeaders().get(name), body);
             }
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
 
 /** Serves the registry in the Prometheus text format on {@code /metrics}. */
 public final class MetricsServer implements AutoCloseable {
@@ -19,10 +20,19 @@ public final class MetricsServer implements AutoCloseable {
 
     public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, HttpEndpoints.Settings settings)
             throws IOException {
+        this(address, registry, settings, null);
+    }
+
+    /**
+     * @param api answers every path but {@code /metrics} (the streams role's HTTP API), null for none; it runs its
+     *            requests on its own pool, so a flood of API requests leaves these threads to Prometheus
+     */
+    public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, HttpEndpoints.Settings settings,
+                         Handler api) throws IOException {
         server = HttpEndpoints.start(address, "hashwatch-metrics-http", Map.of("/metrics", (method, body) ->
                 "GET".equals(method) || "HEAD".equals(method)
                         ? new Reply(200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8))
-                        : Reply.text(405, "GET /metrics\n")), settings);
+                        : Reply.text(405, "GET /metrics\n")), api, settings);
     }
 
     /** The bound address (the port is the real one when 0 was asked for). */

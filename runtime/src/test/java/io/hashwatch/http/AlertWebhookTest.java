@@ -66,6 +66,30 @@ class AlertWebhookTest {
     }
 
     @Test
+    void withATokenOnlyNotificationsCarryingItArePublished() throws Exception {
+        try (AlertWebhook guarded = new AlertWebhook(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                alerts -> published.addAll(alerts), registry, () -> 1L, HttpEndpoints.Settings.DEFAULTS,
+                "s3cret-token")) {
+            URI uri = URI.create("http://127.0.0.1:" + guarded.address().getPort() + "/alerts");
+            HttpRequest.Builder post = HttpRequest.newBuilder(uri)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(NOTIFICATION.getBytes()));
+            assertEquals(401, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(401, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer wrong")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(NOTIFICATION.getBytes())).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(0, published.size(), "nothing published without the token");
+            assertEquals(2.0, registry.get("hashwatch_alert_notifications").tag("outcome", "unauthorized")
+                    .counter().count());
+            // As Alertmanager sends it: http_config.authorization.credentials_file, type Bearer by default.
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(uri).header("Authorization",
+                    "Bearer s3cret-token").POST(HttpRequest.BodyPublishers.ofByteArray(NOTIFICATION.getBytes()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals(2, published.size());
+        }
+    }
+
+    @Test
     void aClientStalledHalfwayThroughItsBodyDoesNotHoldUpTheNext() throws Exception {
         try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", webhook.address().getPort())) {
             stalled.getOutputStream().write(("POST /alerts HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"ver")

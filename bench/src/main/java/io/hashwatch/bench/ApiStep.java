@@ -1,0 +1,201 @@
+package io.hashwatch.bench;
+
+import io.hashwatch.HashwatchStreams;
+import io.hashwatch.api.Api;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.config.StreamsSettings;
+import io.hashwatch.http.HttpEndpoints;
+import io.hashwatch.http.MetricsServer;
+import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.pools.PoolList;
+import io.hashwatch.source.HeaderFileSource;
+import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.Pacing;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The api step: concurrent clients on loopback against the HTTP API's mempool.space endpoints and {@code /metrics}
+ * of one streams instance, while that instance backfills the rest of the header file. The first
+ * {@link #PRELOAD_SHARE} of the file is processed first, so that the API has a chain to answer from; the clients
+ * then run for a bounded time while the remaining headers are published and processed. Prints requests/s, p50 and
+ * p99 per kind, and every answer other than 200 as an error.
+ */
+final class ApiStep {
+    static final double PRELOAD_SHARE = 0.2;
+    private static final List<String> MEMPOOL_PATHS = List.of("/api/blocks/tip/height", "/api/blocks/tip/hash",
+            "/api/v1/difficulty-adjustment", "/api/v1/mining/hashrate/1m", "/api/v1/mining/difficulty-adjustments/1y",
+            "/api/v1/mining/pools/1w", "/api/v1/mining/reward-stats/144");
+
+    private final Report report;
+    private final int clients;
+    private final Duration duration;
+    private final long commitIntervalMs;
+
+    ApiStep(Report report, int clients, Duration duration, long commitIntervalMs) {
+        this.report = report;
+        this.clients = clients;
+        this.duration = duration;
+        this.commitIntervalMs = commitIntervalMs;
+    }
+
+    void run(HeaderFileSource source, Map<String, String> streamsConfig) throws Exception {
+        List<HeaderRecord> all = new ArrayList<>();
+        source.forEach(all::add);
+        int preload = (int) (all.size() * PRELOAD_SHARE);
+        BenchBroker.withFreshBroker("hashwatch-bench-api-", streamsConfig, broker -> {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Api api = new Api(null, PoolList.bundled(), registry);
+            StreamsSettings settings = broker.streamsSettings(StreamsSettings.DEFAULT_APPLICATION_ID,
+                    commitIntervalMs);
+            try (MetricsServer server = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    registry, HttpEndpoints.Settings.DEFAULTS, api);
+                 HashwatchStreams streams = new HashwatchStreams(settings, EconomicsSettings.defaults(), registry)) {
+                api.attach(streams.kafkaStreams());
+                streams.start();
+                String base = "http://127.0.0.1:" + server.address().getPort();
+                HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+                try (HeaderPublisher publisher = new HeaderPublisher(broker.bootstrapServers(), Map.of())) {
+                    publisher.publish(all.subList(0, preload), Pacing.asFastAsPossible());
+                }
+                long preloadTip = all.get(preload - 1).height();
+                awaitTip(http, base, preloadTip, Duration.ofMinutes(5));
+                // The backfill of the rest runs while the clients do.
+                AtomicLong backfillDoneNanos = new AtomicLong();
+                ExecutorService backfill = Executors.newSingleThreadExecutor();
+                long t0 = System.nanoTime();
+                Future<?> publishing = backfill.submit(() -> {
+                    try (HeaderPublisher publisher = new HeaderPublisher(broker.bootstrapServers(), Map.of())) {
+                        publisher.publish(all.subList(preload, all.size()), Pacing.asFastAsPossible());
+                    }
+                    awaitTip(http, base, all.get(all.size() - 1).height(), Duration.ofMinutes(10));
+                    backfillDoneNanos.set(System.nanoTime());
+                    return null;
+                });
+                Load mempool = new Load();
+                Load metrics = new Load();
+                load(http, base, mempool, metrics);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String tipAtEnd = get(http, base + "/api/blocks/tip/height").body();
+                report.line("api: mempool endpoints: %s", mempool.summary(seconds));
+                report.line("api: /metrics beside them: %s", metrics.summary(seconds));
+                publishing.get(15, TimeUnit.MINUTES);
+                backfill.shutdownNow();
+                double backfillSeconds = (backfillDoneNanos.get() - t0) / 1e9;
+                report.line("api: %d clients for %.0f s on loopback, while %,d headers were backfilled from height"
+                                + " %,d (all processed after %.1f s; the API's tip was %s when the clients stopped)",
+                        clients, duration.toSeconds() * 1.0, all.size() - preload, preloadTip + 1, backfillSeconds,
+                        tipAtEnd);
+            }
+        });
+    }
+
+    /** Requests and their latencies of one kind. */
+    private static final class Load {
+        final List<long[]> latencies = new ArrayList<>();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+
+        synchronized void add(long[] nanos, int n) {
+            latencies.add(Arrays.copyOf(nanos, n));
+        }
+
+        String summary(double seconds) {
+            long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            if (all.length == 0) {
+                return "no requests";
+            }
+            return String.format("%,.0f requests/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors (of %,d)",
+                    requests.get() / seconds, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6,
+                    all[all.length - 1] / 1e6, errors.get(), requests.get());
+        }
+    }
+
+    /** {@link #clients} loops, one in ten on /metrics, the others round the mempool endpoints, until the time is up. */
+    private void load(HttpClient http, String base, Load mempool, Load metrics) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long end = System.nanoTime() + duration.toNanos();
+        AtomicBoolean failed = new AtomicBoolean();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            running.add(pool.submit(() -> {
+                long[] apiNanos = new long[1 << 16];
+                long[] metricsNanos = new long[1 << 14];
+                int a = 0;
+                int m = 0;
+                for (int i = client; System.nanoTime() < end && !failed.get(); i++) {
+                    boolean scrape = i % 10 == 0;
+                    String path = scrape ? "/metrics" : MEMPOOL_PATHS.get(i % MEMPOOL_PATHS.size());
+                    long t = System.nanoTime();
+                    int status;
+                    try {
+                        status = get(http, base + path).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    long took = System.nanoTime() - t;
+                    Load kind = scrape ? metrics : mempool;
+                    kind.requests.incrementAndGet();
+                    if (status != 200) {
+                        kind.errors.incrementAndGet();
+                    }
+                    if (scrape && m < metricsNanos.length) {
+                        metricsNanos[m++] = took;
+                    } else if (!scrape && a < apiNanos.length) {
+                        apiNanos[a++] = took;
+                    }
+                }
+                mempool.add(apiNanos, a);
+                metrics.add(metricsNanos, m);
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+    }
+
+    /**
+     * One GET, retried once on a new connection when a pooled one turns out closed (the server closes a connection
+     * idle for 10 s, and the JDK client may reuse it: PITFALLS); a second failure is the answer.
+     */
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static void awaitTip(HttpClient http, String base, long tip, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = get(http, base + "/api/blocks/tip/height");
+            if (r.statusCode() == 200 && Long.parseLong(r.body()) >= tip) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the API did not reach height " + tip + " within " + timeout);
+    }
+}

@@ -1,0 +1,444 @@
+package io.hashwatch.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.hashwatch.bitcoin.Network;
+import io.hashwatch.model.BlockRecord;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.Topics;
+import io.hashwatch.pools.PoolList;
+import io.hashwatch.topology.StoreViews;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of the streams role, served beside {@code /metrics} on its port: mempool.space's mining endpoints
+ * under {@code /api/}, hashwatch's own under {@code /api/v1/hashwatch/} (docs/api.md). Requests run on the API's
+ * own small pool with a bounded queue, never on the metrics server's threads: a flood of API requests gets 503s and
+ * Prometheus still scrapes. Only GET and HEAD are served, bodies are refused, errors are JSON
+ * ({@code {"error": ...}}), never a stack trace.
+ * <p>Each network's state is on one instance (its stores are partitioned by network): an instance that does not
+ * hold a network forwards the request to the one that does ({@code application.server}), once.
+ */
+public final class Api extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(Api.class);
+    /** Marks a forwarded request, so that it is never forwarded again (two instances disagreeing mid-rebalance). */
+    static final String FORWARDED_HEADER = "X-Hashwatch-Forwarded";
+    static final String PREFIX = "/api/";
+    static final String EVENTS_PATH = "/api/v1/events";
+    /**
+     * Request threads of the API, and requests that may wait for one (beyond, 503): a few hundred clients at once
+     * wait rather than fail, and the wait stays bounded. /metrics has threads of its own.
+     */
+    public static final int THREADS = 4;
+    public static final int QUEUE = 256;
+    /** Longest path or query the API reads. */
+    static final int MAX_TARGET_CHARS = 512;
+    /** Answers kept per path for their tip: the same request at the same tip is not computed again. */
+    static final int CACHE_ENTRIES = 256;
+
+    /** mempool.space's JSON: camelCase field names, as its API. */
+    static final ObjectMapper MEMPOOL_JSON = JsonMapper.builder().build();
+
+    private final StateStores stores;
+    private final MempoolResources mempool;
+    private final HashwatchResources hashwatch;
+    private final ThreadPoolExecutor pool;
+    private final HttpClient forwarder;
+    private final Map<String, CachedAnswer> cache = new ConcurrentHashMap<>();
+    /** Paths being computed at a new tip, by one request each. */
+    private final java.util.Set<String> computing = ConcurrentHashMap.newKeySet();
+    private volatile Events events;
+
+    /** An answer: status, type, body, and the tip it is as of (null for none). */
+    record Answer(int status, String contentType, byte[] body, BlockRecord asOf, int retryAfterSeconds) {
+        static Answer json(Object value, BlockRecord asOf) {
+            try {
+                return new Answer(200, "application/json", MEMPOOL_JSON.writeValueAsBytes(value), asOf, 0);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static Answer text(String value, BlockRecord asOf) {
+            return new Answer(200, "text/plain; charset=utf-8", value.getBytes(StandardCharsets.UTF_8), asOf, 0);
+        }
+
+        static Answer error(int status, String message, int retryAfterSeconds) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("error", message);
+            m.put("status", status);
+            try {
+                return new Answer(status, "application/json", MEMPOOL_JSON.writeValueAsBytes(m), null,
+                        retryAfterSeconds);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private record CachedAnswer(String tipHash, Answer answer) {
+    }
+
+    /**
+     * @param self     this instance's {@code application.server} (host:port other instances reach its API at), null
+     *                 when it runs alone
+     * @param pools    the list blocks are attributed by (names, slugs, links)
+     * @param registry where the sources' gauges are read for {@code status}
+     */
+    public Api(HostInfo self, PoolList pools, MeterRegistry registry) {
+        this.stores = new StateStores(self);
+        this.mempool = new MempoolResources(stores, pools);
+        this.hashwatch = new HashwatchResources(stores, mempool, registry);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                r -> {
+                    Thread t = new Thread(r, "hashwatch-api-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    /**
+     * Starts the live events of {@code /api/v1/events}, read from the output topics with these client settings.
+     *
+     * @param kafka bootstrap servers and any further client settings (TLS, SASL)
+     */
+    public void startEvents(Map<String, Object> kafka) {
+        Events e = new Events(kafka);
+        e.start();
+        events = e;
+    }
+
+    /** The streams app whose stores are read: until attached, every request answers 503. */
+    public void attach(KafkaStreams streams) {
+        stores.attach(streams);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        Events e = events;
+        if (e != null) {
+            e.close();
+        }
+        pool.shutdownNow();
+        super.doStop();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(PREFIX)) {
+            return false;
+        }
+        Answer refused = refuse(request);
+        if (refused != null) {
+            send(request, response, callback, refused);
+            return true;
+        }
+        if (path.equals(EVENTS_PATH) && "GET".equals(request.getMethod())) {
+            Events e = events;
+            if (e == null) {
+                send(request, response, callback, Answer.error(503, "the event stream is starting", 1));
+            } else if (!e.open(response, callback, request.getHeaders().get("Last-Event-ID"))) {
+                send(request, response, callback, Answer.error(503, "too many event streams", 5));
+            }
+            return true;
+        }
+        String query = request.getHttpURI().getQuery();
+        boolean forwarded = request.getHeaders().get(FORWARDED_HEADER) != null;
+        try {
+            pool.execute(() -> send(request, response, callback, answer(path, query, forwarded)));
+        } catch (RejectedExecutionException e) {
+            send(request, response, callback, Answer.error(503, "busy: try again", 1));
+        }
+        return true;
+    }
+
+    /** Methods and bodies the API does not take, and targets too long to be one of its paths. */
+    private static Answer refuse(Request request) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return Answer.error(405, "only GET and HEAD", 0);
+        }
+        if (request.getLength() > 0 || request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null) {
+            return Answer.error(400, "a request body is not accepted", 0);
+        }
+        String target = request.getHttpURI().getPathQuery();
+        if (target != null && target.length() > MAX_TARGET_CHARS) {
+            return Answer.error(400, "target longer than " + MAX_TARGET_CHARS + " characters", 0);
+        }
+        return null;
+    }
+
+    private void send(Request request, Response response, Callback callback, Answer a) {
+        response.setStatus(a.status());
+        var headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, a.contentType());
+        headers.put(HttpHeader.CONTENT_LENGTH, a.body().length);
+        headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
+        headers.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        if (a.status() == 405) {
+            headers.put(HttpHeader.ALLOW, "GET, HEAD");
+        }
+        if (a.retryAfterSeconds() > 0) {
+            headers.put(HttpHeader.RETRY_AFTER, a.retryAfterSeconds());
+        }
+        if (a.asOf() != null) {
+            headers.put("X-Hashwatch-Height", a.asOf().height());
+            headers.put("X-Hashwatch-Time", a.asOf().time());
+        }
+        boolean head = "HEAD".equals(request.getMethod());
+        response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(a.body()), callback);
+    }
+
+    /** The stores a path reads: the chain's for every answer (its tip), and the pools' or the days' where it needs them. */
+    static List<String> storesRead(String path) {
+        if (path.contains("/pool")) {
+            return List.of(StoreViews.BEST_CHAIN, StoreViews.POOL_BLOCKS);
+        }
+        if (path.contains("/miner-days")) {
+            return List.of(StoreViews.BEST_CHAIN, StoreViews.MINER_DAYS);
+        }
+        return List.of(StoreViews.BEST_CHAIN);
+    }
+
+    /** Routes a GET: answers here, or forwards to the instance that holds the stores it reads. */
+    Answer answer(String path, String rawQuery, boolean forwarded) {
+        try {
+            Map<String, String> query = query(rawQuery);
+            String network = query.getOrDefault("network", Network.MAINNET.id());
+            if (Network.byName(network).isEmpty()) {
+                throw ApiException.badRequest("unknown network '" + clip(network) + "'");
+            }
+            List<String> parts = Arrays.asList(path.substring(PREFIX.length()).split("/", -1));
+            if (parts.equals(List.of("v1", "hashwatch", "status"))) {
+                return Answer.json(hashwatch.status(Arrays.stream(Network.values()).map(Network::id).toList()),
+                        null);
+            }
+            if (!forwarded) {
+                Optional<HostInfo> owner = stores.owner(network, storesRead(path));
+                if (owner.isPresent()) {
+                    return forward(owner.get(), path, rawQuery);
+                }
+            }
+            BlockRecord tip = mempool.tip(network);
+            String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
+            CachedAnswer cached = cache.get(cacheKey);
+            if (cached != null && cached.tipHash().equals(tip.hash())) {
+                return cached.answer();
+            }
+            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
+            // X-Hashwatch-Height says so): during a backfill the tip moves faster than a year of hashrate computes.
+            boolean refreshing = computing.add(cacheKey);
+            if (!refreshing && cached != null) {
+                return cached.answer();
+            }
+            try {
+                Answer a = route(parts, query, tip);
+                // The latest hashprice and economics change with the price between blocks: not cached.
+                if (!path.endsWith("/hashprice") && !path.endsWith("/economics")) {
+                    if (cache.size() >= CACHE_ENTRIES) {
+                        cache.clear();
+                    }
+                    cache.put(cacheKey, new CachedAnswer(tip.hash(), a));
+                }
+                return a;
+            } finally {
+                if (refreshing) {
+                    computing.remove(cacheKey);
+                }
+            }
+        } catch (ApiException e) {
+            return Answer.error(e.status(), e.getMessage(), e.retryAfterSeconds());
+        } catch (InvalidStateStoreException e) {
+            return Answer.error(503, "a store is restoring or moving: try again", ApiException.RETRY_AFTER_SECONDS);
+        } catch (RuntimeException e) {
+            log.warn("API request {} failed", clip(path), e);
+            return Answer.error(500, "internal error", 0);
+        }
+    }
+
+    private Answer route(List<String> p, Map<String, String> query, BlockRecord tip) {
+        int n = p.size();
+        if (p.equals(List.of("blocks", "tip", "height"))) {
+            return Answer.text(Long.toString(tip.height()), tip);
+        }
+        if (p.equals(List.of("blocks", "tip", "hash"))) {
+            return Answer.text(tip.hash(), tip);
+        }
+        if (n < 2 || !p.get(0).equals("v1")) {
+            throw ApiException.notFound("no such resource (see docs/api.md)");
+        }
+        if (n == 2 && p.get(1).equals("difficulty-adjustment")) {
+            return Answer.json(mempool.difficultyAdjustment(tip), tip);
+        }
+        if (p.get(1).equals("mining") && n >= 3) {
+            String what = p.get(2);
+            if (what.equals("hashrate") && n <= 4) {
+                return Answer.json(mempool.hashrate(tip, n == 4 ? Interval.parse(p.get(3)) : Interval.ALL), tip);
+            }
+            if (what.equals("difficulty-adjustments") && n <= 4) {
+                return Answer.json(mempool.difficultyAdjustments(tip,
+                        n == 4 ? Interval.parse(p.get(3)) : Interval.ALL), tip);
+            }
+            if (what.equals("pools") && n <= 4) {
+                return Answer.json(mempool.pools(tip, n == 4 ? Interval.parse(p.get(3)) : Interval.W1), tip);
+            }
+            if (what.equals("pool") && n == 4) {
+                return Answer.json(mempool.pool(tip, p.get(3)), tip);
+            }
+            if (what.equals("pool") && (n == 5 || n == 6) && p.get(4).equals("blocks")) {
+                Long before = n == 6 ? parseLong(p.get(5), "height") : null;
+                return Answer.json(mempool.poolBlocks(tip, p.get(3), before), tip);
+            }
+            if (what.equals("reward-stats") && n == 4) {
+                return Answer.json(mempool.rewardStats(tip, p.get(3)), tip);
+            }
+        }
+        if (p.get(1).equals("hashwatch") && n == 3) {
+            switch (p.get(2)) {
+                case "hashrate":
+                    return ownJson(hashwatch.hashrate(tip, query), tip);
+                case "miner-days":
+                    return ownJson(hashwatch.minerDays(tip, query), tip);
+                case "pools":
+                    return ownJson(hashwatch.pools(tip), tip);
+                case "hashprice":
+                    return ownJson(latest(tip, Topics.HASHPRICE.name(), "hashprice"), tip);
+                case "economics":
+                    return ownJson(latest(tip, Topics.ECONOMICS.name(), "economics"), tip);
+                default:
+                    break;
+            }
+        }
+        throw ApiException.notFound("no such resource (see docs/api.md)");
+    }
+
+    /**
+     * The latest {@code network:current} record of a topic, as the live events' reader last read it (every
+     * instance reads every partition, so any instance answers).
+     */
+    private Map<String, Object> latest(BlockRecord tip, String topic, String name) {
+        Events e = events;
+        byte[] value = e == null ? null : e.latest(topic, tip.network());
+        if (value == null) {
+            throw ApiException.unavailable("no " + name + " record of " + tip.network() + " read yet");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", HashwatchResources.asOf(tip));
+        try {
+            m.put(name, Json.MAPPER.readTree(value));
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return m;
+    }
+
+    /** hashwatch's resources carry the topics' records, in the topics' JSON (snake_case). */
+    private static Answer ownJson(Object value, BlockRecord tip) {
+        return new Answer(200, "application/json", Json.write(value), tip, 0);
+    }
+
+    private Answer forward(HostInfo owner, String path, String rawQuery) {
+        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + path
+                + (rawQuery == null ? "" : "?" + rawQuery));
+        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header(FORWARDED_HEADER, "1").GET().build();
+        try {
+            HttpResponse<byte[]> r = forwarder.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            int retry = r.headers().firstValue("Retry-After").map(Api::parseIntOrZero).orElse(0);
+            Long height = r.headers().firstValue("X-Hashwatch-Height").map(Long::parseLong).orElse(null);
+            Long time = r.headers().firstValue("X-Hashwatch-Time").map(Long::parseLong).orElse(null);
+            BlockRecord asOf = height == null || time == null ? null
+                    : new BlockRecord(null, height, null, null, time, null, 0, 0, 0, null, null, null, null);
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"),
+                    r.body(), asOf, retry);
+        } catch (IOException e) {
+            throw ApiException.unavailable("the owner " + owner.host() + ":" + owner.port()
+                    + " does not answer (failing over)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted");
+        }
+    }
+
+    private static int parseIntOrZero(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return m;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                m.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("malformed query");
+            }
+        }
+        return m;
+    }
+
+    static long parseLong(String s, String name) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer, not '" + clip(s) + "'");
+        }
+    }
+
+    static int parseInt(String s, String name) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer, not '" + clip(s) + "'");
+        }
+    }
+
+    /** A client's text in a message, bounded and printable. */
+    static String clip(String s) {
+        String t = s == null ? "" : s.replaceAll("[^\\x20-\\x7e]", "?");
+        return t.length() > 40 ? t.substring(0, 40) + "..." : t;
+    }
+}

@@ -1,0 +1,245 @@
+package io.hashwatch.api;
+
+import io.hashwatch.model.BlockRecord;
+import io.hashwatch.model.HashrateRecord;
+import io.hashwatch.model.MinerDayRecord;
+import io.hashwatch.topology.StoreViews;
+import io.hashwatch.topology.StoreViews.ChainSlice;
+import io.hashwatch.topology.StoreViews.PoolBlock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * hashwatch's own resources under {@code /api/v1/hashwatch/}: the topics' records (snake_case, as on the topics,
+ * docs/topics.md) over a range, and what no topic holds (the instance's view of the cluster). Every answer has
+ * {@code as_of}: the height, hash and time of the tip it was read at.
+ */
+final class HashwatchResources {
+    /** The most heights one hashrate request covers. */
+    static final int MAX_HEIGHTS = 10_000;
+    /** The most days one miner-days request covers. */
+    static final int MAX_DAYS = 4_000;
+    /** The pool windows of the pools topic, in blocks. */
+    static final List<Integer> POOL_WINDOWS = List.of(144, 1008, 4320);
+
+    private final StateStores stores;
+    private final MempoolResources chain;
+    private final MeterRegistry registry;
+
+    HashwatchResources(StateStores stores, MempoolResources chain, MeterRegistry registry) {
+        this.stores = stores;
+        this.chain = chain;
+        this.registry = registry;
+    }
+
+    static Map<String, Object> asOf(BlockRecord tip) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("network", tip.network());
+        m.put("height", tip.height());
+        m.put("hash", tip.hash());
+        m.put("time", tip.time());
+        return m;
+    }
+
+    private static Map<String, Object> answer(BlockRecord tip, String name, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", asOf(tip));
+        m.put(name, value);
+        return m;
+    }
+
+    /** GET /api/v1/hashwatch/hashrate?from=H&to=H: the hashrate topic's records (95% intervals) of the heights. */
+    Map<String, Object> hashrate(BlockRecord tip, Map<String, String> query) {
+        long to = query.containsKey("to") ? Api.parseLong(query.get("to"), "to") : tip.height();
+        long from = query.containsKey("from") ? Api.parseLong(query.get("from"), "from") : to;
+        if (from < 0 || to < from || to > tip.height()) {
+            throw ApiException.badRequest("need 0 <= from <= to <= tip height " + tip.height());
+        }
+        if (to - from + 1 > MAX_HEIGHTS) {
+            throw ApiException.badRequest("at most " + MAX_HEIGHTS + " heights a request");
+        }
+        ChainSlice slice = StoreViews.load(chain.bestChain(), tip.network(), from, to);
+        if (!slice.holds(from)) {
+            throw ApiException.badRequest("the history held starts at height " + slice.first());
+        }
+        List<HashrateRecord> out = new ArrayList<>();
+        for (long h = from; h <= to; h++) {
+            out.add(slice.hashrate(h));
+        }
+        return answer(tip, "hashrate", out);
+    }
+
+    /** GET /api/v1/hashwatch/miner-days?from=YYYY-MM-DD&to=YYYY-MM-DD: the miner-days records, with signals. */
+    Map<String, Object> minerDays(BlockRecord tip, Map<String, String> query) {
+        LocalDate last = MempoolResources.day(tip.time());
+        LocalDate to = query.containsKey("to") ? date(query.get("to"), "to") : last;
+        LocalDate from = query.containsKey("from") ? date(query.get("from"), "from") : to.minusDays(29);
+        if (to.isBefore(from)) {
+            throw ApiException.badRequest("from must not be after to");
+        }
+        if (to.toEpochDay() - from.toEpochDay() + 1 > MAX_DAYS) {
+            throw ApiException.badRequest("at most " + MAX_DAYS + " days a request");
+        }
+        ReadOnlyKeyValueStore<String, MinerDayRecord> days = stores.store(StoreViews.MINER_DAYS);
+        List<MinerDayRecord> out = new ArrayList<>();
+        // Keys network:YYYY-MM-DD sort by day; the bound after the last day is its next day's key.
+        try (KeyValueIterator<String, MinerDayRecord> it = days.range(tip.network() + ":" + from,
+                tip.network() + ":" + to + "~")) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return answer(tip, "miner_days", out);
+    }
+
+    /**
+     * GET /api/v1/hashwatch/pools: the windows of the last 144, 1008 and 4320 blocks, with the pools topic's
+     * measures (shares of the blocks with a coinbase, HHI of the identified pools, Nakamoto coefficient).
+     */
+    Map<String, Object> pools(BlockRecord tip) {
+        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(),
+                tip.height() - POOL_WINDOWS.get(POOL_WINDOWS.size() - 1) + 1, tip.height());
+        List<Map<String, Object>> windows = new ArrayList<>();
+        for (int size : POOL_WINDOWS) {
+            List<PoolBlock> w = held.subList(Math.max(0, held.size() - size), held.size());
+            windows.add(window(size, w));
+        }
+        return answer(tip, "windows", windows);
+    }
+
+    private static Map<String, Object> window(int size, List<PoolBlock> blocks) {
+        int withCoinbase = 0;
+        int unknown = 0;
+        Map<Integer, Integer> byPool = new HashMap<>();
+        for (PoolBlock b : blocks) {
+            if (b.poolId() == null) {
+                continue;
+            }
+            withCoinbase++;
+            if (b.poolId() == 0) {
+                unknown++;
+            } else {
+                byPool.merge(b.poolId(), 1, Integer::sum);
+            }
+        }
+        double hhi = 0;
+        for (int n : byPool.values()) {
+            double share = (double) n / withCoinbase;
+            hhi += share * share;
+        }
+        List<Integer> counts = new ArrayList<>(byPool.values());
+        counts.sort((a, b) -> b - a);
+        Integer nakamoto = null;
+        int sum = 0;
+        for (int i = 0; i < counts.size(); i++) {
+            sum += counts.get(i);
+            if (2L * sum > withCoinbase) {
+                nakamoto = i + 1;
+                break;
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("window_blocks", size);
+        m.put("blocks", blocks.size());
+        m.put("with_coinbase", withCoinbase);
+        m.put("unknown_blocks", unknown);
+        m.put("hhi", withCoinbase == 0 ? null : hhi);
+        m.put("nakamoto_coefficient", nakamoto);
+        return m;
+    }
+
+    /** GET /api/v1/hashwatch/status: this instance, who owns which network, tips, store lags and the sources. */
+    Map<String, Object> status(List<String> networks) {
+        KafkaStreams streams = stores.streams();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", streams.state().name());
+        m.put("instance", stores.self() == null ? null : stores.self().host() + ":" + stores.self().port());
+        Map<String, Object> nets = new TreeMap<>();
+        for (String n : networks) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            try {
+                var meta = streams.queryMetadataForKey(StoreViews.BEST_CHAIN, n,
+                        new io.hashwatch.topology.NetworkPartitioner<>());
+                if (meta != null && meta.activeHost() != null && meta.activeHost().port() >= 0) {
+                    v.put("owner", meta.activeHost().host() + ":" + meta.activeHost().port());
+                    v.put("standbys", meta.standbyHosts().stream().map(h -> h.host() + ":" + h.port()).toList());
+                    v.put("partition", meta.partition());
+                }
+                StoreViews.tip(chain.bestChain(), n).ifPresent(t -> v.put("tip", asOf(t)));
+            } catch (ApiException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                v.put("error", e.getMessage());
+            }
+            if (!v.isEmpty()) {
+                nets.put(n, v);
+            }
+        }
+        m.put("networks", nets);
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (StreamsMetadata sm : streams.metadataForAllStreamsClients()) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("instance", sm.host() + ":" + sm.port());
+            i.put("active_partitions", sm.topicPartitions().stream().map(Object::toString).sorted().toList());
+            i.put("standby_partitions", sm.standbyTopicPartitions().stream().map(Object::toString).sorted()
+                    .toList());
+            instances.add(i);
+        }
+        m.put("instances", instances);
+        Map<String, Object> lags = new TreeMap<>();
+        try {
+            streams.allLocalStorePartitionLags().forEach((store, byPartition) -> byPartition.forEach((p, lag) ->
+                    lags.put(store + "-" + p, lag.offsetLag())));
+        } catch (RuntimeException e) {
+            lags.put("error", e.getMessage());
+        }
+        m.put("store_offset_lags", lags);
+        m.put("sources", sources());
+        m.put("now", System.currentTimeMillis() / 1000);
+        return m;
+    }
+
+    /** The sources of this JVM (role all), from their gauges: up or down and the age of their last message. */
+    private List<Map<String, Object>> sources() {
+        long now = System.currentTimeMillis() / 1000;
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        for (Gauge g : registry.find("hashwatch_source_up").gauges()) {
+            source(out, g).put("up", g.value() >= 1);
+        }
+        for (Gauge g : registry.find("hashwatch_source_last_message_timestamp_seconds").gauges()) {
+            double t = g.value();
+            if (Double.isFinite(t) && t > 0) {
+                source(out, g).put("last_message_age_seconds", now - (long) t);
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static Map<String, Object> source(Map<String, Map<String, Object>> out, Gauge g) {
+        Map<String, String> tags = new TreeMap<>();
+        for (Tag t : g.getId().getTags()) {
+            tags.put(t.getKey(), t.getValue());
+        }
+        return out.computeIfAbsent(tags.toString(), k -> {
+            Map<String, Object> m = new LinkedHashMap<>(tags);
+            return m;
+        });
+    }
+
+    private static LocalDate date(String s, String name) {
+        try {
+            return LocalDate.parse(s);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be a date YYYY-MM-DD");
+        }
+    }
+}
