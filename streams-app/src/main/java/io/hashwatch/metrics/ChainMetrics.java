@@ -2,7 +2,9 @@ package io.hashwatch.metrics;
 
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_BLOCKS_REMAINING;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_DECREASE_PROBABILITY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_EPOCH_PROGRESS;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_FORECAST_CHANGE;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_CHANGE;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_RETARGET;
 import static io.hashwatch.metrics.MetricCatalog.HASHRATE;
@@ -33,7 +35,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The chain pipeline's metrics. Labels are bounded: {@code network} (a handful), {@code reason} (the reject
- * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial).
+ * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial), {@code quantile} (five quantiles
+ * of the difficulty forecast).
  *
  * <p>A network's meters are registered when its first header is accepted: a network the app is not fed has no
  * series (a mainnet run exposes no NaN gauges and zero counters for regtest). Its gauges are {@link OwnedGauges}:
@@ -118,6 +121,12 @@ public final class ChainMetrics {
         g.hashrate1dUpper = orNaN(hashrate.hashrate1dUpperHps());
         g.projectedChange = orNaN(difficulty.projectedChange());
         g.progress = difficulty.progress();
+        g.forecastP05 = orNaN(difficulty.forecastChangeP05());
+        g.forecastP10 = orNaN(difficulty.forecastChangeP10());
+        g.forecastP50 = orNaN(difficulty.forecastChangeP50());
+        g.forecastP90 = orNaN(difficulty.forecastChangeP90());
+        g.forecastP95 = orNaN(difficulty.forecastChangeP95());
+        g.decreaseProbability = orNaN(difficulty.forecastProbabilityDecrease());
         g.blocksRemaining = difficulty.blocksRemaining();
         g.projectedRetargetTime = difficulty.projectedRetargetTime() == null ? Double.NaN
                 : difficulty.projectedRetargetTime();
@@ -148,6 +157,12 @@ public final class ChainMetrics {
             hashrate(o, network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
             hashrate(o, network, "epoch", g, x -> x.hashrateEpoch, null, null);
             gauge(o, DIFFICULTY_PROJECTED_CHANGE, network, g, x -> x.projectedChange);
+            forecast(o, network, "0.05", g, x -> x.forecastP05);
+            forecast(o, network, "0.1", g, x -> x.forecastP10);
+            forecast(o, network, "0.5", g, x -> x.forecastP50);
+            forecast(o, network, "0.9", g, x -> x.forecastP90);
+            forecast(o, network, "0.95", g, x -> x.forecastP95);
+            gauge(o, DIFFICULTY_DECREASE_PROBABILITY, network, g, x -> x.decreaseProbability);
             gauge(o, DIFFICULTY_EPOCH_PROGRESS, network, g, x -> x.progress);
             gauge(o, DIFFICULTY_BLOCKS_REMAINING, network, g, x -> x.blocksRemaining);
             gauge(o, DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
@@ -168,6 +183,11 @@ public final class ChainMetrics {
             windowGauge(o, HASHRATE_LOWER95, network, window, g, lower);
             windowGauge(o, HASHRATE_UPPER95, network, window, g, upper);
         }
+    }
+
+    private static void forecast(OwnedGauges o, String network, String quantile, NetworkGauges g,
+                                 ToDoubleFunction<NetworkGauges> f) {
+        o.add(DIFFICULTY_FORECAST_CHANGE.gauge(g, f).tag("network", network).tag("quantile", quantile));
     }
 
     private static void windowGauge(OwnedGauges o, Metric metric, String network, String window, NetworkGauges g,
@@ -201,6 +221,12 @@ public final class ChainMetrics {
         volatile double hashrate1dUpper = Double.NaN;
         volatile double projectedChange = Double.NaN;
         volatile double progress = Double.NaN;
+        volatile double forecastP05 = Double.NaN;
+        volatile double forecastP10 = Double.NaN;
+        volatile double forecastP50 = Double.NaN;
+        volatile double forecastP90 = Double.NaN;
+        volatile double forecastP95 = Double.NaN;
+        volatile double decreaseProbability = Double.NaN;
         volatile double blocksRemaining = Double.NaN;
         volatile double projectedRetargetTime = Double.NaN;
     }

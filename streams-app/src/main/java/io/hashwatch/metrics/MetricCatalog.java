@@ -62,6 +62,10 @@ public final class MetricCatalog {
             "Upper bound of the 95% interval of the hashrate");
     public static final Metric DIFFICULTY_PROJECTED_CHANGE = gauge("hashwatch_difficulty_projected_change_ratio",
             "Projected next difficulty adjustment (0.05 = +5%)");
+    public static final Metric DIFFICULTY_FORECAST_CHANGE = gauge("hashwatch_difficulty_forecast_change_ratio",
+            "Quantile of the next difficulty adjustment's distribution (0.05 = +5%), by quantile");
+    public static final Metric DIFFICULTY_DECREASE_PROBABILITY = gauge(
+            "hashwatch_difficulty_decrease_probability_ratio", "Probability that the next adjustment lowers the difficulty");
     public static final Metric DIFFICULTY_EPOCH_PROGRESS = gauge("hashwatch_difficulty_epoch_progress_ratio",
             "Share of the current epoch's 2016 blocks mined");
     public static final Metric DIFFICULTY_BLOCKS_REMAINING = gauge("hashwatch_difficulty_blocks_remaining",
