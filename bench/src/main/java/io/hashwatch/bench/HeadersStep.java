@@ -1,5 +1,6 @@
 package io.hashwatch.bench;
 
+import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
@@ -56,6 +57,7 @@ final class HeadersStep {
                     ceiling.sustained(), ceiling.perSecond(), ceiling.records(), ceiling.processing().toNanos() / 1e9,
                     ceiling.startup().toNanos() / 1e9, ceiling.cpu());
             fullTopology(broker, bulk.size(), ceiling);
+            signals(bulk, source.network());
             if (latency.isPresent() && !live.isEmpty()) {
                 latency.get().run(broker, live);
             }
@@ -120,6 +122,14 @@ final class HeadersStep {
                     m.processing().toNanos() / 1e9, m.startup().toNanos() / 1e9, out, (double) out / m.records(),
                     m.cpu());
         });
+    }
+
+    /** What the issue-23 signals cost a header, to read beside the full topology's stream-thread CPU a header. */
+    private void signals(List<HeaderRecord> bulk, String network) {
+        double nanos = SignalsMeter.nanosPerHeader(bulk, Network.byName(network).orElseThrow(), 3);
+        report.line("headers: signals (difficulty forecast), in one thread on parsed headers: %.2f us a header over"
+                + " %,d headers (ceiling: 15 us; the full topology's stream-thread CPU a header is above)",
+                nanos / 1000, bulk.size());
     }
 
     private static long outputRecords(Admin admin) throws Exception {
