@@ -179,6 +179,13 @@ public final class MetricCatalog {
             "Estimated hashrate of the pool: its share times the window's network hashrate (label pool)");
     public static final Metric POOL_LUCK = gauge("hashwatch_pool_luck_ratio",
             "Blocks found over blocks expected from the pool's share of the next longer window (label pool)");
+    // Droughts: label pool (every pool with >= 2% of the 7d window, at most 50), no window label (always 7d).
+    public static final Metric POOL_DROUGHT_BLOCKS = gauge("hashwatch_pool_drought_blocks",
+            "Best-chain blocks since the pool's latest block (label pool)");
+    public static final Metric POOL_DROUGHT_PROBABILITY = gauge("hashwatch_pool_drought_probability_ratio",
+            "Probability of a gap at least that long at the pool's 7d share: (1 - share)^blocks (label pool)");
+    public static final Metric POOL_DROUGHT_SHARE = gauge("hashwatch_pool_drought_share_ratio",
+            "The 7d share the drought probability used (label pool)");
     public static final Metric POOLS_TOP_SHARE = gauge("hashwatch_pools_top_share_ratio",
             "Share of the window's blocks mined by its largest pool");
     public static final Metric POOLS_HHI = gauge("hashwatch_pools_hhi_ratio",

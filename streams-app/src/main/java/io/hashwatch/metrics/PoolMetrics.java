@@ -9,12 +9,16 @@ import static io.hashwatch.metrics.MetricCatalog.POOLS_UNKNOWN_SHARE;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_WINDOW_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS_ATTRIBUTED;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_BLOCKS;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_PROBABILITY;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_SHARE;
 import static io.hashwatch.metrics.MetricCatalog.POOL_HASHRATE;
 import static io.hashwatch.metrics.MetricCatalog.POOL_LUCK;
 import static io.hashwatch.metrics.MetricCatalog.POOL_SHARE;
 
 import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolBlockRecord.PoolDrought;
 import io.hashwatch.model.PoolBlockRecord.PoolShare;
 import io.hashwatch.model.PoolBlockRecord.PoolWindow;
 import io.micrometer.core.instrument.Counter;
@@ -105,6 +109,7 @@ public final class PoolMetrics {
             }
             n.update(label, values);
         }
+        n.droughts(record.droughts());
     }
 
     /**
@@ -116,6 +121,7 @@ public final class PoolMetrics {
         if (n != null) {
             n.concentrationGauges.forEach(registry::remove);
             n.gauges.values().forEach(byPool -> byPool.values().forEach(g -> g.forEach(registry::remove)));
+            n.droughtGauges.values().forEach(g -> g.forEach(registry::remove));
         }
     }
 
@@ -163,8 +169,42 @@ public final class PoolMetrics {
         final Map<String, Map<String, Values>> pools = new HashMap<>();
         final Map<String, Map<String, List<Gauge>>> gauges = new HashMap<>();
 
+        /** Per pool in a drought entry: blocks since its last, the probability, the share used; and its gauges. */
+        final Map<String, Values> droughts = new HashMap<>();
+        final Map<String, List<Gauge>> droughtGauges = new HashMap<>();
+
         NetworkPools(String network) {
             this.network = network;
+        }
+
+        void droughts(List<PoolDrought> current) {
+            if (droughts.size() > current.size() || !current.stream().allMatch(d -> droughts.containsKey(d.slug()))) {
+                Set<String> now = new HashSet<>();
+                current.forEach(d -> now.add(d.slug()));
+                for (String gone : new HashSet<>(droughts.keySet())) {
+                    if (!now.contains(gone)) {
+                        droughts.remove(gone);
+                        droughtGauges.remove(gone).forEach(registry::remove);
+                    }
+                }
+            }
+            for (PoolDrought d : current) {
+                Values held = droughts.computeIfAbsent(d.slug(), pool -> {
+                    Values x = new Values(3);
+                    List<Gauge> g = new ArrayList<>();
+                    Metric[] metrics = {POOL_DROUGHT_BLOCKS, POOL_DROUGHT_PROBABILITY, POOL_DROUGHT_SHARE};
+                    for (int i = 0; i < metrics.length; i++) {
+                        int k = i;
+                        g.add(metrics[i].gauge(x, y -> y.values[k]).tag("network", network).tag("pool", pool)
+                                .strongReference(true).register(registry));
+                    }
+                    droughtGauges.put(pool, g);
+                    return x;
+                });
+                held.values[0] = d.blocksSinceLast();
+                held.values[1] = d.probability();
+                held.values[2] = d.share();
+            }
         }
 
         void update(String window, Map<String, double[]> values) {

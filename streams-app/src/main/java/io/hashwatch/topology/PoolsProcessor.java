@@ -170,7 +170,8 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         return new PoolBlockRecord(net, e.height(), e.hash(), e.time(), attribution,
                 pool == null ? null : pool.id(), pool == null ? null : pool.name(),
                 pool == null ? null : pool.slug(), e.match(), e.matched(), e.feesClaimedSat(), e.coinbaseTag(),
-                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows());
+                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows(),
+                w.droughts());
     }
 
     private PoolWindows windows(String net) {

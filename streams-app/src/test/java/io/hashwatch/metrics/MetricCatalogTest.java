@@ -60,7 +60,8 @@ class MetricCatalogTest {
                     1.0, 1.0, null, 0, 0))));
         }
         return new io.hashwatch.model.PoolBlockRecord("regtest", 1, "h", 1, "attributed", 1, "A", "a", "tag", "/a/",
-                0L, "/a/", 1, true, "test", windows);
+                0L, "/a/", 1, true, "test", windows, java.util.List.of(
+                        new io.hashwatch.model.PoolBlockRecord.PoolDrought(1, "a", 1.0, 1008, 0, 1.0)));
     }
 
     @Test
