@@ -1,5 +1,7 @@
 package io.hashwatch.metrics;
 
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_GAP;
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_GAP_PROBABILITY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_BLOCKS_REMAINING;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_DECREASE_PROBABILITY;
@@ -19,6 +21,8 @@ import static io.hashwatch.metrics.MetricCatalog.TIP_AGE;
 import static io.hashwatch.metrics.MetricCatalog.TIP_HEIGHT;
 import static io.hashwatch.metrics.MetricCatalog.TIP_TIMESTAMP;
 
+import io.hashwatch.bitcoin.BlockGaps;
+import io.hashwatch.bitcoin.Network;
 import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyRecord;
@@ -108,6 +112,8 @@ public final class ChainMetrics {
     public void tip(BlockRecord block, HashrateRecord hashrate, DifficultyRecord difficulty) {
         NetworkGauges g = gauges(block.network());
         g.gauges.export();
+        g.parentTime = block.height() == g.tipHeight + 1 ? g.tipTime : Double.NaN;
+        g.arrival = wallClockSeconds.getAsLong();
         g.tipHeight = block.height();
         g.tipTime = block.time();
         g.difficulty = block.difficulty();
@@ -152,6 +158,9 @@ public final class ChainMetrics {
             gauge(o, TIP_TIMESTAMP, network, g, x -> x.tipTime);
             gauge(o, TIP_AGE, network, g, x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
             gauge(o, DIFFICULTY, network, g, x -> x.difficulty);
+            gauge(o, BLOCK_GAP, network, g, this::gap);
+            gauge(o, BLOCK_GAP_PROBABILITY, network, g,
+                    x -> BlockGaps.networkGapProbability(gap(x), x.difficulty, x.hashrate7d));
             hashrate(o, network, "1d", g, x -> x.hashrate1d, x -> x.hashrate1dLower, x -> x.hashrate1dUpper);
             hashrate(o, network, "3d", g, x -> x.hashrate3d, null, null);
             hashrate(o, network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
@@ -168,6 +177,19 @@ public final class ChainMetrics {
             gauge(o, DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
         });
         return g;
+    }
+
+    /**
+     * The current gap. Live (the tip arrived within the 2 h a header's time may be ahead or behind): seconds since
+     * it arrived, which a miner's clock does not skew. Replaying (the tip was old when it arrived): the interval the
+     * tip closed, in the headers' own time, since the wall clock says nothing about a replayed chain.
+     */
+    private double gap(NetworkGauges x) {
+        if (Double.isNaN(x.tipTime)) {
+            return Double.NaN;
+        }
+        boolean live = x.arrival - x.tipTime <= Network.MAX_FUTURE_BLOCK_TIME_SECONDS;
+        return live ? wallClockSeconds.getAsLong() - x.arrival : x.tipTime - x.parentTime;
     }
 
     private Counter verifiedCounter(String network, String verification) {
@@ -210,6 +232,9 @@ public final class ChainMetrics {
         OwnedGauges gauges;
         volatile double tipHeight = Double.NaN;
         volatile double tipTime = Double.NaN;
+        /** The previous tip's time when this tip extends it, else NaN; and when this tip arrived (wall clock). */
+        volatile double parentTime = Double.NaN;
+        volatile double arrival = Double.NaN;
         volatile double difficulty = Double.NaN;
         volatile double hashrate1d = Double.NaN;
         volatile double hashrate3d = Double.NaN;

@@ -66,6 +66,11 @@ public final class MetricCatalog {
             "Quantile of the next difficulty adjustment's distribution (0.05 = +5%), by quantile");
     public static final Metric DIFFICULTY_DECREASE_PROBABILITY = gauge(
             "hashwatch_difficulty_decrease_probability_ratio", "Probability that the next adjustment lowers the difficulty");
+    public static final Metric BLOCK_GAP = gauge("hashwatch_block_gap_seconds",
+            "The network's current gap without a block: since the tip's arrival when live, the tip's own interval"
+                    + " from its parent when replaying");
+    public static final Metric BLOCK_GAP_PROBABILITY = gauge("hashwatch_block_gap_probability_ratio",
+            "Probability of a gap at least that long at the 7-day hashrate: exp(-gap / expected interval)");
     public static final Metric DIFFICULTY_EPOCH_PROGRESS = gauge("hashwatch_difficulty_epoch_progress_ratio",
             "Share of the current epoch's 2016 blocks mined");
     public static final Metric DIFFICULTY_BLOCKS_REMAINING = gauge("hashwatch_difficulty_blocks_remaining",

@@ -1,6 +1,7 @@
 package io.hashwatch.topology;
 
 import io.hashwatch.bitcoin.Ancestors;
+import io.hashwatch.bitcoin.BlockGaps;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.NetworkHashrate;
 import io.hashwatch.model.PoolBlockRecord;
@@ -240,7 +241,8 @@ final class PoolWindows implements Ancestors {
             double share = (double) b / withCoinbase;
             long gap = tip - lastHeight[p];
             Pool pool = list.pools().get(p);
-            out.add(new PoolDrought(pool.id(), pool.slug(), share, WINDOWS[w], gap, Math.pow(1 - share, gap)));
+            out.add(new PoolDrought(pool.id(), pool.slug(), share, WINDOWS[w], gap,
+                    BlockGaps.poolGapProbability(share, gap)));
         }
         out.sort((x, y) -> x.share() != y.share() ? Double.compare(y.share(), x.share())
                 : Integer.compare(x.id(), y.id()));
