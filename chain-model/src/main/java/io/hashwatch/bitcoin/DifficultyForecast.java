@@ -3,7 +3,6 @@ package io.hashwatch.bitcoin;
 import java.math.BigInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.commons.math3.distribution.BetaDistribution;
-import org.apache.commons.math3.special.Beta;
 
 /**
  * The next difficulty adjustment as a distribution, beside the point {@link DifficultyProjection}.
@@ -19,7 +18,7 @@ import org.apache.commons.math3.special.Beta;
  * <p>The window is the epoch so far ({@code k = n}); before 504 blocks, when the previous epoch is known, it is
  * mempool.space's 504-block window reaching back, its older part scaled by the last retarget ({@code k = 504}).
  * The Beta quantiles depend only on (m, k): they are computed once per pair and kept, so a block costs the
- * consensus rule five times and one incomplete-beta evaluation.
+ * consensus rule five times and one binomial tail (the incomplete beta at whole parameters).
  *
  * @param changeP05            5% quantile of the change (a ratio, like {@code projected_change})
  * @param changeP10            10% quantile
@@ -99,11 +98,13 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
         }
         // A high quantile of the remaining time is a low quantile of the change.
         double[] change = new double[PROBABILITIES.length];
+        double difficulty = Work.difficulty(lastBits);
         for (int i = 0; i < change.length; i++) {
             double b = quantiles[change.length - 1 - i];
             double span = elapsed + window * b / (1 - b);
-            change[i] = change(network, firstBits, lastBits, epochStartTime,
+            long next = network.nextEpochBits(firstBits, lastBits, epochStartTime,
                     epochStartTime + Math.round(Math.min(span, 8.0 * Network.TARGET_TIMESPAN_SECONDS)));
+            change[i] = Work.difficulty(next) / difficulty - 1;
         }
         long threshold = decreaseThreshold(network, firstBits, lastBits);
         double probabilityDecrease;
@@ -112,10 +113,54 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
         } else {
             // Spans are whole seconds: P(span >= threshold) with the continuity correction.
             double y = (threshold - 0.5 - elapsed) / window;
-            probabilityDecrease = y <= 0 ? 1 : 1 - Beta.regularizedBeta(y / (1 + y), m, k);
+            // P(B > z) for B ~ Beta(m, k), z = y / (1 + y): with whole m and k, P(Binomial(m + k - 1, z) < m).
+            probabilityDecrease = y <= 0 ? 1 : binomialAtMost(m + k - 1, m - 1, y / (1 + y));
         }
         return new DifficultyForecast(change[0], change[1], change[2], change[3], change[4],
                 Math.max(0, Math.min(1, probabilityDecrease)), k);
+    }
+
+    /**
+     * P(X <= atMost) for X ~ Binomial(trials, p): the terms summed outward from the nearest point to the mode
+     * until they no longer count (a few hundred at most, against thousands of continued-fraction steps).
+     */
+    static double binomialAtMost(int trials, int atMost, double p) {
+        if (atMost < 0 || p >= 1) {
+            return atMost >= trials ? 1 : 0;
+        }
+        if (atMost >= trials || p <= 0) {
+            return 1;
+        }
+        int mode = (int) Math.min(trials, Math.floor((trials + 1) * p));
+        int start = Math.min(atMost, mode);
+        double ratio = p / (1 - p);
+        double term = Math.exp(LOG_FACTORIAL[trials] - LOG_FACTORIAL[start] - LOG_FACTORIAL[trials - start]
+                + start * Math.log(p) + (trials - start) * Math.log1p(-p));
+        double sum = term;
+        // Down from start (terms fall below the mode), then up to atMost when start is the mode.
+        double t = term;
+        for (int j = start; j > 0; j--) {
+            t *= j / ((trials - j + 1) * ratio);
+            sum += t;
+            if (t < sum * 1e-17) {
+                break;
+            }
+        }
+        t = term;
+        for (int j = start + 1; j <= atMost; j++) {
+            t *= (trials - j + 1) * ratio / j;
+            sum += t;
+        }
+        return Math.min(1, sum);
+    }
+
+    /** ln(i!) for every trial count a window can give (m + k - 1 < 2016 + 504). */
+    private static final double[] LOG_FACTORIAL = new double[EPOCH + QUARTER_WINDOW_INTERVALS + 1];
+
+    static {
+        for (int i = 1; i < LOG_FACTORIAL.length; i++) {
+            LOG_FACTORIAL[i] = LOG_FACTORIAL[i - 1] + Math.log(i);
+        }
     }
 
     /** The consensus change for an epoch whose last block has the given time, as a ratio. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.commons.math3.special.Beta;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,28 @@ class DifficultyForecastTest {
         assertEquals(0.0, DifficultyForecast.change(MAIN, bits, bits, 0, s - 1));
         // At powLimit no span lowers the difficulty.
         assertEquals(Long.MAX_VALUE, DifficultyForecast.decreaseThreshold(MAIN, 0x1d00ffffL, 0x1d00ffffL));
+    }
+
+    /** The binomial tail the decrease probability uses equals Commons Math's regularized incomplete beta. */
+    @Test
+    void theBinomialTailIsTheIncompleteBeta() {
+        double worst = 0;
+        // The (m, k) a forecast meets: m = 2015 - n with k = n, or k = 504 before 504 blocks.
+        for (int n : new int[] {0, 1, 2, 7, 201, 503, 504, 1008, 1900, 2013, 2014}) {
+            for (int k : n < 504 ? new int[] {n, 504} : new int[] {n}) {
+                int m = 2015 - n;
+                if (k == 0) {
+                    continue;
+                }
+                for (double z : new double[] {1e-6, 0.01, 0.2, 0.4999, 0.5, 0.73, 0.99, 0.999999}) {
+                    double expected = 1 - Beta.regularizedBeta(z, m, k);
+                    double got = DifficultyForecast.binomialAtMost(m + k - 1, m - 1, z);
+                    worst = Math.max(worst, Math.abs(expected - got));
+                    assertEquals(expected, got, 1e-9, "m " + m + ", k " + k + ", z " + z);
+                }
+            }
+        }
+        System.out.println("binomial tail vs regularizedBeta: worst difference " + worst);
     }
 
     @Test
