@@ -184,6 +184,9 @@ public final class MetricCatalog {
             "Estimated hashrate of the pool: its share times the window's network hashrate (label pool)");
     public static final Metric POOL_LUCK = gauge("hashwatch_pool_luck_ratio",
             "Blocks found over blocks expected from the pool's share of the next longer window (label pool)");
+    public static final Metric BLOCK_ANOMALIES = counter("hashwatch_block_anomalies",
+            "Best-chain blocks with an anomaly, by kind (empty, before_parent, at_mtp_floor, ahead_of_arrival) and"
+                    + " pool (a slug of the list, unknown or unattributed)");
     // Droughts: label pool (every pool with >= 2% of the 7d window, at most 50), no window label (always 7d).
     public static final Metric POOL_DROUGHT_BLOCKS = gauge("hashwatch_pool_drought_blocks",
             "Best-chain blocks since the pool's latest block (label pool)");

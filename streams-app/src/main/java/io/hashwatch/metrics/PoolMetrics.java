@@ -1,5 +1,6 @@
 package io.hashwatch.metrics;
 
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_ANOMALIES;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_EMPTY_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_HHI;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_NAKAMOTO;
@@ -110,6 +111,15 @@ public final class PoolMetrics {
             n.update(label, values);
         }
         n.droughts(record.droughts());
+    }
+
+    /**
+     * A block's anomaly. Counters are made on first use: the {@code pool} label takes at most the list's slugs
+     * (about 170) and a pool without anomalies has none.
+     */
+    public void anomaly(String network, String kind, String pool) {
+        BLOCK_ANOMALIES.counter().tag("network", network).tag("kind", kind).tag("pool", pool).register(registry)
+                .increment();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.hashwatch.topology;
 
 import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.model.BlockAnomalyRecord;
 import io.hashwatch.model.PoolBlockRecord;
 import io.hashwatch.model.Topics;
 import io.hashwatch.pools.Attribution;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * attributed on arrival and kept by hash until its block joins the best chain (a side-branch block may join it
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
+ * Each connected block's anomalies ({@link BlockAnomalies}) go to {@code block-anomalies}.
  */
 final class PoolsProcessor implements Processor<String, Object, String, Object> {
     static final String NAME = "pools";
@@ -42,7 +44,9 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
     static final String CANDIDATES_STORE = "pool-candidates";
 
     static final TopicSink<PoolBlockRecord> POOLS = new TopicSink<>("pools-sink", Topics.POOLS);
-    static final List<TopicSink<?>> SINKS = List.of(POOLS);
+    static final TopicSink<BlockAnomalyRecord> ANOMALIES = new TopicSink<>("block-anomalies-sink",
+            Topics.BLOCK_ANOMALIES);
+    static final List<TopicSink<?>> SINKS = List.of(POOLS, ANOMALIES);
 
     /** Heights kept in the height store below the tip: the ring, which a restart reloads. */
     static final int KEEP_HEIGHTS = PoolWindows.CAPACITY;
@@ -154,6 +158,11 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         PoolBlockRecord out = record(net, e, w);
         POOLS.forward(context, new Record<>(Topics.blockKey(net, b.height()), out, timestampMs));
         metrics.block(net, out);
+        String slug = out.poolSlug() == null ? "unattributed" : out.poolSlug();
+        for (BlockAnomalyRecord a : BlockAnomalies.detect(net, e, slug, w, context.currentSystemTimeMs() / 1000)) {
+            ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, a.height(), a.kind()), a, timestampMs));
+            metrics.anomaly(net, a.kind(), slug);
+        }
     }
 
     /** Takes heights {@code height} and above off the best chain, keeping their attributions by hash. */
@@ -161,6 +170,11 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         for (PoolEntry old : w.rewindTo(height)) {
             heights.delete(ChainIndex.storeKey(net, old.height()));
             candidates.put(candidateKey(net, old.hash()), old);
+            // Whatever the replaced block's anomalies were, they are no longer the chain's.
+            for (String kind : BlockAnomalies.KINDS) {
+                ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, old.height(), kind), null,
+                        context.currentSystemTimeMs()));
+            }
         }
     }
 

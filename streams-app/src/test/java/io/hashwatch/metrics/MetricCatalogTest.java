@@ -78,7 +78,9 @@ class MetricCatalogTest {
         economics.referencePrice(blank(ReferencePrice.class));
         economics.hashprice(blank(HashpriceRecord.class));
         economics.minerDay(blank(io.hashwatch.model.MinerDayRecord.class));
-        new PoolMetrics(registry).block("regtest", poolBlock());
+        PoolMetrics poolMetrics = new PoolMetrics(registry);
+        poolMetrics.block("regtest", poolBlock());
+        poolMetrics.anomaly("regtest", "empty", "a");
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();

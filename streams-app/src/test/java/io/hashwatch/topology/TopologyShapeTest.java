@@ -50,7 +50,7 @@ class TopologyShapeTest {
                 0, Set.of("prices-by-pair-repartition", "dead-letters"),
                 1, Set.of("reference-prices"),
                 2, Set.of("blocks", "hashrate", "difficulty", "difficulty-adjustments", "reorgs", "dead-letters",
-                        "hashprice", "economics", "miner-days", "miner-signals", "pools")),
+                        "hashprice", "economics", "miner-days", "miner-signals", "pools", "block-anomalies")),
                 bySubtopology(n -> n instanceof TopologyDescription.Sink s ? Stream.of(s.topic()) : Stream.empty()));
     }
 
