@@ -187,6 +187,10 @@ public final class MetricCatalog {
     public static final Metric BLOCK_ANOMALIES = counter("hashwatch_block_anomalies",
             "Best-chain blocks with an anomaly, by kind (empty, before_parent, at_mtp_floor, ahead_of_arrival) and"
                     + " pool (a slug of the list, unknown or unattributed)");
+    public static final Metric FEE_SHARE = gauge("hashwatch_fee_share_ratio",
+            "Fees / (subsidy + fees) over the window's blocks with known claimed fees (window 1d or 30d)");
+    public static final Metric UNKNOWN_TAG_BLOCKS = gauge("hashwatch_pools_unknown_tag_blocks",
+            "Unknown blocks of the last day carrying the coinbase tag (label tag: tags in 3 or more, at most 10)");
     // Droughts: label pool (every pool with >= 2% of the 7d window, at most 50), no window label (always 7d).
     public static final Metric POOL_DROUGHT_BLOCKS = gauge("hashwatch_pool_drought_blocks",
             "Best-chain blocks since the pool's latest block (label pool)");

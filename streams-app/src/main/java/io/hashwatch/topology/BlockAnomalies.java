@@ -16,8 +16,16 @@ final class BlockAnomalies {
     static final String BEFORE_PARENT = "before_parent";
     static final String AT_MTP_FLOOR = "at_mtp_floor";
     static final String AHEAD_OF_ARRIVAL = "ahead_of_arrival";
+    static final String FEE_SHOCK = "fee_shock";
+    static final String UNKNOWN_TAG = "unknown_tag";
     /** Every kind, for the tombstones of a replaced height. */
-    static final List<String> KINDS = List.of(EMPTY, BEFORE_PARENT, AT_MTP_FLOOR, AHEAD_OF_ARRIVAL);
+    static final List<String> KINDS = List.of(EMPTY, BEFORE_PARENT, AT_MTP_FLOOR, AHEAD_OF_ARRIVAL, FEE_SHOCK,
+            UNKNOWN_TAG);
+    /** A fee shock: the 144-block fee share above this many times the 4,320-block one. */
+    static final double FEE_SHOCK_FACTOR = 2;
+    /** Blocks with known fees each window needs before its share counts. */
+    static final int FEE_DAY_MIN_BLOCKS = 100;
+    static final int FEE_MONTH_MIN_BLOCKS = 1_008;
     /** A block more than this far ahead of its arrival: Core accepts up to 2 h, honest clocks are within seconds. */
     static final long AHEAD_SECONDS = 3600;
 
@@ -68,6 +76,18 @@ final class BlockAnomalies {
         }
         Arrays.sort(t);
         return t[t.length / 2];
+    }
+
+    /** The fee-shock record of the block where the shock starts. */
+    static BlockAnomalyRecord feeShock(String network, PoolEntry e, String poolSlug, double day, double month) {
+        return record(network, e, FEE_SHOCK, poolSlug, null, String.format(java.util.Locale.ROOT,
+                "fee share %.2f%% of the reward over 144 blocks, %.2f%% over 4,320", day * 100, month * 100));
+    }
+
+    /** An unknown block whose coinbase tag {@code count} blocks of the last day carry. */
+    static BlockAnomalyRecord unknownTag(String network, PoolEntry e, int count) {
+        return record(network, e, UNKNOWN_TAG, "unknown", null, "tag '" + e.coinbaseTag() + "' in " + count
+                + " unknown blocks of the last day");
     }
 
     private static BlockAnomalyRecord record(String network, PoolEntry e, String kind, String poolSlug,

@@ -4,6 +4,7 @@ import io.hashwatch.bitcoin.Ancestors;
 import io.hashwatch.bitcoin.BlockGaps;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.NetworkHashrate;
+import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.model.PoolBlockRecord;
 import io.hashwatch.model.PoolBlockRecord.PoolDrought;
 import io.hashwatch.model.PoolBlockRecord.PoolShare;
@@ -39,6 +40,10 @@ final class PoolWindows implements Ancestors {
     private final int[][] blocks;
     private final int[][] empty;
     private final int[][] withTxCount;
+    /** Per window, the claimed fees and the rewards (subsidy + fees) of its blocks whose fees are known, and how many. */
+    private final long[] feesSat = new long[WINDOWS.length];
+    private final long[] rewardSat = new long[WINDOWS.length];
+    private final int[] withFees = new int[WINDOWS.length];
     /** Per pool index, the height of its latest block on the best chain (-1: none held): droughts in O(1). */
     private final long[] lastHeight;
 
@@ -120,6 +125,9 @@ final class PoolWindows implements Ancestors {
             int p = index(ring[slot(h)]);
             lastHeight[p] = Math.max(lastHeight[p], h);
         }
+        Arrays.fill(feesSat, 0);
+        Arrays.fill(rewardSat, 0);
+        Arrays.fill(withFees, 0);
         for (int w = 0; w < WINDOWS.length; w++) {
             Arrays.fill(blocks[w], 0);
             Arrays.fill(empty[w], 0);
@@ -139,6 +147,9 @@ final class PoolWindows implements Ancestors {
             Arrays.fill(withTxCount[w], 0);
         }
         Arrays.fill(lastHeight, -1);
+        Arrays.fill(feesSat, 0);
+        Arrays.fill(rewardSat, 0);
+        Arrays.fill(withFees, 0);
         tip = -1;
         lowest = -1;
     }
@@ -146,6 +157,11 @@ final class PoolWindows implements Ancestors {
     private void add(int w, PoolEntry e, int sign) {
         int p = index(e);
         blocks[w][p] += sign;
+        if (e.feesClaimedSat() != null) {
+            feesSat[w] += sign * e.feesClaimedSat();
+            rewardSat[w] += sign * (Subsidy.subsidySat(e.height()) + e.feesClaimedSat());
+            withFees[w] += sign;
+        }
         if (e.txCount() != null) {
             withTxCount[w][p] += sign;
             if (e.txCount() == 1) {
@@ -247,6 +263,14 @@ final class PoolWindows implements Ancestors {
         out.sort((x, y) -> x.share() != y.share() ? Double.compare(y.share(), x.share())
                 : Integer.compare(x.id(), y.id()));
         return out;
+    }
+
+    /**
+     * Fees / (subsidy + fees) over the blocks of window {@code w} whose claimed fees are known, or null when fewer
+     * than {@code minBlocks} of them are.
+     */
+    Double feeShare(int w, int minBlocks) {
+        return withFees[w] < minBlocks || rewardSat[w] <= 0 ? null : (double) feesSat[w] / rewardSat[w];
     }
 
     /** The fewest pools whose blocks add up to more than half of {@code total}; null when all of them do not. */

@@ -13,6 +13,7 @@ import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,6 +62,11 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
     private KeyValueStore<String, PoolEntry> heights;
     private KeyValueStore<String, PoolEntry> candidates;
     private final Map<String, PoolWindows> networks = new HashMap<>();
+    /** Networks whose 144-block fee share is in a shock (its first block has the record), and their unknown tags. */
+    private final Set<String> feeShocks = new HashSet<>();
+    private final Map<String, UnknownTags> unknownTags = new HashMap<>();
+    /** The unknown-tag gauges are refreshed with each unknown block, and this often otherwise (tags age out). */
+    static final int UNKNOWN_TAG_GAUGE_BLOCKS = 36;
 
     PoolsProcessor(PoolList list, PoolMetrics metrics) {
         this.list = list;
@@ -82,6 +88,8 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         this.candidates = context.getStateStore(CANDIDATES_STORE);
         // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
         networks.clear();
+        feeShocks.clear();
+        unknownTags.clear();
     }
 
     /** The task closes (it moved to another instance, or the app stops): its networks' pool gauges go with it. */
@@ -159,9 +167,35 @@ final class PoolsProcessor implements Processor<String, Object, String, Object> 
         POOLS.forward(context, new Record<>(Topics.blockKey(net, b.height()), out, timestampMs));
         metrics.block(net, out);
         String slug = out.poolSlug() == null ? "unattributed" : out.poolSlug();
-        for (BlockAnomalyRecord a : BlockAnomalies.detect(net, e, slug, w, context.currentSystemTimeMs() / 1000)) {
+        List<BlockAnomalyRecord> anomalies = new ArrayList<>(BlockAnomalies.detect(net, e, slug, w,
+                context.currentSystemTimeMs() / 1000));
+        Double day = w.feeShare(0, BlockAnomalies.FEE_DAY_MIN_BLOCKS);
+        Double month = w.feeShare(2, BlockAnomalies.FEE_MONTH_MIN_BLOCKS);
+        metrics.feeShares(net, day, month);
+        boolean shock = day != null && month != null && day > BlockAnomalies.FEE_SHOCK_FACTOR * month;
+        if (shock && !feeShocks.contains(net)) {
+            anomalies.add(BlockAnomalies.feeShock(net, e, slug, day, month));
+        }
+        if (shock) {
+            feeShocks.add(net);
+        } else {
+            feeShocks.remove(net);
+        }
+        UnknownTags tags = unknownTags.computeIfAbsent(net, n -> new UnknownTags());
+        boolean unknownTagged = e.poolId() != null && e.poolId() == 0 && e.coinbaseTag() != null
+                && !e.coinbaseTag().isEmpty();
+        if (unknownTagged) {
+            int count = tags.add(e.coinbaseTag(), e.time());
+            if (count >= UnknownTags.MIN_BLOCKS) {
+                anomalies.add(BlockAnomalies.unknownTag(net, e, count));
+            }
+        }
+        if (unknownTagged || b.height() % UNKNOWN_TAG_GAUGE_BLOCKS == 0) {
+            metrics.unknownTags(net, tags.frequent(e.time()));
+        }
+        for (BlockAnomalyRecord a : anomalies) {
             ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, a.height(), a.kind()), a, timestampMs));
-            metrics.anomaly(net, a.kind(), slug);
+            metrics.anomaly(net, a.kind(), a.poolSlug());
         }
     }
 

@@ -81,6 +81,7 @@ class MetricCatalogTest {
         PoolMetrics poolMetrics = new PoolMetrics(registry);
         poolMetrics.block("regtest", poolBlock());
         poolMetrics.anomaly("regtest", "empty", "a");
+        poolMetrics.unknownTags("regtest", java.util.Map.of("/new pool/", 3));
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();

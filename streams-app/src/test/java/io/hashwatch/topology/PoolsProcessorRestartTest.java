@@ -128,7 +128,8 @@ class PoolsProcessorRestartTest {
         PoolsProcessor old = new PoolsProcessor(LIST, metrics);
         old.init(ctx);
         feedNewPool(old, chain, 0, 200);
-        assertEquals(0, ((PoolBlockRecord) ctx.forwarded().get(200).record().value()).poolId(), "unknown at 200");
+        assertEquals(0, ((PoolBlockRecord) forwardedTo(ctx, PoolsProcessor.POOLS.name()).get(200).value()).poolId(),
+                "unknown at 200");
         old.close();
         ctx.resetForwards();
 
