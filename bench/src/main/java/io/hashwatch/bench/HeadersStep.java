@@ -127,8 +127,9 @@ final class HeadersStep {
     /** What the issue-23 signals cost a header, to read beside the full topology's stream-thread CPU a header. */
     private void signals(List<HeaderRecord> bulk, String network) {
         double nanos = SignalsMeter.nanosPerHeader(bulk, Network.byName(network).orElseThrow(), 3);
-        report.line("headers: signals (difficulty forecast), in one thread on parsed headers: %.2f us a header over"
-                + " %,d headers (ceiling: 15 us; the full topology's stream-thread CPU a header is above)",
+        report.line("headers: signals (difficulty forecast, droughts, gap, anomalies), in one thread on parsed"
+                + " headers: %.2f us a header over %,d headers (ceiling: 15 us; the full topology's stream-thread CPU"
+                + " a header is above)",
                 nanos / 1000, bulk.size());
     }
 

@@ -1,5 +1,6 @@
 package io.hashwatch.bench;
 
+import io.hashwatch.bitcoin.BlockGaps;
 import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.bitcoin.DifficultyForecast;
 import io.hashwatch.bitcoin.Network;
@@ -8,13 +9,16 @@ import io.hashwatch.model.HeaderRecord;
 import java.util.List;
 
 /**
- * The per-header cost of the forecast and drought signals (issue 23) alone: the same calls the processors make,
- * in one thread over the file's headers, parsed beforehand. Printed beside the full topology's stream-thread CPU
- * per header of the same run.
+ * The per-header cost of the issue-23 signals alone, in one thread over the file's headers, parsed beforehand: the
+ * difficulty forecast as ChainProcessor calls it, and the pure calls the pools processor adds per block (droughts of
+ * ~20 pools, the network gap, the median time past, the fee shares). Printed beside the full topology's
+ * stream-thread CPU per header of the same run.
  */
 final class SignalsMeter {
     /** Keeps the JIT from dropping the measured calls. */
     static volatile double blackhole;
+    /** Pools with 2% or more of the 1,008-block window: about 20 on mainnet. */
+    private static final int DROUGHT_POOLS = 20;
 
     private SignalsMeter() {
     }
@@ -59,6 +63,20 @@ final class SignalsMeter {
                     time[i], quarterTime, previousChange, true);
             if (f != null) {
                 sum += f.changeP50() + f.probabilityDecrease();
+            }
+            // The pools processor's share: the droughts of the ~20 pools above 2% of the window, the network gap,
+            // the median time past (11 reads and a sort) and the fee shares.
+            for (int p = 0; p < DROUGHT_POOLS; p++) {
+                sum += BlockGaps.poolGapProbability(0.02 + p * 0.01, (h + p) % 200);
+            }
+            if (i >= 11) {
+                sum += BlockGaps.networkGapProbability(time[i] - time[i - 1], Work.difficulty(bits[i]),
+                        Work.difficulty(bits[i]) * 4_294_967_296.0 / 600);
+                long[] past = new long[11];
+                System.arraycopy(time, i - 11, past, 0, 11);
+                java.util.Arrays.sort(past);
+                sum += time[i] == past[5] + 1 ? 1 : 0;
+                sum += (double) (h % 1000) / (5_000_000_000L + h) / (2.0 * ((h % 4000) + 1) / 5_000_000_000L);
             }
         }
         return sum;
