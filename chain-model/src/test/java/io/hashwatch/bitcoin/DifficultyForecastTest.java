@@ -88,7 +88,8 @@ class DifficultyForecastTest {
         // Timestamps are not monotonic: three blocks in, the tip may be earlier than the epoch's first block.
         assertNull(DifficultyForecast.forecast(MAIN, 3, bits, bits, 1000, 900, null, null, false));
         // With the previous epoch's window the first block has a forecast.
-        DifficultyForecast f = DifficultyForecast.forecast(MAIN, 0, bits, bits, 1000, 1000, 1000 - 504 * 600L, 0.0, false);
+        DifficultyForecast f = DifficultyForecast.forecast(MAIN, 0, bits, bits, 1000, 1000, 1000 - 504 * 600L, 0.0,
+                false);
         assertNotNull(f);
         assertEquals(504, f.windowIntervals());
         assertTrue(f.changeP05() < 0 && f.changeP95() > 0 && Math.abs(f.changeP50()) < 0.01, f.toString());
@@ -118,7 +119,8 @@ class DifficultyForecastTest {
             double real = DifficultyForecast.change(MAIN, bits, bits, times[0], times[2015]);
             for (double fraction : FRACTIONS) {
                 int n = (int) Math.round(fraction * 2016);
-                DifficultyForecast f = DifficultyForecast.forecast(MAIN, n, bits, bits, times[0], times[n], null, null, false);
+                DifficultyForecast f = DifficultyForecast.forecast(MAIN, n, bits, bits, times[0], times[n], null,
+                        null, false);
                 trials++;
                 if (real >= f.changeP05() && real <= f.changeP95()) {
                     covered++;

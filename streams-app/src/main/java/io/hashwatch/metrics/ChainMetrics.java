@@ -39,8 +39,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The chain pipeline's metrics. Labels are bounded: {@code network} (a handful), {@code reason} (the reject
- * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial), {@code quantile} (five quantiles
- * of the difficulty forecast).
+ * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial), {@code quantile} (five
+ * quantiles of the difficulty forecast).
  *
  * <p>A network's meters are registered when its first header is accepted: a network the app is not fed has no
  * series (a mainnet run exposes no NaN gauges and zero counters for regtest). Its gauges are {@link OwnedGauges}:

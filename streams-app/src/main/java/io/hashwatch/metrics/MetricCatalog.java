@@ -65,7 +65,8 @@ public final class MetricCatalog {
     public static final Metric DIFFICULTY_FORECAST_CHANGE = gauge("hashwatch_difficulty_forecast_change_ratio",
             "Quantile of the next difficulty adjustment's distribution (0.05 = +5%), by quantile");
     public static final Metric DIFFICULTY_DECREASE_PROBABILITY = gauge(
-            "hashwatch_difficulty_decrease_probability_ratio", "Probability that the next adjustment lowers the difficulty");
+            "hashwatch_difficulty_decrease_probability_ratio",
+            "Probability that the next adjustment lowers the difficulty");
     public static final Metric BLOCK_GAP = gauge("hashwatch_block_gap_seconds",
             "The network's current gap without a block: since the tip's arrival when live, the tip's own interval"
                     + " from its parent when replaying");

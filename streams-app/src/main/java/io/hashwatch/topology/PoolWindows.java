@@ -40,7 +40,7 @@ final class PoolWindows implements Ancestors {
     private final int[][] blocks;
     private final int[][] empty;
     private final int[][] withTxCount;
-    /** Per window, the claimed fees and the rewards (subsidy + fees) of its blocks whose fees are known, and how many. */
+    /** Per window: claimed fees and rewards (subsidy + fees) of its blocks whose fees are known, and how many. */
     private final long[] feesSat = new long[WINDOWS.length];
     private final long[] rewardSat = new long[WINDOWS.length];
     private final int[] withFees = new int[WINDOWS.length];
