@@ -91,6 +91,10 @@ public final class Topics {
     public static final Topic<String, BlockAnomalyRecord> BLOCK_ANOMALIES =
             new Topic<>("block-anomalies", Serdes.String(), Json.serde(BlockAnomalyRecord.class),
                     Retention.COMPACTED, 1);
+    /** Branches off the best chain a Bitcoin Core source knows, key {@code network:tip_hash} (producers write it). */
+    public static final Topic<String, StaleBranchRecord> STALE_BRANCHES =
+            new Topic<>("stale-branches", Serdes.String(), Json.serde(StaleBranchRecord.class), Retention.COMPACTED,
+                    1);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
             new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED, 1);
@@ -122,7 +126,7 @@ public final class Topics {
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
                 HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS,
-                ALERTS);
+                ALERTS, STALE_BRANCHES);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */
