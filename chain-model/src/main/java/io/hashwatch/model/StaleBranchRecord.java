@@ -19,8 +19,10 @@ package io.hashwatch.model;
  * @param seenAtMs        when hashwatch first saw the branch (wall clock)
  * @param baseline        true for branches the node already listed when hashwatch started following it: history,
  *                        not counted in the stale-block metrics
+ * @param reorgSeen       true when hashwatch had published this branch and then followed the reorganization away
+ *                        from it: the pipeline's {@code reorgs} record with this {@code old_tip_hash} is the same event
  */
 public record StaleBranchRecord(String network, long tipHeight, String tipHash, int depth, long forkHeight,
                                 String status, long activeTipHeight, Integer poolId, String poolSlug,
-                                String coinbaseTag, long seenAtMs, boolean baseline) {
+                                String coinbaseTag, long seenAtMs, boolean baseline, boolean reorgSeen) {
 }

@@ -11,6 +11,7 @@ import io.hashwatch.pools.PoolList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +73,9 @@ public final class ChainFollower implements AutoCloseable {
     private boolean firstTipsCheck = true;
     private boolean chainTipsFailing;
     private PoolList pools;
+    /** Tips of the published branches that reorganizations replaced, newest last. */
+    private final Set<String> leftTips = new LinkedHashSet<>();
+    private static final int LEFT_TIPS_KEPT = 64;
 
     public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
                          SourceLog log) {
@@ -283,7 +287,7 @@ public final class ChainFollower implements AutoCloseable {
         }
         return new StaleBranchRecord(network.id(), t.height(), t.hash(), t.branchLength(),
                 t.height() - t.branchLength(), t.status(), active.height(), poolId, slug, tag, clockMs.getAsLong(),
-                baseline);
+                baseline, leftTips.contains(t.hash()));
     }
 
     private PoolList pools() {
@@ -523,6 +527,15 @@ public final class ChainFollower implements AutoCloseable {
 
     private void reorganized(long fork, long oldTip) {
         metrics.reorg();
+        // The tip that left is the tip of the stale branch the node lists next (the same event as the pipeline's
+        // reorgs record, whose old_tip_hash it is).
+        String left = published.hashAt(oldTip);
+        if (left != null) {
+            leftTips.add(left);
+            if (leftTips.size() > LEFT_TIPS_KEPT) {
+                leftTips.remove(leftTips.iterator().next());
+            }
+        }
         log.warn("reorganization at the source: the published headers " + (fork + 1) + ".." + oldTip
                 + " left its best chain (fork at height " + fork + ", " + published.hashAt(fork)
                 + "); publishing its branch from height " + (fork + 1));

@@ -14,6 +14,7 @@ import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.StaleBranchRecord;
 import io.hashwatch.pools.PoolList;
+import io.hashwatch.testing.RegtestChain;
 import io.hashwatch.testing.SharedData;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,10 +69,12 @@ class StaleBranchesTest {
     @Test
     void theFollowerRecordsEachBranchOnceAndCountsTheNewOnes() throws Exception {
         ArrayNode reply = (ArrayNode) realReply().deepCopy();
+        java.util.concurrent.atomic.AtomicReference<JsonNode> served =
+                new java.util.concurrent.atomic.AtomicReference<>(reply.deepCopy());
         FakeChain chain = FakeChain.of("main", FIRST, headers);
         chain.setTip(FIRST + 299);
         try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
-            node.override = method -> method.equals("getchaintips") ? reply : null;
+            node.override = method -> method.equals("getchaintips") ? served.get() : null;
             h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), Harness.FAST), Harness.FAST);
             h.await(() -> h.topic.staleBranches.size() == 4, "the node's four branches");
             // What the node listed at start is history: recorded once, not counted.
@@ -89,6 +92,7 @@ class StaleBranchesTest {
             ObjectNode fresh = Json.MAPPER.createObjectNode().put("height", FIRST + 290).put("hash", staleTip)
                     .put("branchlen", 2).put("status", "valid-fork");
             reply.add(fresh);
+            served.set(reply.deepCopy());
             chain.advance(1);
             h.await(() -> h.topic.staleBranches.size() == 5, "the new branch");
             chain.advance(1);
@@ -109,5 +113,54 @@ class StaleBranchesTest {
             assertEquals(2.0, h.registry.get("hashwatch_source_stale_branch_depth_blocks").summary().max());
             assertTrue(h.logged("stale branch of 2 block(s) at height " + (FIRST + 290)), h.lines());
         }
+    }
+
+    /** A reorganization the follower published is linked to the stale branch the node then lists. */
+    @Test
+    void aReorganizationTheFollowerSawIsLinkedToItsStaleBranch() throws Exception {
+        RegtestChain main = RegtestChain.fromGenesis(8);
+        main.extend(30);
+        FakeChain chain = FakeChain.of("regtest", 0, main.headers());
+        java.util.concurrent.atomic.AtomicReference<JsonNode> tips = new java.util.concurrent.atomic.AtomicReference<>(
+                tipsReply(30, main.at(30).hash(), null));
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind")) {
+            node.override = method -> method.equals("getchaintips") ? tips.get() : null;
+            ChainSettings s = Harness.FAST.withBackfillBlocks(20);
+            h.follow(h.bitcoind(node.uri(), BitcoindAuth.none(), s), s);
+            h.await(() -> h.topic.last() == 30, "backfill");
+            // The first check (after the backfill, in the same round) has seen the node without stale branches.
+            h.await(() -> !node.calls("getchaintips").isEmpty(), "the first getchaintips");
+            // A longer branch from 25 replaces 26..30; the node then lists the old tip as a 5-block valid fork.
+            RegtestChain branch = main.fork(25);
+            branch.extend(8);
+            String oldTip = main.at(30).hash();
+            ObjectNode fork = Json.MAPPER.createObjectNode().put("height", 30).put("hash", oldTip)
+                    .put("branchlen", 5).put("status", "valid-fork");
+            tips.set(tipsReply(33, branch.at(33).hash(), fork));
+            synchronized (chain) {
+                chain.truncateAbove(25);
+                chain.put(26, branch.headers().subList(26, 34));
+                chain.setTip(33);
+            }
+            h.await(() -> h.topic.staleBranches.size() == 1, "the stale branch");
+            StaleBranchRecord r = h.topic.staleBranches.get(0);
+            assertEquals(oldTip, r.tipHash());
+            assertEquals(25, r.forkHeight());
+            assertEquals(5, r.depth());
+            assertTrue(r.reorgSeen(), "the follower published that branch, then the reorganization");
+            assertFalse(r.baseline());
+            assertEquals(1, h.metrics.reorgs());
+            assertEquals(5.0, h.registry.get("hashwatch_source_stale_blocks").counter().count());
+        }
+    }
+
+    private static JsonNode tipsReply(long height, String hash, JsonNode fork) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        a.add(Json.MAPPER.createObjectNode().put("height", height).put("hash", hash).put("branchlen", 0)
+                .put("status", "active"));
+        if (fork != null) {
+            a.add(fork);
+        }
+        return a;
     }
 }
