@@ -1,5 +1,6 @@
 package io.hashwatch.bench;
 
+import io.hashwatch.bitcoin.Network;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
@@ -61,6 +62,7 @@ final class HeadersStep {
                     ceiling.sustained(), ceiling.perSecond(), ceiling.records(), ceiling.processing().toNanos() / 1e9,
                     ceiling.startup().toNanos() / 1e9, ceiling.cpu());
             fullTopology(broker, bulk.size(), ceiling, profile);
+            signals(bulk, source.network());
             if (latency.isPresent() && !live.isEmpty()) {
                 latency.get().run(broker, live);
             }
@@ -152,6 +154,15 @@ final class HeadersStep {
                         report.line("headers:   %s", line);
                     }
                 });
+    }
+
+    /** What the issue-23 signals cost a header, to read beside the full topology's stream-thread CPU a header. */
+    private void signals(List<HeaderRecord> bulk, String network) {
+        double nanos = SignalsMeter.nanosPerHeader(bulk, Network.byName(network).orElseThrow(), 3);
+        report.line("headers: signals (difficulty forecast, droughts, gap, anomalies), in one thread on parsed"
+                + " headers: %.2f us a header over %,d headers (ceiling: 15 us; the full topology's stream-thread CPU"
+                + " a header is above)",
+                nanos / 1000, bulk.size());
     }
 
     private static long outputRecords(Admin admin) throws Exception {

@@ -11,10 +11,20 @@ package io.hashwatch.model;
  * @param projectedRetargetTime   seconds since the epoch when the next retarget is expected
  * @param previousChange          the last adjustment's change as a ratio, null if not seen
  * @param projectionMethod        "epoch", "quarter_epoch_window" (fewer than 503 blocks in), or "consensus"
+ * @param forecastChangeP05       5% quantile of the next adjustment (a ratio), from
+ *                                {@link io.hashwatch.bitcoin.DifficultyForecast}; null when no interval is known
+ * @param forecastChangeP10       10% quantile (with p90, the band the DifficultyDecrease/IncreaseLikely alerts read)
+ * @param forecastChangeP50       its median
+ * @param forecastChangeP90       90% quantile
+ * @param forecastChangeP95       its 95% quantile: with p05, a 90% band (all three equal at the epoch's last block)
+ * @param forecastProbabilityDecrease probability (0..1) that the next difficulty is lower than this one
  */
 public record DifficultyRecord(String network, long height, String hash, long time, String bits,
                                double difficulty, long epoch, long epochStartHeight, int blocksInEpoch,
                                double progress, int blocksRemaining, long nextRetargetHeight,
                                Double projectedChange, String projectedNextBits, Long projectedRetargetTime,
-                               Double meanBlockIntervalSeconds, Double previousChange, String projectionMethod) {
+                               Double meanBlockIntervalSeconds, Double previousChange, String projectionMethod,
+                               Double forecastChangeP05, Double forecastChangeP10, Double forecastChangeP50,
+                               Double forecastChangeP90, Double forecastChangeP95,
+                               Double forecastProbabilityDecrease) {
 }

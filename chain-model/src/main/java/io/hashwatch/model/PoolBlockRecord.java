@@ -20,13 +20,32 @@ import java.util.List;
  * @param empty          true when the block has the coinbase alone; null when the tx count is unknown
  * @param poolList       which pool list attributed it (the bundled list's origin, or the file given)
  * @param windows        the statistics over the last 144, 1008 and 4320 blocks, in that order
+ * @param droughts       each identified pool with at least 2% of the 1,008-block window: blocks since its last
+ *                       block and the odds of so long a gap at its share, largest share first
  */
 public record PoolBlockRecord(String network, long height, String hash, long time, String attribution,
                               Integer poolId, String poolName, String poolSlug, String match, String matched,
                               Long feesClaimedSat, String coinbaseTag, Integer txCount, Boolean empty,
-                              String poolList, List<PoolWindow> windows) {
+                              String poolList, List<PoolWindow> windows, List<PoolDrought> droughts) {
+    /** Pools whose share of the 1,008-block window gets a drought entry. */
+    public static final double DROUGHT_MIN_SHARE = 0.02;
+
     public PoolBlockRecord {
         windows = List.copyOf(windows);
+        droughts = droughts == null ? List.of() : List.copyOf(droughts);
+    }
+
+    /**
+     * A pool's drought: how long since it found a block, and how unlikely that is at its share.
+     *
+     * @param share              the share used: its blocks / the blocks with a coinbase of the window
+     * @param shareWindowBlocks  the window the share is of (1008)
+     * @param blocksSinceLast    best-chain blocks after its last one (0: it mined this block)
+     * @param probability        (1 - share)^blocksSinceLast: the chance that a pool of that share finds none of
+     *                           that many blocks
+     */
+    public record PoolDrought(int id, String slug, double share, int shareWindowBlocks, long blocksSinceLast,
+                              double probability) {
     }
 
     /**

@@ -87,6 +87,14 @@ public final class Topics {
     /** Who mined each block and the pool statistics of the windows ending at it ({@link PoolBlockRecord}). */
     public static final Topic<String, PoolBlockRecord> POOLS =
             new Topic<>("pools", Serdes.String(), Json.serde(PoolBlockRecord.class), Retention.COMPACTED, 1);
+    /** Unusual best-chain blocks (empty, odd timestamps), key {@code network:height:kind}. */
+    public static final Topic<String, BlockAnomalyRecord> BLOCK_ANOMALIES =
+            new Topic<>("block-anomalies", Serdes.String(), Json.serde(BlockAnomalyRecord.class),
+                    Retention.COMPACTED, 1);
+    /** Branches off the best chain a Bitcoin Core source knows, key {@code network:tip_hash} (producers write it). */
+    public static final Topic<String, StaleBranchRecord> STALE_BRANCHES =
+            new Topic<>("stale-branches", Serdes.String(), Json.serde(StaleBranchRecord.class), Retention.COMPACTED,
+                    1);
     /** Alertmanager notifications, one record per alert, published by hashwatch's webhook endpoint. */
     public static final Topic<String, AlertRecord> ALERTS =
             new Topic<>("alerts", Serdes.String(), Json.serde(AlertRecord.class), Retention.COMPACTED, 1);
@@ -112,12 +120,13 @@ public final class Topics {
     /** Output topics, in the order backfill writes them. */
     public static List<Topic<?, ?>> outputs() {
         return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES, HASHPRICE, ECONOMICS,
-                MINER_DAYS, MINER_SIGNALS, POOLS, REORGS, DEAD_LETTERS);
+                MINER_DAYS, MINER_SIGNALS, POOLS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS);
     }
 
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
-                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, REORGS, DEAD_LETTERS, ALERTS);
+                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS,
+                ALERTS, STALE_BRANCHES);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */

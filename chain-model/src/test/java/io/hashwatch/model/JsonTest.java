@@ -86,7 +86,8 @@ class JsonTest {
         records.add(new HashrateRecord("mainnet", 100_000, "h", 1_293_623_863L, 1.0e14, 1.1e14, null, 9.5e13, null,
                 null, null, 0.9e14, 1.2e14, true, true, false, false, 1));
         records.add(new DifficultyRecord("mainnet", 100_000, "h", 1_293_623_863L, "1b04864c", 14_484.16, 49, 98_784,
-                1216, 1216 / 2016.0, 800, 100_800, 0.0531, null, 1_294_100_000L, 553.2, 0.0735, "epoch"));
+                1216, 1216 / 2016.0, 800, 100_800, 0.0531, null, 1_294_100_000L, 553.2, 0.0735, "epoch", 0.012, 0.021,
+                0.05, 0.083, 0.091, 0.02));
         records.add(new DifficultyAdjustmentRecord("mainnet", 102_816, "h", 1_294_700_000L, 51, "1b04864c", "1b038dee",
                 14_484.16, 16_307.42, 0.1259, 1_075_000L, 533.2, 1_074_400L));
         records.add(new DifficultyAdjustmentRecord("mainnet", 80_640, "h", 1_283_000_000L, 40, "1c05a3f4", "1c0168fd",

@@ -1,8 +1,12 @@
 package io.hashwatch.metrics;
 
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_GAP;
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_GAP_PROBABILITY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_BLOCKS_REMAINING;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_DECREASE_PROBABILITY;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_EPOCH_PROGRESS;
+import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_FORECAST_CHANGE;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_CHANGE;
 import static io.hashwatch.metrics.MetricCatalog.DIFFICULTY_PROJECTED_RETARGET;
 import static io.hashwatch.metrics.MetricCatalog.HASHRATE;
@@ -17,6 +21,8 @@ import static io.hashwatch.metrics.MetricCatalog.TIP_AGE;
 import static io.hashwatch.metrics.MetricCatalog.TIP_HEIGHT;
 import static io.hashwatch.metrics.MetricCatalog.TIP_TIMESTAMP;
 
+import io.hashwatch.bitcoin.BlockGaps;
+import io.hashwatch.bitcoin.Network;
 import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyRecord;
@@ -33,7 +39,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The chain pipeline's metrics. Labels are bounded: {@code network} (a handful), {@code reason} (the reject
- * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial).
+ * reasons), {@code window} (four hashrate windows), {@code verification} (full, partial), {@code quantile} (five
+ * quantiles of the difficulty forecast).
  *
  * <p>A network's meters are registered when its first header is accepted: a network the app is not fed has no
  * series (a mainnet run exposes no NaN gauges and zero counters for regtest). Its gauges are {@link OwnedGauges}:
@@ -105,6 +112,8 @@ public final class ChainMetrics {
     public void tip(BlockRecord block, HashrateRecord hashrate, DifficultyRecord difficulty) {
         NetworkGauges g = gauges(block.network());
         g.gauges.export();
+        g.parentTime = block.height() == g.tipHeight + 1 ? g.tipTime : Double.NaN;
+        g.arrival = wallClockSeconds.getAsLong();
         g.tipHeight = block.height();
         g.tipTime = block.time();
         g.difficulty = block.difficulty();
@@ -118,6 +127,12 @@ public final class ChainMetrics {
         g.hashrate1dUpper = orNaN(hashrate.hashrate1dUpperHps());
         g.projectedChange = orNaN(difficulty.projectedChange());
         g.progress = difficulty.progress();
+        g.forecastP05 = orNaN(difficulty.forecastChangeP05());
+        g.forecastP10 = orNaN(difficulty.forecastChangeP10());
+        g.forecastP50 = orNaN(difficulty.forecastChangeP50());
+        g.forecastP90 = orNaN(difficulty.forecastChangeP90());
+        g.forecastP95 = orNaN(difficulty.forecastChangeP95());
+        g.decreaseProbability = orNaN(difficulty.forecastProbabilityDecrease());
         g.blocksRemaining = difficulty.blocksRemaining();
         g.projectedRetargetTime = difficulty.projectedRetargetTime() == null ? Double.NaN
                 : difficulty.projectedRetargetTime();
@@ -143,16 +158,38 @@ public final class ChainMetrics {
             gauge(o, TIP_TIMESTAMP, network, g, x -> x.tipTime);
             gauge(o, TIP_AGE, network, g, x -> x.tipTime > 0 ? wallClockSeconds.getAsLong() - x.tipTime : Double.NaN);
             gauge(o, DIFFICULTY, network, g, x -> x.difficulty);
+            gauge(o, BLOCK_GAP, network, g, this::gap);
+            gauge(o, BLOCK_GAP_PROBABILITY, network, g,
+                    x -> BlockGaps.networkGapProbability(gap(x), x.difficulty, x.hashrate7d));
             hashrate(o, network, "1d", g, x -> x.hashrate1d, x -> x.hashrate1dLower, x -> x.hashrate1dUpper);
             hashrate(o, network, "3d", g, x -> x.hashrate3d, null, null);
             hashrate(o, network, "7d", g, x -> x.hashrate7d, x -> x.hashrate7dLower, x -> x.hashrate7dUpper);
             hashrate(o, network, "epoch", g, x -> x.hashrateEpoch, null, null);
             gauge(o, DIFFICULTY_PROJECTED_CHANGE, network, g, x -> x.projectedChange);
+            forecast(o, network, "0.05", g, x -> x.forecastP05);
+            forecast(o, network, "0.1", g, x -> x.forecastP10);
+            forecast(o, network, "0.5", g, x -> x.forecastP50);
+            forecast(o, network, "0.9", g, x -> x.forecastP90);
+            forecast(o, network, "0.95", g, x -> x.forecastP95);
+            gauge(o, DIFFICULTY_DECREASE_PROBABILITY, network, g, x -> x.decreaseProbability);
             gauge(o, DIFFICULTY_EPOCH_PROGRESS, network, g, x -> x.progress);
             gauge(o, DIFFICULTY_BLOCKS_REMAINING, network, g, x -> x.blocksRemaining);
             gauge(o, DIFFICULTY_PROJECTED_RETARGET, network, g, x -> x.projectedRetargetTime);
         });
         return g;
+    }
+
+    /**
+     * The current gap. Live (the tip arrived within the 2 h a header's time may be ahead or behind): seconds since
+     * it arrived, which a miner's clock does not skew. Replaying (the tip was old when it arrived): the interval the
+     * tip closed, in the headers' own time, since the wall clock says nothing about a replayed chain.
+     */
+    private double gap(NetworkGauges x) {
+        if (Double.isNaN(x.tipTime)) {
+            return Double.NaN;
+        }
+        boolean live = x.arrival - x.tipTime <= Network.MAX_FUTURE_BLOCK_TIME_SECONDS;
+        return live ? wallClockSeconds.getAsLong() - x.arrival : x.tipTime - x.parentTime;
     }
 
     private Counter verifiedCounter(String network, String verification) {
@@ -168,6 +205,11 @@ public final class ChainMetrics {
             windowGauge(o, HASHRATE_LOWER95, network, window, g, lower);
             windowGauge(o, HASHRATE_UPPER95, network, window, g, upper);
         }
+    }
+
+    private static void forecast(OwnedGauges o, String network, String quantile, NetworkGauges g,
+                                 ToDoubleFunction<NetworkGauges> f) {
+        o.add(DIFFICULTY_FORECAST_CHANGE.gauge(g, f).tag("network", network).tag("quantile", quantile));
     }
 
     private static void windowGauge(OwnedGauges o, Metric metric, String network, String window, NetworkGauges g,
@@ -190,6 +232,9 @@ public final class ChainMetrics {
         OwnedGauges gauges;
         volatile double tipHeight = Double.NaN;
         volatile double tipTime = Double.NaN;
+        /** The previous tip's time when this tip extends it, else NaN; and when this tip arrived (wall clock). */
+        volatile double parentTime = Double.NaN;
+        volatile double arrival = Double.NaN;
         volatile double difficulty = Double.NaN;
         volatile double hashrate1d = Double.NaN;
         volatile double hashrate3d = Double.NaN;
@@ -201,6 +246,12 @@ public final class ChainMetrics {
         volatile double hashrate1dUpper = Double.NaN;
         volatile double projectedChange = Double.NaN;
         volatile double progress = Double.NaN;
+        volatile double forecastP05 = Double.NaN;
+        volatile double forecastP10 = Double.NaN;
+        volatile double forecastP50 = Double.NaN;
+        volatile double forecastP90 = Double.NaN;
+        volatile double forecastP95 = Double.NaN;
+        volatile double decreaseProbability = Double.NaN;
         volatile double blocksRemaining = Double.NaN;
         volatile double projectedRetargetTime = Double.NaN;
     }

@@ -62,6 +62,16 @@ public final class MetricCatalog {
             "Upper bound of the 95% interval of the hashrate");
     public static final Metric DIFFICULTY_PROJECTED_CHANGE = gauge("hashwatch_difficulty_projected_change_ratio",
             "Projected next difficulty adjustment (0.05 = +5%)");
+    public static final Metric DIFFICULTY_FORECAST_CHANGE = gauge("hashwatch_difficulty_forecast_change_ratio",
+            "Quantile of the next difficulty adjustment's distribution (0.05 = +5%), by quantile");
+    public static final Metric DIFFICULTY_DECREASE_PROBABILITY = gauge(
+            "hashwatch_difficulty_decrease_probability_ratio",
+            "Probability that the next adjustment lowers the difficulty");
+    public static final Metric BLOCK_GAP = gauge("hashwatch_block_gap_seconds",
+            "The network's current gap without a block: since the tip's arrival when live, the tip's own interval"
+                    + " from its parent when replaying");
+    public static final Metric BLOCK_GAP_PROBABILITY = gauge("hashwatch_block_gap_probability_ratio",
+            "Probability of a gap at least that long at the 7-day hashrate: exp(-gap / expected interval)");
     public static final Metric DIFFICULTY_EPOCH_PROGRESS = gauge("hashwatch_difficulty_epoch_progress_ratio",
             "Share of the current epoch's 2016 blocks mined");
     public static final Metric DIFFICULTY_BLOCKS_REMAINING = gauge("hashwatch_difficulty_blocks_remaining",
@@ -175,6 +185,20 @@ public final class MetricCatalog {
             "Estimated hashrate of the pool: its share times the window's network hashrate (label pool)");
     public static final Metric POOL_LUCK = gauge("hashwatch_pool_luck_ratio",
             "Blocks found over blocks expected from the pool's share of the next longer window (label pool)");
+    public static final Metric BLOCK_ANOMALIES = counter("hashwatch_block_anomalies",
+            "Best-chain blocks with an anomaly, by kind (empty, before_parent, at_mtp_floor, ahead_of_arrival) and"
+                    + " pool (a slug of the list, unknown or unattributed)");
+    public static final Metric FEE_SHARE = gauge("hashwatch_fee_share_ratio",
+            "Fees / (subsidy + fees) over the window's blocks with known claimed fees (window 1d or 30d)");
+    public static final Metric UNKNOWN_TAG_BLOCKS = gauge("hashwatch_pools_unknown_tag_blocks",
+            "Unknown blocks of the last day carrying the coinbase tag (label tag: tags in 3 or more, at most 10)");
+    // Droughts: label pool (every pool with >= 2% of the 7d window, at most 50), no window label (always 7d).
+    public static final Metric POOL_DROUGHT_BLOCKS = gauge("hashwatch_pool_drought_blocks",
+            "Best-chain blocks since the pool's latest block (label pool)");
+    public static final Metric POOL_DROUGHT_PROBABILITY = gauge("hashwatch_pool_drought_probability_ratio",
+            "Probability of a gap at least that long at the pool's 7d share: (1 - share)^blocks (label pool)");
+    public static final Metric POOL_DROUGHT_SHARE = gauge("hashwatch_pool_drought_share_ratio",
+            "The 7d share the drought probability used (label pool)");
     public static final Metric POOLS_TOP_SHARE = gauge("hashwatch_pools_top_share_ratio",
             "Share of the window's blocks mined by its largest pool");
     public static final Metric POOLS_HHI = gauge("hashwatch_pools_hhi_ratio",

@@ -1,5 +1,8 @@
 package io.hashwatch.metrics;
 
+import static io.hashwatch.metrics.MetricCatalog.BLOCK_ANOMALIES;
+import static io.hashwatch.metrics.MetricCatalog.FEE_SHARE;
+import static io.hashwatch.metrics.MetricCatalog.UNKNOWN_TAG_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_EMPTY_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_HHI;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_NAKAMOTO;
@@ -9,12 +12,16 @@ import static io.hashwatch.metrics.MetricCatalog.POOLS_UNKNOWN_SHARE;
 import static io.hashwatch.metrics.MetricCatalog.POOLS_WINDOW_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS_ATTRIBUTED;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_BLOCKS;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_PROBABILITY;
+import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_SHARE;
 import static io.hashwatch.metrics.MetricCatalog.POOL_HASHRATE;
 import static io.hashwatch.metrics.MetricCatalog.POOL_LUCK;
 import static io.hashwatch.metrics.MetricCatalog.POOL_SHARE;
 
 import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolBlockRecord.PoolDrought;
 import io.hashwatch.model.PoolBlockRecord.PoolShare;
 import io.hashwatch.model.PoolBlockRecord.PoolWindow;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PoolMetrics {
     public static final int TOP_POOLS = 15;
+    /** The most unknown coinbase tags with a series. */
+    static final int MAX_TAG_SERIES = 10;
     public static final String OTHER = "other";
     /** Window labels of the 144, 1008 and 4320-block windows, as the hashrate gauges name theirs. */
     public static final List<String> WINDOW_LABELS = List.of("1d", "7d", "30d");
@@ -105,6 +114,43 @@ public final class PoolMetrics {
             }
             n.update(label, values);
         }
+        n.droughts(record.droughts());
+    }
+
+    /**
+     * A block's anomaly. Counters are made on first use: the {@code pool} label takes at most the list's slugs
+     * (about 170) and a pool without anomalies has none.
+     */
+    public void anomaly(String network, String kind, String pool) {
+        BLOCK_ANOMALIES.counter().tag("network", network).tag("kind", kind).tag("pool", pool).register(registry)
+                .increment();
+    }
+
+    /** The 144- and 4,320-block fee shares (null: too few blocks with known fees). */
+    public void feeShares(String network, Double day, Double month) {
+        NetworkPools n = networks.computeIfAbsent(network, this::register);
+        n.feeShares.set(0, day);
+        n.feeShares.set(1, month);
+    }
+
+    /** Tags of unknown blocks seen in 3 or more blocks of the last day: the 10 most frequent get a series. */
+    public void unknownTags(String network, Map<String, Integer> frequent) {
+        NetworkPools n = networks.computeIfAbsent(network, this::register);
+        Map<String, Integer> top = new HashMap<>();
+        frequent.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(MAX_TAG_SERIES)
+                .forEach(en -> top.put(en.getKey(), en.getValue()));
+        for (String gone : new HashSet<>(n.tagCounts.keySet())) {
+            if (!top.containsKey(gone)) {
+                n.tagCounts.remove(gone);
+                registry.remove(n.tagGauges.remove(gone));
+            }
+        }
+        top.forEach((tag, count) -> n.tagCounts.computeIfAbsent(tag, t -> {
+            Values v = new Values(1);
+            n.tagGauges.put(t, UNKNOWN_TAG_BLOCKS.gauge(v, x -> x.values[0]).tag("network", network).tag("tag", t)
+                    .strongReference(true).register(registry));
+            return v;
+        }).values[0] = count);
     }
 
     /**
@@ -116,6 +162,8 @@ public final class PoolMetrics {
         if (n != null) {
             n.concentrationGauges.forEach(registry::remove);
             n.gauges.values().forEach(byPool -> byPool.values().forEach(g -> g.forEach(registry::remove)));
+            n.droughtGauges.values().forEach(g -> g.forEach(registry::remove));
+            n.tagGauges.values().forEach(registry::remove);
         }
     }
 
@@ -127,6 +175,11 @@ public final class PoolMetrics {
         }
         Metric[] concentration = {POOLS_TOP_SHARE, POOLS_HHI, POOLS_NAKAMOTO, POOLS_UNKNOWN_SHARE, POOLS_UNATTRIBUTED,
                 POOLS_EMPTY_BLOCKS, POOLS_WINDOW_BLOCKS};
+        for (int i = 0; i < 2; i++) {
+            int k = i;
+            n.concentrationGauges.add(FEE_SHARE.gauge(n.feeShares, x -> x.values[k]).tag("network", network)
+                    .tag("window", k == 0 ? "1d" : "30d").strongReference(true).register(registry));
+        }
         for (String window : WINDOW_LABELS) {
             Values v = new Values(concentration.length);
             n.concentration.put(window, v);
@@ -163,8 +216,45 @@ public final class PoolMetrics {
         final Map<String, Map<String, Values>> pools = new HashMap<>();
         final Map<String, Map<String, List<Gauge>>> gauges = new HashMap<>();
 
+        final Map<String, Values> tagCounts = new HashMap<>();
+        final Map<String, Gauge> tagGauges = new HashMap<>();
+        final Values feeShares = new Values(2);
+        /** Per pool in a drought entry: blocks since its last, the probability, the share used; and its gauges. */
+        final Map<String, Values> droughts = new HashMap<>();
+        final Map<String, List<Gauge>> droughtGauges = new HashMap<>();
+
         NetworkPools(String network) {
             this.network = network;
+        }
+
+        void droughts(List<PoolDrought> current) {
+            if (droughts.size() > current.size() || !current.stream().allMatch(d -> droughts.containsKey(d.slug()))) {
+                Set<String> now = new HashSet<>();
+                current.forEach(d -> now.add(d.slug()));
+                for (String gone : new HashSet<>(droughts.keySet())) {
+                    if (!now.contains(gone)) {
+                        droughts.remove(gone);
+                        droughtGauges.remove(gone).forEach(registry::remove);
+                    }
+                }
+            }
+            for (PoolDrought d : current) {
+                Values held = droughts.computeIfAbsent(d.slug(), pool -> {
+                    Values x = new Values(3);
+                    List<Gauge> g = new ArrayList<>();
+                    Metric[] metrics = {POOL_DROUGHT_BLOCKS, POOL_DROUGHT_PROBABILITY, POOL_DROUGHT_SHARE};
+                    for (int i = 0; i < metrics.length; i++) {
+                        int k = i;
+                        g.add(metrics[i].gauge(x, y -> y.values[k]).tag("network", network).tag("pool", pool)
+                                .strongReference(true).register(registry));
+                    }
+                    droughtGauges.put(pool, g);
+                    return x;
+                });
+                held.values[0] = d.blocksSinceLast();
+                held.values[1] = d.probability();
+                held.values[2] = d.share();
+            }
         }
 
         void update(String window, Map<String, double[]> values) {

@@ -5,6 +5,7 @@ import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.CompactTarget;
+import io.hashwatch.bitcoin.DifficultyForecast;
 import io.hashwatch.bitcoin.DifficultyProjection;
 import io.hashwatch.bitcoin.HeaderVerifier;
 import io.hashwatch.bitcoin.Network;
@@ -414,6 +415,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         Long projectedRetargetTime = null;
         Double meanInterval = null;
         String method = null;
+        DifficultyForecast forecast = null;
         if (epochStart != null) {
             BlockSummary quarter = chain.at(h - 504);
             Long quarterTime = quarter != null && previousChange != null ? quarter.time() : null;
@@ -432,11 +434,18 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                 method = quarterTime != null && inEpoch < DifficultyProjection.QUARTER_EPOCH_BLOCKS
                         ? "quarter_epoch_window" : "epoch";
             }
+            forecast = DifficultyForecast.forecast(Network.byName(net).orElseThrow(), inEpoch, epochStart.bits(),
+                    tip.bits(), epochStart.time(), tip.time(), inEpoch < DifficultyForecast.QUARTER_WINDOW_INTERVALS
+                            ? quarterTime : null, previousChange, true);
         }
         return new DifficultyRecord(net, h, tip.hash(), tip.time(), CompactTarget.toHex(tip.bits()), difficulty,
                 h / Network.RETARGET_INTERVAL, epochStartHeight, inEpoch,
                 (double) inEpoch / Network.RETARGET_INTERVAL, remaining, h + remaining, projectedChange,
-                projectedNextBits, projectedRetargetTime, meanInterval, previousChange, method);
+                projectedNextBits, projectedRetargetTime, meanInterval, previousChange, method,
+                forecast == null ? null : forecast.changeP05(), forecast == null ? null : forecast.changeP10(),
+                forecast == null ? null : forecast.changeP50(), forecast == null ? null : forecast.changeP90(),
+                forecast == null ? null : forecast.changeP95(),
+                forecast == null ? null : forecast.probabilityDecrease());
     }
 
     static DifficultyAdjustmentRecord adjustment(String net, BlockSummary tip, Ancestors chain) {

@@ -1,8 +1,12 @@
 package io.hashwatch.topology;
 
 import io.hashwatch.bitcoin.Ancestors;
+import io.hashwatch.bitcoin.BlockGaps;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.NetworkHashrate;
+import io.hashwatch.bitcoin.Subsidy;
+import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolBlockRecord.PoolDrought;
 import io.hashwatch.model.PoolBlockRecord.PoolShare;
 import io.hashwatch.model.PoolBlockRecord.PoolWindow;
 import io.hashwatch.pools.Pool;
@@ -25,6 +29,8 @@ final class PoolWindows implements Ancestors {
      * up to whole runs of the time ring.
      */
     static final int CAPACITY = (4321 + 2048 + TimeRing.CHUNK - 1) / TimeRing.CHUNK * TimeRing.CHUNK;
+    /** The droughts' shares are of the 1,008-block window. */
+    static final int DROUGHT_WINDOW = 1;
 
     private final PoolList list;
     private final int unknown;
@@ -38,6 +44,12 @@ final class PoolWindows implements Ancestors {
     private final int[][] blocks;
     private final int[][] empty;
     private final int[][] withTxCount;
+    /** Per window: claimed fees and rewards (subsidy + fees) of its blocks whose fees are known, and how many. */
+    private final long[] feesSat = new long[WINDOWS.length];
+    private final long[] rewardSat = new long[WINDOWS.length];
+    private final int[] withFees = new int[WINDOWS.length];
+    /** Per pool index, the height of its latest block on the best chain (-1: none held): droughts in O(1). */
+    private final long[] lastHeight;
 
     PoolWindows(PoolList list) {
         this.list = list;
@@ -46,6 +58,8 @@ final class PoolWindows implements Ancestors {
         blocks = new int[WINDOWS.length][unattributed + 1];
         empty = new int[WINDOWS.length][unattributed + 1];
         withTxCount = new int[WINDOWS.length][unattributed + 1];
+        lastHeight = new long[unattributed + 1];
+        Arrays.fill(lastHeight, -1);
     }
 
     boolean isEmpty() {
@@ -76,6 +90,7 @@ final class PoolWindows implements Ancestors {
             lowest = e.height();
         }
         tip = e.height();
+        lastHeight[index(e)] = tip;
         ring[slot(tip)] = e;
         times.put(tip, e.time());
         if (tip - lowest + 1 > CAPACITY) {
@@ -105,6 +120,19 @@ final class PoolWindows implements Ancestors {
             return removed;
         }
         tip = height - 1;
+        // Pools whose latest block went: their latest one below (rare, at most the ring's length).
+        for (int p = 0; p < lastHeight.length; p++) {
+            if (lastHeight[p] > tip) {
+                lastHeight[p] = -1;
+            }
+        }
+        for (long h = lowest; h <= tip; h++) {
+            int p = index(ring[slot(h)]);
+            lastHeight[p] = Math.max(lastHeight[p], h);
+        }
+        Arrays.fill(feesSat, 0);
+        Arrays.fill(rewardSat, 0);
+        Arrays.fill(withFees, 0);
         for (int w = 0; w < WINDOWS.length; w++) {
             Arrays.fill(blocks[w], 0);
             Arrays.fill(empty[w], 0);
@@ -124,6 +152,10 @@ final class PoolWindows implements Ancestors {
             Arrays.fill(empty[w], 0);
             Arrays.fill(withTxCount[w], 0);
         }
+        Arrays.fill(lastHeight, -1);
+        Arrays.fill(feesSat, 0);
+        Arrays.fill(rewardSat, 0);
+        Arrays.fill(withFees, 0);
         tip = -1;
         lowest = -1;
     }
@@ -131,6 +163,11 @@ final class PoolWindows implements Ancestors {
     private void add(int w, PoolEntry e, int sign) {
         int p = index(e);
         blocks[w][p] += sign;
+        if (e.feesClaimedSat() != null) {
+            feesSat[w] += sign * e.feesClaimedSat();
+            rewardSat[w] += sign * (Subsidy.subsidySat(e.height()) + e.feesClaimedSat());
+            withFees[w] += sign;
+        }
         if (e.txCount() != null) {
             withTxCount[w][p] += sign;
             if (e.txCount() == 1) {
@@ -204,6 +241,42 @@ final class PoolWindows implements Ancestors {
                 top == null ? null : top.slug(), top == null ? null : top.share(),
                 withCoinbase == 0 ? null : hhi, nakamoto(counts, withCoinbase, identified), emptyBlocks, txKnown,
                 shares);
+    }
+
+    /**
+     * The droughts of the identified pools with at least {@link PoolBlockRecord#DROUGHT_MIN_SHARE} of the 1,008-block
+     * window: such a pool has a block in the window, so its latest block is always held.
+     */
+    List<PoolDrought> droughts() {
+        int w = DROUGHT_WINDOW;
+        int held = (int) Math.min(WINDOWS[w], tip - lowest + 1);
+        int withCoinbase = held - blocks[w][unattributed];
+        List<PoolDrought> out = new ArrayList<>();
+        if (withCoinbase <= 0) {
+            return out;
+        }
+        for (int p = 0; p < unknown; p++) {
+            int b = blocks[w][p];
+            if (b == 0 || b < PoolBlockRecord.DROUGHT_MIN_SHARE * withCoinbase) {
+                continue;
+            }
+            double share = (double) b / withCoinbase;
+            long gap = tip - lastHeight[p];
+            Pool pool = list.pools().get(p);
+            out.add(new PoolDrought(pool.id(), pool.slug(), share, WINDOWS[w], gap,
+                    BlockGaps.poolGapProbability(share, gap)));
+        }
+        out.sort((x, y) -> x.share() != y.share() ? Double.compare(y.share(), x.share())
+                : Integer.compare(x.id(), y.id()));
+        return out;
+    }
+
+    /**
+     * Fees / (subsidy + fees) over the blocks of window {@code w} whose claimed fees are known, or null when fewer
+     * than {@code minBlocks} of them are.
+     */
+    Double feeShare(int w, int minBlocks) {
+        return withFees[w] < minBlocks || rewardSat[w] <= 0 ? null : (double) feesSat[w] / rewardSat[w];
     }
 
     /** The fewest pools whose blocks add up to more than half of {@code total}; null when all of them do not. */

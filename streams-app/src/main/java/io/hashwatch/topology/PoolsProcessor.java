@@ -2,6 +2,7 @@ package io.hashwatch.topology;
 
 import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.metrics.PoolMetrics;
+import io.hashwatch.model.BlockAnomalyRecord;
 import io.hashwatch.model.PoolBlockRecord;
 import io.hashwatch.model.Topics;
 import io.hashwatch.pools.Attribution;
@@ -12,6 +13,7 @@ import io.hashwatch.bitcoin.Network;
 import io.hashwatch.model.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * attributed on arrival and kept by hash until its block joins the best chain (a side-branch block may join it
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
+ * Each connected block's anomalies ({@link BlockAnomalies}) go to {@code block-anomalies}.
  */
 final class PoolsProcessor implements Processor<String, PoolsEvent, String, Object> {
     static final String NAME = "pools";
@@ -42,7 +45,9 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     static final String CANDIDATES_STORE = "pool-candidates";
 
     static final TopicSink<PoolBlockRecord> POOLS = new TopicSink<>("pools-sink", Topics.POOLS);
-    static final List<TopicSink<?>> SINKS = List.of(POOLS);
+    static final TopicSink<BlockAnomalyRecord> ANOMALIES = new TopicSink<>("block-anomalies-sink",
+            Topics.BLOCK_ANOMALIES);
+    static final List<TopicSink<?>> SINKS = List.of(POOLS, ANOMALIES);
 
     /** Heights kept in the height store below the tip: the ring, which a restart reloads. */
     static final int KEEP_HEIGHTS = PoolWindows.CAPACITY;
@@ -57,6 +62,11 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     private KeyValueStore<String, PoolEntry> heights;
     private KeyValueStore<String, PoolEntry> candidates;
     private final Map<String, PoolWindows> networks = new HashMap<>();
+    /** Networks whose 144-block fee share is in a shock (its first block has the record), and their unknown tags. */
+    private final Set<String> feeShocks = new HashSet<>();
+    private final Map<String, UnknownTags> unknownTags = new HashMap<>();
+    /** The unknown-tag gauges are refreshed with each unknown block, and this often otherwise (tags age out). */
+    static final int UNKNOWN_TAG_GAUGE_BLOCKS = 36;
 
     PoolsProcessor(PoolList list, PoolMetrics metrics) {
         this.list = list;
@@ -78,6 +88,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         this.candidates = context.getStateStore(CANDIDATES_STORE);
         // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
         networks.clear();
+        feeShocks.clear();
+        unknownTags.clear();
     }
 
     /** The task closes (it moved to another instance, or the app stops): its networks' pool gauges go with it. */
@@ -160,6 +172,37 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         PoolBlockRecord out = record(net, e, w);
         POOLS.forward(context, new Record<>(Topics.blockKey(net, b.height()), out, timestampMs));
         metrics.block(net, out);
+        String slug = out.poolSlug() == null ? "unattributed" : out.poolSlug();
+        List<BlockAnomalyRecord> anomalies = new ArrayList<>(BlockAnomalies.detect(net, e, slug, w,
+                context.currentSystemTimeMs() / 1000));
+        Double day = w.feeShare(0, BlockAnomalies.FEE_DAY_MIN_BLOCKS);
+        Double month = w.feeShare(2, BlockAnomalies.FEE_MONTH_MIN_BLOCKS);
+        metrics.feeShares(net, day, month);
+        boolean shock = day != null && month != null && day > BlockAnomalies.FEE_SHOCK_FACTOR * month;
+        if (shock && !feeShocks.contains(net)) {
+            anomalies.add(BlockAnomalies.feeShock(net, e, slug, day, month));
+        }
+        if (shock) {
+            feeShocks.add(net);
+        } else {
+            feeShocks.remove(net);
+        }
+        UnknownTags tags = unknownTags.computeIfAbsent(net, n -> new UnknownTags());
+        boolean unknownTagged = e.poolId() != null && e.poolId() == 0 && e.coinbaseTag() != null
+                && !e.coinbaseTag().isEmpty();
+        if (unknownTagged) {
+            int count = tags.add(e.coinbaseTag(), e.time());
+            if (count >= UnknownTags.MIN_BLOCKS) {
+                anomalies.add(BlockAnomalies.unknownTag(net, e, count));
+            }
+        }
+        if (unknownTagged || b.height() % UNKNOWN_TAG_GAUGE_BLOCKS == 0) {
+            metrics.unknownTags(net, tags.frequent(e.time()));
+        }
+        for (BlockAnomalyRecord a : anomalies) {
+            ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, a.height(), a.kind()), a, timestampMs));
+            metrics.anomaly(net, a.kind(), a.poolSlug());
+        }
     }
 
     /** Takes heights {@code height} and above off the best chain, keeping their attributions by hash. */
@@ -167,6 +210,11 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         for (PoolEntry old : w.rewindTo(height)) {
             heights.delete(ChainIndex.storeKey(net, old.height()));
             candidates.put(candidateKey(net, old.hash()), old);
+            // Whatever the replaced block's anomalies were, they are no longer the chain's.
+            for (String kind : BlockAnomalies.KINDS) {
+                ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, old.height(), kind), null,
+                        context.currentSystemTimeMs()));
+            }
         }
     }
 
@@ -176,7 +224,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         return new PoolBlockRecord(net, e.height(), e.hash(), e.time(), attribution,
                 pool == null ? null : pool.id(), pool == null ? null : pool.name(),
                 pool == null ? null : pool.slug(), e.match(), e.matched(), e.feesClaimedSat(), e.coinbaseTag(),
-                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows());
+                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows(),
+                w.droughts());
     }
 
     private PoolWindows windows(String net) {

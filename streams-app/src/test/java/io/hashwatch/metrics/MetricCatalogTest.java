@@ -60,7 +60,8 @@ class MetricCatalogTest {
                     1.0, 1.0, null, 0, 0))));
         }
         return new io.hashwatch.model.PoolBlockRecord("regtest", 1, "h", 1, "attributed", 1, "A", "a", "tag", "/a/",
-                0L, "/a/", 1, true, "test", windows);
+                0L, "/a/", 1, true, "test", windows, java.util.List.of(
+                        new io.hashwatch.model.PoolBlockRecord.PoolDrought(1, "a", 1.0, 1008, 0, 1.0)));
     }
 
     @Test
@@ -77,7 +78,10 @@ class MetricCatalogTest {
         economics.referencePrice(blank(ReferencePrice.class));
         economics.hashprice(blank(HashpriceRecord.class));
         economics.minerDay(blank(io.hashwatch.model.MinerDayRecord.class));
-        new PoolMetrics(registry).block("regtest", poolBlock());
+        PoolMetrics poolMetrics = new PoolMetrics(registry);
+        poolMetrics.block("regtest", poolBlock());
+        poolMetrics.anomaly("regtest", "empty", "a");
+        poolMetrics.unknownTags("regtest", java.util.Map.of("/new pool/", 3));
 
         Map<String, Metric> catalog = catalog();
         Set<String> registered = new TreeSet<>();

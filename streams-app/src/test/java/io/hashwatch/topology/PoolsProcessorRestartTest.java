@@ -1,6 +1,7 @@
 package io.hashwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hashwatch.metrics.PoolMetrics;
 import io.hashwatch.model.Json;
@@ -29,6 +30,7 @@ class PoolsProcessorRestartTest {
 
     private static MockProcessorContext<String, Object> context() {
         MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
+        ctx.setCurrentSystemTimeMs(1_700_000_000_000L); // the anomalies' arrival clock
         for (String name : List.of(PoolsProcessor.BLOCKS_STORE, PoolsProcessor.CANDIDATES_STORE)) {
             KeyValueStore<String, PoolEntry> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
                     Serdes.String(), Json.serde(PoolEntry.class)).withLoggingDisabled().withCachingDisabled().build();
@@ -52,8 +54,15 @@ class PoolsProcessorRestartTest {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<Record<String, Object>> forwardedTo(MockProcessorContext<String, Object> ctx, String child) {
+        return ctx.forwarded().stream().filter(f -> f.childName().orElse("").equals(child))
+                .map(f -> (Record<String, Object>) (Record<?, ?>) f.record()).toList();
+    }
+
     private static List<PoolBlockRecord> records(MockProcessorContext<String, Object> ctx) {
-        return ctx.forwarded().stream().map(f -> (PoolBlockRecord) f.record().value()).toList();
+        return ctx.forwarded().stream().filter(f -> f.childName().orElse("").equals(PoolsProcessor.POOLS.name()))
+                .map(f -> (PoolBlockRecord) f.record().value()).toList();
     }
 
     @Test
@@ -119,7 +128,8 @@ class PoolsProcessorRestartTest {
         PoolsProcessor old = new PoolsProcessor(LIST, metrics);
         old.init(ctx);
         feedNewPool(old, chain, 0, 200);
-        assertEquals(0, ((PoolBlockRecord) ctx.forwarded().get(200).record().value()).poolId(), "unknown at 200");
+        assertEquals(0, ((PoolBlockRecord) forwardedTo(ctx, PoolsProcessor.POOLS.name()).get(200).value()).poolId(),
+                "unknown at 200");
         old.close();
         ctx.resetForwards();
 
@@ -173,17 +183,26 @@ class PoolsProcessorRestartTest {
         for (int h = 18; h <= 20; h++) {
             p.process(new Record<>("regtest:" + h, null, 0L));
         }
-        List<String> keys = ctx.forwarded().stream().map(f -> (String) f.record().key()).toList();
+        List<Record<String, Object>> pools = forwardedTo(ctx, PoolsProcessor.POOLS.name());
+        List<String> keys = pools.stream().map(Record::key).toList();
         assertEquals(List.of("regtest:16", "regtest:17", "regtest:18", "regtest:19", "regtest:20"), keys);
-        assertEquals(null, ctx.forwarded().get(4).record().value(), "a tombstone");
-        PoolBlockRecord at17 = (PoolBlockRecord) ctx.forwarded().get(1).record().value();
+        assertEquals(null, pools.get(4).value(), "a tombstone");
+        PoolBlockRecord at17 = (PoolBlockRecord) pools.get(1).value();
         assertEquals(fork.at(17).hash(), at17.hash());
         assertEquals(18, at17.windows().get(0).blocks(), "heights 0..17");
+        // Every replaced height's anomalies are deleted, whatever they were, before the new block's own.
+        List<Record<String, Object>> anomalies = forwardedTo(ctx, PoolsProcessor.ANOMALIES.name());
+        for (long h = 16; h <= 20; h++) {
+            for (String kind : BlockAnomalies.KINDS) {
+                String key = "regtest:" + h + ":" + kind;
+                assertTrue(anomalies.stream().anyMatch(r -> r.key().equals(key) && r.value() == null), key);
+            }
+        }
         // The next block of the new branch follows 17: the old 18..20 are gone from the windows.
         ctx.resetForwards();
         fork.extend(1);
         feedNewPool(p, fork, 18, 18);
-        PoolBlockRecord at18 = (PoolBlockRecord) ctx.forwarded().get(0).record().value();
+        PoolBlockRecord at18 = (PoolBlockRecord) forwardedTo(ctx, PoolsProcessor.POOLS.name()).get(0).value();
         assertEquals(19, at18.windows().get(0).blocks());
         // Heights 1..18 have coinbases; 4, 8, 12, 16 carry the tag no bundled pool has.
         assertEquals(4, at18.windows().get(0).unknownBlocks());

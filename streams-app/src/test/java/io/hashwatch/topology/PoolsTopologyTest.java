@@ -1,6 +1,7 @@
 package io.hashwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolBlockRecord.PoolDrought;
 import io.hashwatch.model.PoolBlockRecord.PoolShare;
 import io.hashwatch.model.PoolBlockRecord.PoolWindow;
 import io.hashwatch.model.Topics;
@@ -218,6 +220,21 @@ class PoolsTopologyTest {
             assertEquals(week.topShare(), h.gauge("hashwatch_pool_share_ratio", "network", "regtest", "window", "7d",
                     "pool", week.topPoolSlug()));
             assertEquals(week.hhi(), h.gauge("hashwatch_pools_hhi_ratio", "network", "regtest", "window", "7d"));
+            // The droughts' gauges: every pool of the last record's droughts, and no other.
+            List<PoolDrought> droughts = out.get(blocks).value().droughts();
+            assertFalse(droughts.isEmpty());
+            for (PoolDrought d : droughts) {
+                assertEquals(d.probability(), h.gauge("hashwatch_pool_drought_probability_ratio", "network",
+                        "regtest", "pool", d.slug()));
+                assertEquals(d.blocksSinceLast(), h.gauge("hashwatch_pool_drought_blocks", "network", "regtest",
+                        "pool", d.slug()));
+                assertEquals(d.share(), h.gauge("hashwatch_pool_drought_share_ratio", "network", "regtest", "pool",
+                        d.slug()));
+            }
+            assertEquals(droughts.size(), h.registry.find("hashwatch_pool_drought_probability_ratio").gauges().size());
+            PoolDrought longest = droughts.stream().max((x, y) -> Long.compare(x.blocksSinceLast(),
+                    y.blocksSinceLast())).orElseThrow();
+            System.out.println("droughts at " + blocks + ": " + droughts.size() + " pools; longest " + longest);
             long poolSeries = h.registry.find("hashwatch_pool_share_ratio").tags("window", "7d").gauges().size();
             assertTrue(poolSeries <= 16, poolSeries + " series");
             System.out.println("pools at " + blocks + ", 7d: top " + week.topPoolSlug() + " " + week.topShare()
@@ -286,6 +303,41 @@ class PoolsTopologyTest {
         assertEquals(p.txCount() == null ? null : p.txCount() == 1, r.empty());
         for (int w = 0; w < WINDOWS.length; w++) {
             expectWindow(chain, plan, i, w, r.windows().get(w));
+        }
+        expectDroughts(plan, i, r.droughts());
+    }
+
+    /** Droughts recounted from the plan: pools with >= 2% of the 1,008 blocks, gap by a scan back from the tip. */
+    static void expectDroughts(List<Planned> plan, int tip, List<PoolDrought> got) {
+        int from = Math.max(0, tip - 1008 + 1);
+        Map<Integer, Integer> count = counts(plan, from, tip);
+        int withCoinbase = tip - from + 1 - count.getOrDefault(-1, 0);
+        List<PoolDrought> expected = new ArrayList<>();
+        for (Pool pool : LIST.pools()) {
+            int b = count.getOrDefault(pool.id(), 0);
+            if (b == 0 || (double) b / withCoinbase < 0.02) {
+                continue;
+            }
+            int last = tip;
+            while (plan.get(last).sample() == null || plan.get(last).sample().poolId() != pool.id()) {
+                last--;
+            }
+            double share = (double) b / withCoinbase;
+            expected.add(new PoolDrought(pool.id(), pool.slug(), share, 1008, tip - last,
+                    Math.pow(1 - share, tip - last)));
+        }
+        expected.sort((x, y) -> x.share() != y.share() ? Double.compare(y.share(), x.share())
+                : Integer.compare(x.id(), y.id()));
+        String at = "droughts at " + tip;
+        assertEquals(expected.stream().map(PoolDrought::id).toList(), got.stream().map(PoolDrought::id).toList(), at);
+        for (int k = 0; k < expected.size(); k++) {
+            PoolDrought e = expected.get(k);
+            PoolDrought g = got.get(k);
+            assertEquals(e.slug(), g.slug(), at);
+            assertEquals(1008, g.shareWindowBlocks(), at);
+            assertEquals(e.blocksSinceLast(), g.blocksSinceLast(), at + " gap of " + e.slug());
+            close(e.share(), g.share(), at + " share of " + e.slug());
+            close(e.probability(), g.probability(), at + " odds of " + e.slug());
         }
     }
 

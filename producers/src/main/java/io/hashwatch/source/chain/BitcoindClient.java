@@ -111,6 +111,24 @@ public final class BitcoindClient implements ChainSource {
     }
 
     @Override
+    public List<ChainTip> chainTips() throws SourceException {
+        JsonNode r = call("getchaintips");
+        if (!r.isArray()) {
+            throw malformed("getchaintips", "not an array", r);
+        }
+        List<ChainTip> out = new ArrayList<>(r.size());
+        for (JsonNode t : r) {
+            long branch = integer(t, "branchlen", "getchaintips");
+            if (branch < 0 || branch > Integer.MAX_VALUE) {
+                throw malformed("getchaintips", "branchlen " + branch + " out of range", t);
+            }
+            out.add(new ChainTip(integer(t, "height", "getchaintips"), hash(t.get("hash"), "getchaintips.hash"),
+                    (int) branch, text(t, "status", "getchaintips")));
+        }
+        return out;
+    }
+
+    @Override
     public String hashAt(long height) throws SourceException {
         try {
             return hash(call("getblockhash", height), "getblockhash " + height);

@@ -4,9 +4,16 @@ import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.StaleBranchRecord;
+import io.hashwatch.pools.Attribution;
+import io.hashwatch.pools.CoinbaseTag;
+import io.hashwatch.pools.PoolList;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +67,15 @@ public final class ChainFollower implements AutoCloseable {
     private boolean behind;
     private boolean syncing;
     private volatile long rounds;
+    /** Stale branches recorded (by tip hash), the tip they were last checked at, and the pools list (lazily). */
+    private final Set<String> staleSeen = new HashSet<>();
+    private String tipsCheckedAt;
+    private boolean firstTipsCheck = true;
+    private boolean chainTipsFailing;
+    private PoolList pools;
+    /** Tips of the published branches that reorganizations replaced, newest last. */
+    private final Set<String> leftTips = new LinkedHashSet<>();
+    private static final int LEFT_TIPS_KEPT = 64;
 
     public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
                          SourceLog log) {
@@ -195,9 +211,93 @@ public final class ChainFollower implements AutoCloseable {
         }
     }
 
-    /** One round: the tip, the topic's state (first time), then publish what is missing. */
+    /** One round: the tip, the topic's state (first time), publish what is missing, then the node's stale branches. */
     void round() throws SourceException {
         ChainSource.Tip tip = source.tip();
+        publishUpTo(tip);
+        staleBranches(tip);
+    }
+
+    /**
+     * After each new tip, the node's stale branches ({@code getchaintips}): each branch not seen before is published
+     * to {@code stale-branches}, with the pool of its tip when the node has the block. The branches the node lists
+     * at the first check are history (Core keeps every branch it saw since it started): published once, marked
+     * {@code baseline}, not counted. A node that cannot answer does not stop the headers.
+     */
+    private void staleBranches(ChainSource.Tip tip) throws SourceException {
+        if (tip.syncing() || tip.hash().equals(tipsCheckedAt)) {
+            return;
+        }
+        List<ChainSource.ChainTip> tips;
+        try {
+            tips = source.chainTips();
+        } catch (SourceException e) {
+            if (e.kind() == SourceException.Kind.KAFKA) {
+                throw e;
+            }
+            if (!chainTipsFailing) {
+                log.warn(source.describe() + ": getchaintips failed, stale branches are not recorded: "
+                        + e.getMessage());
+                chainTipsFailing = true;
+            }
+            return;
+        }
+        chainTipsFailing = false;
+        tipsCheckedAt = tip.hash();
+        boolean baseline = staleSeen.isEmpty() && firstTipsCheck;
+        firstTipsCheck = false;
+        List<StaleBranchRecord> fresh = new ArrayList<>();
+        for (ChainSource.ChainTip t : tips) {
+            if (!t.stale() || staleSeen.contains(t.hash())) {
+                continue;
+            }
+            StaleBranchRecord r = staleRecord(t, tip, baseline);
+            fresh.add(r);
+            if (!baseline) {
+                metrics.staleBranch(t.branchLength());
+                log.info(source.describe() + ": stale branch of " + t.branchLength() + " block(s) at height "
+                        + t.height() + " (" + t.hash() + ", " + t.status() + (r.poolSlug() == null ? ""
+                        : ", mined by " + r.poolSlug()) + ")");
+            }
+        }
+        if (!fresh.isEmpty()) {
+            sink.staleBranches(fresh);
+            fresh.forEach(r -> staleSeen.add(r.tipHash()));
+        }
+    }
+
+    private StaleBranchRecord staleRecord(ChainSource.ChainTip t, ChainSource.Tip active, boolean baseline) {
+        Integer poolId = null;
+        String slug = null;
+        String tag = null;
+        // The pool of a recent branch's tip, from its coinbase, when the node has the block; history is left alone.
+        if (!baseline && t.hasBlocks()) {
+            try {
+                ChainSource.Block b = source.block(t.height(), t.hash());
+                if (b.coinbaseHex() != null) {
+                    Coinbase c = Coinbase.parseHex(b.coinbaseHex());
+                    Attribution a = pools().attributeByAddresses(c.scriptSigHex(), PoolList.paidAddresses(c.outputs()));
+                    poolId = a.pool().id();
+                    slug = a.pool().slug();
+                    tag = CoinbaseTag.of(c.scriptSigHex());
+                }
+            } catch (SourceException | IllegalArgumentException e) {
+                log.info(source.describe() + ": no coinbase for stale block " + t.hash() + ": " + e.getMessage());
+            }
+        }
+        return new StaleBranchRecord(network.id(), t.height(), t.hash(), t.branchLength(),
+                t.height() - t.branchLength(), t.status(), active.height(), poolId, slug, tag, clockMs.getAsLong(),
+                baseline, leftTips.contains(t.hash()));
+    }
+
+    private PoolList pools() {
+        if (pools == null) {
+            pools = PoolList.bundled();
+        }
+        return pools;
+    }
+
+    private void publishUpTo(ChainSource.Tip tip) throws SourceException {
         metrics.tip(tip.height());
         if (network == null) {
             network = tip.network();
@@ -427,6 +527,15 @@ public final class ChainFollower implements AutoCloseable {
 
     private void reorganized(long fork, long oldTip) {
         metrics.reorg();
+        // The tip that left is the tip of the stale branch the node lists next (the same event as the pipeline's
+        // reorgs record, whose old_tip_hash it is).
+        String left = published.hashAt(oldTip);
+        if (left != null) {
+            leftTips.add(left);
+            if (leftTips.size() > LEFT_TIPS_KEPT) {
+                leftTips.remove(leftTips.iterator().next());
+            }
+        }
         log.warn("reorganization at the source: the published headers " + (fork + 1) + ".." + oldTip
                 + " left its best chain (fork at height " + fork + ", " + published.hashAt(fork)
                 + "); publishing its branch from height " + (fork + 1));

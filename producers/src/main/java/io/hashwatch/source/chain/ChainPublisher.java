@@ -1,6 +1,7 @@
 package io.hashwatch.source.chain;
 
 import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.StaleBranchRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.RejectReason;
 import io.hashwatch.model.Topics;
@@ -95,6 +96,20 @@ public final class ChainPublisher implements HeaderSink, ElectrumSource.Rejects,
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             throw new SourceException(SourceException.Kind.KAFKA, "writing to topic " + Topics.DEAD_LETTERS.name()
                     + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void staleBranches(List<StaleBranchRecord> records) throws SourceException {
+        try {
+            for (StaleBranchRecord r : records) {
+                producer.send(new ProducerRecord<>(Topics.STALE_BRANCHES.name(), null, r.seenAtMs(),
+                        r.network() + ":" + r.tipHash(), Json.write(r)));
+            }
+            producer.flush();
+        } catch (KafkaException | IllegalStateException e) {
+            throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic "
+                    + Topics.STALE_BRANCHES.name() + " failed: " + e.getMessage(), e);
         }
     }
 

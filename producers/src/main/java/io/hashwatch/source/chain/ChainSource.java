@@ -22,6 +22,29 @@ public interface ChainSource extends AutoCloseable {
         }
     }
 
+    /**
+     * A tip of the node's block tree (Bitcoin Core's {@code getchaintips}).
+     *
+     * @param branchLength blocks on the branch and not on the best chain: 0 for the active tip
+     * @param status       {@code active}, {@code valid-fork}, {@code valid-headers}, {@code headers-only} or
+     *                     {@code invalid}
+     */
+    record ChainTip(long height, String hash, int branchLength, String status) {
+        public boolean active() {
+            return "active".equals(status);
+        }
+
+        /** A branch off the best chain that is not known invalid: a stale branch. */
+        public boolean stale() {
+            return !active() && !"invalid".equals(status);
+        }
+
+        /** Whether the node stores the branch's blocks (so its coinbase can be read). */
+        public boolean hasBlocks() {
+            return "valid-fork".equals(status) || "valid-headers".equals(status);
+        }
+    }
+
     /** The source's best chain tip and its network. */
     record Tip(Network network, long height, String hash, boolean syncing) {
     }
@@ -84,6 +107,11 @@ public interface ChainSource extends AutoCloseable {
     }
 
     /** Whether {@link #blocksUpFrom} is what the follower should use for more than one block. */
+    /** The node's chain tips, active one included; empty for a source that cannot tell (Esplora). */
+    default List<ChainTip> chainTips() throws SourceException {
+        return List.of();
+    }
+
     default boolean hasRangeCall() {
         return false;
     }

@@ -2,6 +2,7 @@ package io.hashwatch.source.chain;
 
 import io.hashwatch.source.SourceHealth;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
@@ -32,6 +33,8 @@ public final class ChainSourceMetrics {
     private final Map<SourceException.Kind, Counter> errors = new EnumMap<>(SourceException.Kind.class);
     private final Counter headers;
     private final Counter reorgs;
+    private final Counter staleBlocks;
+    private final DistributionSummary staleDepth;
     private final SourceHealth health;
     private final AtomicLong tipHeight = new AtomicLong(-1);
     private final AtomicLong publishedHeight = new AtomicLong(-1);
@@ -50,6 +53,12 @@ public final class ChainSourceMetrics {
                 .tag("source", source).register(registry);
         reorgs = Counter.builder("hashwatch_source_reorgs")
                 .description("Reorganizations seen at the source: a published block left its best chain")
+                .tag("source", source).register(registry);
+        staleBlocks = Counter.builder("hashwatch_source_stale_blocks")
+                .description("Blocks of stale branches the node reported (getchaintips) since following started")
+                .tag("source", source).register(registry);
+        staleDepth = DistributionSummary.builder("hashwatch_source_stale_branch_depth_blocks")
+                .description("Depth of each new stale branch the node reported (getchaintips branchlen)")
                 .tag("source", source).register(registry);
         Gauge.builder("hashwatch_source_tip_height", tipHeight, v -> v.get() < 0 ? Double.NaN : v.get())
                 .description("Tip height the source last reported").tag("source", source).strongReference(true)
@@ -102,6 +111,12 @@ public final class ChainSourceMetrics {
 
     void reorg() {
         reorgs.increment();
+    }
+
+    /** A stale branch seen at the node for the first time (not one it listed when following started). */
+    void staleBranch(int depth) {
+        staleBlocks.increment(depth);
+        staleDepth.record(depth);
     }
 
     void feesAvailable(boolean available) {

@@ -2,6 +2,7 @@ package io.hashwatch.source.chain;
 
 import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.model.HeaderRecord;
+import io.hashwatch.model.StaleBranchRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TopicList implements HeaderSink, PublishedChain.Loader {
     final List<HeaderRecord> records = new CopyOnWriteArrayList<>();
+    final List<StaleBranchRecord> staleBranches = new CopyOnWriteArrayList<>();
     volatile boolean failing;
     volatile int loads;
 
@@ -24,6 +26,11 @@ final class TopicList implements HeaderSink, PublishedChain.Loader {
                     + " (test)");
         }
         records.addAll(batch);
+    }
+
+    @Override
+    public void staleBranches(List<StaleBranchRecord> batch) {
+        staleBranches.addAll(batch);
     }
 
     @Override
