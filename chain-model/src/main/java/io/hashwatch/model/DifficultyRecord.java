@@ -15,6 +15,7 @@ package io.hashwatch.model;
 public record DifficultyRecord(String network, long height, String hash, long time, String bits,
                                double difficulty, long epoch, long epochStartHeight, int blocksInEpoch,
                                double progress, int blocksRemaining, long nextRetargetHeight,
-                               Double projectedChange, String projectedNextBits, Long projectedRetargetTime,
-                               Double meanBlockIntervalSeconds, Double previousChange, String projectionMethod) {
+                               Double projectedChange, @Nullable String projectedNextBits, Long projectedRetargetTime,
+                               Double meanBlockIntervalSeconds, Double previousChange,
+                               @Nullable String projectionMethod) {
 }

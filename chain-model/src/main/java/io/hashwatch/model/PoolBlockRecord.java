@@ -22,8 +22,9 @@ import java.util.List;
  * @param windows        the statistics over the last 144, 1008 and 4320 blocks, in that order
  */
 public record PoolBlockRecord(String network, long height, String hash, long time, String attribution,
-                              Integer poolId, String poolName, String poolSlug, String match, String matched,
-                              Long feesClaimedSat, String coinbaseTag, Integer txCount, Boolean empty,
+                              Integer poolId, @Nullable String poolName, @Nullable String poolSlug,
+                              @Nullable String match, @Nullable String matched, Long feesClaimedSat,
+                              @Nullable String coinbaseTag, Integer txCount, Boolean empty,
                               String poolList, List<PoolWindow> windows) {
     public PoolBlockRecord {
         windows = List.copyOf(windows);
@@ -53,7 +54,7 @@ public record PoolBlockRecord(String network, long height, String hash, long tim
      */
     public record PoolWindow(int windowBlocks, int blocks, boolean full, int withCoinbase, int unknownBlocks,
                              int unattributedBlocks, Double unknownShare, Double networkHashrateHps,
-                             String topPoolSlug, Double topShare, Double hhi, Integer nakamotoCoefficient,
+                             @Nullable String topPoolSlug, Double topShare, Double hhi, Integer nakamotoCoefficient,
                              int emptyBlocks, int blocksWithTxCount, List<PoolShare> pools) {
         public PoolWindow {
             pools = List.copyOf(pools);
