@@ -29,9 +29,8 @@ What it checks:
   * unit-test coverage (prometheus/rules/*_test.yml): every alert, at each of its severities, has a case where it
     fires, and every alert has a case where it stays silent;
   * every PromQL expression (dashboards, Prometheus rules) parses (promtool check rules on a generated file) and
-    uses only metric names that exist: hashwatch_* names read from the Java sources (Micrometer's naming: counters
-    get _total, summaries _count/_sum/_max), names recorded by the rules, Prometheus's own (up, ALERTS, ...), and
-    prometheus/known-metrics.txt (Kafka, JVM, process);
+    uses only metric names that exist: prometheus/known-metrics.txt (hashwatch_* generated from MetricCatalog;
+    Kafka, JVM, process from a scrape), names recorded by the rules, Prometheus's own (up, ALERTS, ...);
   * docker-compose.yml: every image pinned to a version tag, every bind-mounted file and build context present;
     the topics are set up by the launcher: no docker/topic-init.sh; the one-shot topic-init service runs the
     hashwatch image's `topics` command (whose options the launcher declares; PENDING until it exists, a failure
@@ -95,30 +94,9 @@ def rel(path):
 
 
 # ----------------------------------------------------------------------------------------------- metric names
-def java_metric_names():
-    """hashwatch_* meter names in the main Java sources, with the names Micrometer's Prometheus registry gives."""
-    names = set()
-    for path in glob.glob(os.path.join(ROOT, "*", "src", "main", "java", "**", "*.java"), recursive=True):
-        text = open(path, encoding="utf-8").read()
-        for m in re.finditer(r'"(hashwatch_[a-z0-9_]+)"', text):
-            name = m.group(1)
-            # The statement the literal is in, from the previous ';', '{' or '}'.
-            start = max(text.rfind(c, 0, m.start()) for c in ";{}")
-            stmt = text[start + 1:m.start()]
-            if re.search(r"\bDistributionSummary\b|\bsummary\(", stmt):
-                names.update({name + "_count", name + "_sum", name + "_max"})
-            elif re.search(r"\bTimer\b", stmt):
-                names.update({name + "_seconds_count", name + "_seconds_sum", name + "_seconds_max"})
-            elif re.search(r"\bCounter\b|\bcounter\(", stmt):
-                names.add(name + "_total")
-            elif re.search(r"\bGauge\b|\bgauge\(|\bg\(", stmt):
-                names.add(name)
-            else:  # unknown helper: accept what any meter type could give
-                names.update({name, name + "_total", name + "_count", name + "_sum", name + "_max"})
-    return names
-
-
-def known_external_names():
+def known_metric_names():
+    """Every name served: hashwatch's (generated from MetricCatalog, kept current by chain-model's
+    MetricFilesGeneratedTest) and the Kafka, JVM and process names of a real scrape."""
     path = os.path.join(ROOT, "prometheus", "known-metrics.txt")
     with open(path) as f:
         return {line.strip() for line in f if line.strip() and not line.startswith("#")}
@@ -535,8 +513,8 @@ def check_expressions(exprs, known):
             if name not in known:
                 unknown.append(f"{where}: {name}")
     check(not unknown, f"{len(exprs)} expressions use only known metric names",
-          "unknown metric names (not in the Java sources, the recording rules, Prometheus's own or "
-          "prometheus/known-metrics.txt):\n    " + "\n    ".join(unknown))
+          "unknown metric names (not in prometheus/known-metrics.txt, the recording rules or Prometheus's "
+          "own):\n    " + "\n    ".join(unknown))
     # Parse every expression with promtool: each becomes a recording rule of a generated file.
     rules = [{"record": f"hashwatch_check:expr_{i}:value", "expr": substitute_grafana_vars(e)}
              for i, (_, e) in enumerate(exprs)]
@@ -679,10 +657,11 @@ def main():
     alerts, records = check_prometheus_rules(exprs, anchors, readme_text)
     check_test_coverage(alerts)
     check_rule_facts(readme_text)
-    java = java_metric_names()
-    check(len(java) > 20, f"{len(java)} hashwatch metric names read from the Java sources",
-          f"only {len(java)} hashwatch metric names found in the Java sources")
-    check_expressions(exprs, java | records | known_external_names() | PROMETHEUS_BUILTIN)
+    known = known_metric_names()
+    ours = {n for n in known if n.startswith("hashwatch_")}
+    check(len(ours) > 20, f"{len(ours)} hashwatch metric names in prometheus/known-metrics.txt",
+          f"only {len(ours)} hashwatch metric names in prometheus/known-metrics.txt (generated from MetricCatalog)")
+    check_expressions(exprs, known | records | PROMETHEUS_BUILTIN)
     check_compose()
     check_topics()
     print(f"checks: {passed} passed, {failed} failed" + (f", {pending_count} pending" if pending_count else ""))

@@ -14,5 +14,5 @@ package io.hashwatch.model;
  * @param detail    the anomaly in words, e.g. "412 s before its parent"
  */
 public record BlockAnomalyRecord(String network, long height, String hash, long time, String kind, Integer poolId,
-                                 String poolSlug, Long reference, String detail) {
+                                 @Nullable String poolSlug, Long reference, @Nullable String detail) {
 }

@@ -7,5 +7,5 @@ package io.hashwatch.model;
  */
 public record BlockRecord(String network, long height, String hash, String prevHash, long time, String bits,
                           int version, long nonce, double difficulty, String verification, Long feesSat,
-                          Integer txCount, String source) {
+                          Integer txCount, @Nullable String source) {
 }

@@ -22,9 +22,9 @@ package io.hashwatch.model;
 public record DifficultyRecord(String network, long height, String hash, long time, String bits,
                                double difficulty, long epoch, long epochStartHeight, int blocksInEpoch,
                                double progress, int blocksRemaining, long nextRetargetHeight,
-                               Double projectedChange, String projectedNextBits, Long projectedRetargetTime,
-                               Double meanBlockIntervalSeconds, Double previousChange, String projectionMethod,
-                               Double forecastChangeP05, Double forecastChangeP10, Double forecastChangeP50,
-                               Double forecastChangeP90, Double forecastChangeP95,
+                               Double projectedChange, @Nullable String projectedNextBits, Long projectedRetargetTime,
+                               Double meanBlockIntervalSeconds, Double previousChange,
+                               @Nullable String projectionMethod, Double forecastChangeP05, Double forecastChangeP10,
+                               Double forecastChangeP50, Double forecastChangeP90, Double forecastChangeP95,
                                Double forecastProbabilityDecrease) {
 }

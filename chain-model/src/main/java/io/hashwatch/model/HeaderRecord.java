@@ -25,7 +25,7 @@ import java.util.List;
  *                               ({@code extras.coinbaseAddresses}); null with {@code coinbase_hex}
  */
 public record HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount,
-                           String source, Long observedTimeMs,
+                           @Nullable String source, Long observedTimeMs,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseHex,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Long feesClaimedSat,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseScriptSigHex,

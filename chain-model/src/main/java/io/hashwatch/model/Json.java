@@ -17,10 +17,7 @@ import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The one JSON mapping of the wire format: snake_case field names with digits as their own word
@@ -110,9 +107,22 @@ public final class Json {
         return value;
     }
 
-    public static <T> Serde<T> serde(Class<T> type) {
-        Serializer<T> serializer = (topic, value) -> value == null ? null : write(value);
-        Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, type);
-        return Serdes.serdeFrom(serializer, deserializer);
+    public static <T> JsonSerde<T> serde(Class<T> type) {
+        return new JsonSerde<>(type);
+    }
+
+    /** The serde of a record type, which it names: the type a topic's JSON Schema (docs/schemas/) is made from. */
+    public static final class JsonSerde<T> extends Serdes.WrapperSerde<T> {
+        private final Class<T> type;
+
+        private JsonSerde(Class<T> type) {
+            super((topic, value) -> value == null ? null : write(value),
+                    (topic, bytes) -> bytes == null ? null : read(bytes, type));
+            this.type = type;
+        }
+
+        public Class<T> type() {
+            return type;
+        }
     }
 }

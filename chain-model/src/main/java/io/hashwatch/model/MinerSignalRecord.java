@@ -11,5 +11,5 @@ package io.hashwatch.model;
  * @param value   the figure behind it: the ribbon oscillator, the Puell multiple, the profile's margin (USD per
  *                PH/s per day), the days to the halving; null for the buy signal
  */
-public record MinerSignalRecord(String network, String day, String signal, String profile, Double value) {
+public record MinerSignalRecord(String network, String day, String signal, @Nullable String profile, Double value) {
 }

@@ -24,8 +24,9 @@ import java.util.List;
  *                       block and the odds of so long a gap at its share, largest share first
  */
 public record PoolBlockRecord(String network, long height, String hash, long time, String attribution,
-                              Integer poolId, String poolName, String poolSlug, String match, String matched,
-                              Long feesClaimedSat, String coinbaseTag, Integer txCount, Boolean empty,
+                              Integer poolId, @Nullable String poolName, @Nullable String poolSlug,
+                              @Nullable String match, @Nullable String matched, Long feesClaimedSat,
+                              @Nullable String coinbaseTag, Integer txCount, Boolean empty,
                               String poolList, List<PoolWindow> windows, List<PoolDrought> droughts) {
     /** Pools whose share of the 1,008-block window gets a drought entry. */
     public static final double DROUGHT_MIN_SHARE = 0.02;
@@ -72,7 +73,7 @@ public record PoolBlockRecord(String network, long height, String hash, long tim
      */
     public record PoolWindow(int windowBlocks, int blocks, boolean full, int withCoinbase, int unknownBlocks,
                              int unattributedBlocks, Double unknownShare, Double networkHashrateHps,
-                             String topPoolSlug, Double topShare, Double hhi, Integer nakamotoCoefficient,
+                             @Nullable String topPoolSlug, Double topShare, Double hhi, Integer nakamotoCoefficient,
                              int emptyBlocks, int blocksWithTxCount, List<PoolShare> pools) {
         public PoolWindow {
             pools = List.copyOf(pools);

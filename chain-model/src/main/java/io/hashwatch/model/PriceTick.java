@@ -13,5 +13,5 @@ package io.hashwatch.model;
  * @param tradeId       the exchange's trade id or sequence number as text, when it has one
  */
 public record PriceTick(String exchange, String pair, double price, Double size, long tradeTimeMs,
-                        long receiveTimeMs, String tradeId) {
+                        long receiveTimeMs, @Nullable String tradeId) {
 }

@@ -23,6 +23,6 @@ package io.hashwatch.model;
  *                        from it: the pipeline's {@code reorgs} record with this {@code old_tip_hash} is the same event
  */
 public record StaleBranchRecord(String network, long tipHeight, String tipHash, int depth, long forkHeight,
-                                String status, long activeTipHeight, Integer poolId, String poolSlug,
-                                String coinbaseTag, long seenAtMs, boolean baseline, boolean reorgSeen) {
+                                String status, long activeTipHeight, Integer poolId, @Nullable String poolSlug,
+                                @Nullable String coinbaseTag, long seenAtMs, boolean baseline, boolean reorgSeen) {
 }

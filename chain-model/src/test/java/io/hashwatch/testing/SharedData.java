@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class SharedData {
     /** System property naming the shared directory. */
     public static final String DIR_PROPERTY = "hashwatch.shared.dir";
+    /** How the notice of a test skipped for want of ../shared starts (counted by {@link RealDataSkips}). */
+    public static final String SKIP_NOTICE = "SKIPPED: real-data test needs ../shared/";
     /** Where the header files and CSVs live, relative to the shared directory. */
     public static final String HEADERS = "data/headers/";
 
@@ -80,7 +82,7 @@ public final class SharedData {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("real-data test needs ../shared/" + relativePath + ": ../shared is required in CI (" + where + ")");
         }
-        String notice = "SKIPPED: real-data test needs ../shared/" + relativePath + "; " + where
+        String notice = SKIP_NOTICE + relativePath + "; " + where
                 + " (set -D" + DIR_PROPERTY + "=<dir> to point elsewhere)";
         System.err.println(notice);
         Assumptions.assumeTrue(false, notice);

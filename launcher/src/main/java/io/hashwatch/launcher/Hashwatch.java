@@ -1,6 +1,8 @@
 package io.hashwatch.launcher;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,8 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code hashwatch} command line: {@code run}, {@code backfill} and {@code topics}. The benchmark, {@code hashwatch bench}, is a
- * command of its own in the bench module, which the {@code hashwatch} script runs.
+ * The {@code hashwatch} command line: {@code run}, {@code backfill}, {@code topics} and {@code refit}. The benchmark,
+ * {@code hashwatch bench}, is a command of its own in the bench module, which the {@code hashwatch} script runs.
  */
 @Command(name = "hashwatch", mixinStandardHelpOptions = true, version = "hashwatch 0.1.0",
         description = "Streaming monitor of the Bitcoin network on Kafka Streams.",
@@ -28,7 +30,11 @@ public final class Hashwatch implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("hashwatch: a command is required (run, backfill, topics, bench)");
+        // The commands as declared above (help aside), and the bench's, which the script adds.
+        List<String> commands = new ArrayList<>(spec.subcommands().keySet());
+        commands.remove("help");
+        commands.add("bench");
+        spec.commandLine().getErr().println("hashwatch: a command is required (" + String.join(", ", commands) + ")");
         spec.commandLine().usage(spec.commandLine().getErr());
         return EXIT_USAGE;
     }

@@ -1,6 +1,5 @@
 package io.hashwatch.launcher;
 
-import io.hashwatch.bitcoin.Network;
 import io.hashwatch.source.BlockFileSource;
 import io.hashwatch.source.HeaderFileSource;
 import io.hashwatch.source.HeaderReplay;
@@ -38,15 +37,9 @@ public final class HeaderFileOptions {
 
     /** The file as a source, or a usage error saying which option to fix. */
     public HeaderReplay open() {
+        checkReplay(headers, blocks, startHeight);
+        PathChecks.checkNetwork(network);
         if (blocks != null) {
-            if (headers != null) {
-                throw new UsageException("--headers and --blocks are both given: replay one file");
-            }
-            PathChecks.checkReadableFile(blocks, "--blocks");
-            if (startHeight != null && startHeight < 0) {
-                throw new UsageException("--start-height must be >= 0, got " + startHeight);
-            }
-            checkNetwork();
             try {
                 return new BlockFileSource(blocks, startHeight, network);
             } catch (IllegalArgumentException e) {
@@ -54,17 +47,9 @@ public final class HeaderFileOptions {
             }
         }
         if (headers == null) {
-            throw new ParameterException(command.commandLine(),
-                    "give --headers FILE or --blocks FILE");
+            throw new ParameterException(command.commandLine(), "give --headers FILE or --blocks FILE");
         }
-        return openHeaders();
-    }
-
-    private void checkNetwork() {
-        if (Network.byName(network).isEmpty()) {
-            throw new UsageException("unknown network '" + network + "' (--network): use one of "
-                    + PathChecks.networks());
-        }
+        return source();
     }
 
     /** The header file ({@code --headers}, required with {@code --start-height}). */
@@ -73,22 +58,39 @@ public final class HeaderFileOptions {
             throw new ParameterException(command.commandLine(), "give --headers FILE"
                     + (blocks != null ? " (--blocks is not for this command)" : ""));
         }
-        PathChecks.checkReadableFile(headers, "--headers");
-        if (startHeight == null) {
-            throw new UsageException("--headers needs --start-height N: the height of the first header in "
-                    + headers);
-        }
-        if (startHeight < 0) {
-            throw new UsageException("--start-height must be >= 0, got " + startHeight);
-        }
-        if (Network.byName(network).isEmpty()) {
-            throw new UsageException("unknown network '" + network + "' (--network): use one of "
-                    + PathChecks.networks());
-        }
+        checkReplay(headers, blocks, startHeight);
+        PathChecks.checkNetwork(network);
+        return source();
+    }
+
+    private HeaderFileSource source() {
         try {
             return new HeaderFileSource(headers, startHeight, network);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * The checks every command that replays a file makes of its options ({@code run}'s too, whose replay is
+     * optional): at most one of the files, readable, and a start height >= 0 (required with {@code --headers}).
+     * Neither file passes: whether one is needed is the command's to say.
+     */
+    static void checkReplay(Path headers, Path blocks, Long startHeight) {
+        if (headers != null && blocks != null) {
+            throw new UsageException("--headers and --blocks are both given: replay one file");
+        }
+        if (blocks != null) {
+            PathChecks.checkReadableFile(blocks, "--blocks");
+        } else if (headers != null) {
+            PathChecks.checkReadableFile(headers, "--headers");
+            if (startHeight == null) {
+                throw new UsageException("--headers needs --start-height N: the height of the first header in "
+                        + headers);
+            }
+        }
+        if ((headers != null || blocks != null) && startHeight != null && startHeight < 0) {
+            throw new UsageException("--start-height must be >= 0, got " + startHeight);
         }
     }
 }

@@ -38,6 +38,13 @@ public final class PathChecks {
         return Arrays.stream(Network.values()).map(Network::id).collect(Collectors.joining(", "));
     }
 
+    /** {@code --network} names a network hashwatch verifies, or a usage error lists them. */
+    public static void checkNetwork(String network) {
+        if (Network.byName(network).isEmpty()) {
+            throw new UsageException("unknown network '" + network + "' (--network): use one of " + networks());
+        }
+    }
+
     /** Deletes a directory tree; what cannot be deleted is logged and left. */
     public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {

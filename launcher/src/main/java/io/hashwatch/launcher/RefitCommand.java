@@ -1,6 +1,5 @@
 package io.hashwatch.launcher;
 
-import io.hashwatch.bitcoin.Network;
 import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.MinerDayRecord;
@@ -63,10 +62,7 @@ public final class RefitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> kafka = cluster.kafka();
-        if (Network.byName(network).isEmpty()) {
-            throw new UsageException("unknown network '" + network + "' (--network): use one of "
-                    + PathChecks.networks());
-        }
+        PathChecks.checkNetwork(network);
         LocalDate first = day(from, "--from");
         LocalDate last = day(to, "--to");
         List<DifficultyRegression.Point> points = new ArrayList<>();

@@ -103,10 +103,7 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.partitions < 1) {
             throw new UsageException("partitions must be >= 1 (--partitions), got " + o.partitions);
         }
-        if (Network.byName(o.network).isEmpty()) {
-            throw new UsageException("unknown network '" + o.network + "' (--network): use one of "
-                    + PathChecks.networks());
-        }
+        PathChecks.checkNetwork(o.network);
         if (o.bootstrapServers != null && o.bootstrapServers.isBlank()) {
             throw new UsageException("--bootstrap-servers is empty");
         }
@@ -172,31 +169,13 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
     }
 
     private static void checkReplay(RunCommand o) {
-        if (o.headers != null && o.blocks != null) {
-            throw new UsageException("--headers and --blocks are both given: replay one file");
-        }
-        if (o.blocks != null) {
-            PathChecks.checkReadableFile(o.blocks, "--blocks");
-            if (o.startHeight != null && o.startHeight < 0) {
-                throw new UsageException("--start-height must be >= 0, got " + o.startHeight);
-            }
-            checkSpeed(o);
-            return;
-        }
-        if (o.headers == null) {
+        HeaderFileOptions.checkReplay(o.headers, o.blocks, o.startHeight);
+        if (o.headers == null && o.blocks == null) {
             if (o.startHeight != null) {
                 throw new UsageException("--start-height only applies to a --headers or --blocks replay; give"
                         + " --headers FILE");
             }
             return;
-        }
-        PathChecks.checkReadableFile(o.headers, "--headers");
-        if (o.startHeight == null) {
-            throw new UsageException("--headers needs --start-height N: the height of the first header in "
-                    + o.headers);
-        }
-        if (o.startHeight < 0) {
-            throw new UsageException("--start-height must be >= 0, got " + o.startHeight);
         }
         checkSpeed(o);
     }

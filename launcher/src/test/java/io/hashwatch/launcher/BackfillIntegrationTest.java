@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hashwatch.model.Topics;
 import io.hashwatch.testing.SharedData;
+import io.hashwatch.testing.TopicSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ class BackfillIntegrationTest {
         assertEquals(0, r.exitCode(), () -> "stdout:\n" + r.out() + "\nstderr:\n" + r.err());
         assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(),
                 heights(out.resolve(Topics.BLOCKS.name() + ".jsonl")), "heights from the first coinbase (BIP34)");
+        assertRecordsMatchTheirSchemas(out);
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
         // Who mined them, as their coinbases say ("/Foundry USA Pool #dropgold/", "Mined by AntPool",
         // "/poolin.com/"), with the claimed fees and tx counts of ../shared/data/blocks/block_fees_points.csv.
@@ -71,6 +73,7 @@ class BackfillIntegrationTest {
             assertEquals("unattributed", MAPPER.readTree(line).get("attribution").asText(), line);
         }
         assertEquals(6, lines(wrong.resolve(Topics.POOLS.name() + ".jsonl")).size());
+        assertRecordsMatchTheirSchemas(wrong);
     }
 
     @Test
@@ -101,6 +104,7 @@ class BackfillIntegrationTest {
         assertEquals(expectedRetargets, heights(out.resolve(Topics.DIFFICULTY_ADJUSTMENTS.name() + ".jsonl")));
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
         assertEquals(List.of(), lines(out.resolve(Topics.REORGS.name() + ".jsonl")));
+        assertRecordsMatchTheirSchemas(out);
 
         // The history as OpenMetrics with the blocks' timestamps, loaded by the real promtool.
         List<String> om = lines(history);
@@ -173,6 +177,33 @@ class BackfillIntegrationTest {
         assertTrue(lines(out.resolve(Topics.REFERENCE_PRICES.name() + ".jsonl")).size() > 2900,
                 "a reference price per daily close");
         assertEquals(List.of(), lines(out.resolve(Topics.DEAD_LETTERS.name() + ".jsonl")));
+        assertRecordsMatchTheirSchemas(out);
+    }
+
+    /**
+     * Every record the backfill wrote to an output topic conforms to the topic's committed JSON Schema
+     * (docs/schemas/, what downstream consumers validate against); dead-letters hold the input as it came.
+     */
+    private static void assertRecordsMatchTheirSchemas(Path out) throws Exception {
+        TopicSchemas schemas = TopicSchemas.ofRepository();
+        StringBuilder counts = new StringBuilder();
+        List<String> failures = new ArrayList<>();
+        int total = 0;
+        for (Topics.Topic<?, ?> topic : Topics.outputs()) {
+            Path file = out.resolve(topic.name() + ".jsonl");
+            if (topic != Topics.DEAD_LETTERS && Files.isRegularFile(file)) {
+                try {
+                    int n = schemas.assertExportValid(topic.name(), Files.readAllLines(file));
+                    counts.append(' ').append(topic.name()).append('=').append(n);
+                    total += n;
+                } catch (AssertionError e) {
+                    failures.add(e.getMessage());
+                }
+            }
+        }
+        System.out.println("records validated against docs/schemas: " + total + counts);
+        assertEquals(List.of(), failures, "every topic's records conform to its schema");
+        assertTrue(total > 0, "records validated");
     }
 
     private static List<String> lines(Path file) throws Exception {

@@ -50,6 +50,36 @@ class CliTest {
     }
 
     @Test
+    void withoutACommandEveryCommandIsNamed() {
+        CommandRunner r = CommandRunner.run();
+        assertEquals(2, r.exitCode());
+        assertFails(r, "a command is required (run, backfill, topics, refit, bench)");
+    }
+
+    @Test
+    void backfillAndRunRefuseTheSameReplayOptionsAlike() throws Exception {
+        Path blocks = tmp.resolve("b.blocks");
+        Files.write(blocks, new byte[0]);
+        String out = tmp.resolve("o").toString();
+        for (List<String> command : List.of(List.of("run"), List.of("backfill", "--out", out))) {
+            CommandRunner both = CommandRunner.run(args(command, "--headers", headerFile().toString(), "--blocks",
+                    blocks.toString(), "--start-height", "0"));
+            assertFails(both, "--headers and --blocks are both given: replay one file");
+            CommandRunner negative = CommandRunner.run(args(command, "--headers", headerFile().toString(),
+                    "--start-height", "-1"));
+            assertFails(negative, "--start-height must be >= 0, got -1");
+            CommandRunner noHeight = CommandRunner.run(args(command, "--headers", headerFile().toString()));
+            assertFails(noHeight, "--headers needs --start-height N");
+        }
+    }
+
+    private static String[] args(List<String> command, String... more) {
+        List<String> all = new java.util.ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void backfillWithAMissingHeaderFile() {
         Path missing = tmp.resolve("missing.bin");
         CommandRunner r = CommandRunner.run("backfill", "--headers", missing.toString(), "--start-height", "1",

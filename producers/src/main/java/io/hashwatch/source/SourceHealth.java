@@ -1,30 +1,24 @@
 package io.hashwatch.source;
 
-import io.micrometer.core.instrument.Gauge;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_LAST_MESSAGE;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_UP;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The two series every source exports, labelled {@code source=<id>}, so that one alert rule covers header sources
- * and price feeds alike:
- * <ul>
- *   <li>{@code hashwatch_source_up}: 1 while the source is connected and answering, else 0</li>
- *   <li>{@code hashwatch_source_last_message_timestamp_seconds}: wall-clock time of the last message or successful
- *   reply, NaN before the first (the "last success" an alert on a stale source watches)</li>
- * </ul>
+ * and price feeds alike: the catalog's {@link io.hashwatch.metrics.MetricCatalog#SOURCES} section (up, and the
+ * "last success" an alert on a stale source watches).
  */
 public final class SourceHealth {
     private final AtomicInteger up = new AtomicInteger();
     private final AtomicLong lastMessageMs = new AtomicLong(-1);
 
     public SourceHealth(MeterRegistry registry, String source) {
-        Gauge.builder("hashwatch_source_up", up, AtomicInteger::get)
-                .description("1 while the source is connected and receiving, else 0")
-                .tag("source", source).strongReference(true).register(registry);
-        Gauge.builder("hashwatch_source_last_message_timestamp_seconds", lastMessageMs,
-                        ms -> ms.get() < 0 ? Double.NaN : ms.get() / 1000.0)
-                .description("Wall-clock time of the last message from the source")
+        SOURCE_UP.gauge(up, AtomicInteger::get).tag("source", source).strongReference(true).register(registry);
+        SOURCE_LAST_MESSAGE.gauge(lastMessageMs, ms -> ms.get() < 0 ? Double.NaN : ms.get() / 1000.0)
                 .tag("source", source).strongReference(true).register(registry);
     }
 

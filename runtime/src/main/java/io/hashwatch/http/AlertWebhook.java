@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hashwatch.http.HttpEndpoints.Reply;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.Json;
+import io.hashwatch.metrics.MetricCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -91,8 +92,7 @@ public final class AlertWebhook implements AutoCloseable {
     }
 
     private static Counter notifications(String outcome, MeterRegistry registry) {
-        return Counter.builder("hashwatch_alert_notifications").tag("outcome", outcome)
-                .description("Alertmanager notifications received on the webhook, by outcome").register(registry);
+        return MetricCatalog.ALERT_NOTIFICATIONS.counter().tag("outcome", outcome).register(registry);
     }
 
     public InetSocketAddress address() {

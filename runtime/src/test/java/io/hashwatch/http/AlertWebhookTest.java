@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hashwatch.model.AlertRecord;
+import io.hashwatch.model.Json;
+import io.hashwatch.model.Topics;
+import io.hashwatch.testing.TopicSchemas;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -119,6 +122,11 @@ class AlertWebhookTest {
         assertEquals("hashwatch", first.receiver());
         assertEquals("5c0b7e0f8a1d2c3b:2026-11-21T05:00:00.000Z:firing", first.key());
         assertEquals("resolved", published.get(1).status());
+        // As written to the alerts topic, each conforms to docs/schemas/alerts.schema.json.
+        TopicSchemas schemas = TopicSchemas.ofRepository();
+        for (AlertRecord a : published) {
+            schemas.assertValid(Topics.ALERTS.name(), Json.MAPPER.readTree(Json.write(a)));
+        }
 
         // Alertmanager sends the same notification again (repeat or retry): the same keys, so compaction dedups.
         post(NOTIFICATION.getBytes());

@@ -1,5 +1,6 @@
 package io.hashwatch.api;
 
+import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.model.MinerDayRecord;
@@ -212,10 +213,10 @@ final class HashwatchResources {
     private List<Map<String, Object>> sources() {
         long now = System.currentTimeMillis() / 1000;
         Map<String, Map<String, Object>> out = new TreeMap<>();
-        for (Gauge g : registry.find("hashwatch_source_up").gauges()) {
+        for (Gauge g : registry.find(MetricCatalog.SOURCE_UP.name()).gauges()) {
             source(out, g).put("up", g.value() >= 1);
         }
-        for (Gauge g : registry.find("hashwatch_source_last_message_timestamp_seconds").gauges()) {
+        for (Gauge g : registry.find(MetricCatalog.SOURCE_LAST_MESSAGE.name()).gauges()) {
             double t = g.value();
             if (Double.isFinite(t) && t > 0) {
                 source(out, g).put("last_message_age_seconds", now - (long) t);

@@ -26,6 +26,7 @@ import static io.hashwatch.metrics.MetricCatalog.REFERENCE_PRICE_UNAVAILABLE;
 
 import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.MinerDayRecord;
@@ -102,8 +103,8 @@ public final class EconomicsMetrics {
             EFFICIENCY.gauge(p, CostProfile::efficiencyJoulesPerTh).tag("profile", p.name()).strongReference(true)
                     .register(registry);
         }
-        HOSTING_REVENUE.gauge(settings, s -> s.aiHpcLeaseUsdPerKwMonth() * 1000 / 30.4).strongReference(true)
-                .register(registry);
+        HOSTING_REVENUE.gauge(settings, s -> MiningEconomics.hostingUsdPerMwDay(s.aiHpcLeaseUsdPerKwMonth()))
+                .strongReference(true).register(registry);
     }
 
     private void gauge(OwnedGauges o, Metric metric, ToDoubleFunction<Latest> f) {

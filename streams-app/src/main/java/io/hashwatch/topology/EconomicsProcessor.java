@@ -4,6 +4,7 @@ import io.hashwatch.bitcoin.Hashprice;
 import io.hashwatch.bitcoin.Network;
 import io.hashwatch.bitcoin.Subsidy;
 import io.hashwatch.config.CostProfile;
+import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.EconomicsRecord;
@@ -12,7 +13,6 @@ import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.ReferencePrice;
 import io.hashwatch.model.Topics;
-import io.hashwatch.stress.Halving;
 import io.hashwatch.stress.DifficultyRegression;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,45 +170,23 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
             profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
         }
         return new EconomicsRecord(h.network(), h.height(), h.time(), h.priceUsd(), h.priceTimeMs(),
-                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), hostingUsdPerMwDay(
+                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), MiningEconomics.hostingUsdPerMwDay(
                 settings.aiHpcLeaseUsdPerKwMonth()), profiles, nextHalving(h, block, settings));
     }
 
     static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block,
                                                    EconomicsSettings settings) {
-        Halving halving = Halving.at(block.height(), block.time(), block.epochMeanIntervalSeconds());
-        double btc = halving.hashpriceAfterBtcPerPhDay(block.difficulty(), block.feesIncluded()
-                ? block.feesSatAvg144() : 0);
-        Double usd = h.priceUsd() == null ? null : btc * h.priceUsd();
-        Map<String, Double> cost = new LinkedHashMap<>();
-        Map<String, Double> margin = new LinkedHashMap<>();
+        Map<String, Double> allIn = new LinkedHashMap<>();
         for (CostProfile p : settings.profiles()) {
-            cost.put(p.name(), p.allInCostUsdPerPhDay() / btc);
-            margin.put(p.name(), usd == null ? null : usd - p.allInCostUsdPerPhDay());
+            allIn.put(p.name(), p.allInCostUsdPerPhDay());
         }
-        return new EconomicsRecord.NextHalving(halving.blocksLeft(), halving.estimatedTime(),
-                halving.nextSubsidySat(), btc, usd, cost, margin);
-    }
-
-    /** The AI/HPC lease per MW per day: rate ($/kW/month) * 1000 / 30.4. */
-    static double hostingUsdPerMwDay(double leaseUsdPerKwMonth) {
-        return leaseUsdPerKwMonth * 1000 / 30.4;
+        return MiningEconomics.nextHalving(block.height(), block.time(), block.epochMeanIntervalSeconds(),
+                block.difficulty(), block.feesIncluded() ? block.feesSatAvg144() : 0, h.priceUsd(), allIn);
     }
 
     static ProfileEconomics profile(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {
-        double energyPerPhDay = p.energyCostUsdPerPhDay();
-        double allInPerPhDay = p.allInCostUsdPerPhDay();
-        double energyPerBtc = energyPerPhDay / h.hashpriceBtcPerPhDay();
-        double allInPerBtc = allInPerPhDay / h.hashpriceBtcPerPhDay();
-        Double usd = h.hashpriceUsdPerPhDay();
-        double phPerMw = 1000 / p.efficiencyJoulesPerTh();
-        double hostingPerMwDay = hostingUsdPerMwDay(leaseUsdPerKwMonth);
-        Double miningPerMwDay = usd == null ? null : usd * phPerMw;
-        return new ProfileEconomics(p.efficiencyJoulesPerTh(), p.powerPriceUsdPerKwh(), energyPerPhDay, energyPerBtc,
-                allInPerBtc,
-                h.priceUsd() == null ? null : (h.priceUsd() - allInPerBtc) / allInPerBtc,
-                usd == null ? null : usd - allInPerPhDay,
-                usd == null ? null : usd / (p.efficiencyJoulesPerTh() * 24),
-                miningPerMwDay, miningPerMwDay == null ? null : miningPerMwDay - hostingPerMwDay);
+        return MiningEconomics.profile(h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), h.priceUsd(),
+                p.efficiencyJoulesPerTh(), p.powerPriceUsdPerKwh(), p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(),
+                leaseUsdPerKwMonth);
     }
 }

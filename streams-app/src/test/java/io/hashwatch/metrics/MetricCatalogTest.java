@@ -1,38 +1,18 @@
 package io.hashwatch.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import io.hashwatch.config.EconomicsSettings;
-import io.hashwatch.metrics.MetricCatalog.Metric;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyRecord;
 import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.model.ReferencePrice;
+import io.hashwatch.testing.CatalogMeters;
 import org.junit.jupiter.api.Test;
 
-/** Every hashwatch meter is registered from the catalog, and every catalog entry is registered. */
+/** Every streams-app meter is registered from the catalog, and every catalog entry of the streams app is registered. */
 class MetricCatalogTest {
-    private static Map<String, Metric> catalog() throws IllegalAccessException {
-        Map<String, Metric> byName = new HashMap<>();
-        for (Field f : MetricCatalog.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Metric.class) {
-                Metric m = (Metric) f.get(null);
-                assertEquals(null, byName.put(m.name(), m), "one entry per name: " + m.name());
-            }
-        }
-        return byName;
-    }
-
     /** A record of the type with zero and null components, but for a network and a pair (what the meters read). */
     private static <T extends Record> T blank(Class<T> type) throws ReflectiveOperationException {
         java.lang.reflect.RecordComponent[] components = type.getRecordComponents();
@@ -83,15 +63,6 @@ class MetricCatalogTest {
         poolMetrics.anomaly("regtest", "empty", "a");
         poolMetrics.unknownTags("regtest", java.util.Map.of("/new pool/", 3));
 
-        Map<String, Metric> catalog = catalog();
-        Set<String> registered = new TreeSet<>();
-        for (Meter meter : registry.getMeters()) {
-            Metric m = catalog.get(meter.getId().getName());
-            assertNotNull(m, meter.getId().getName() + " is in the catalog");
-            assertEquals(m.help(), meter.getId().getDescription(), m.name());
-            assertEquals(m.type(), meter.getId().getType(), m.name());
-            registered.add(m.name());
-        }
-        assertEquals(new TreeSet<>(catalog.keySet()), registered);
+        CatalogMeters.assertRegisteredAreTheCatalogs(registry, "streams-app");
     }
 }

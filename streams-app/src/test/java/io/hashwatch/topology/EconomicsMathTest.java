@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hashwatch.config.CostProfile;
 import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.model.EconomicsRecord;
 import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.ReferencePrice;
@@ -50,17 +51,16 @@ class EconomicsMathTest {
         assertEquals(6.25, h.hashvalueSatsPerThDay(), 1e-9);
         assertTrue(h.feesIncluded());
 
+        // The profile's figures are chain-model's MiningEconomics (MiningEconomicsTest derives them by hand from
+        // 21 $ energy and 35 $ all-in per PH/day): the cost profile makes those, the processor wires them.
         CostProfile s21 = new CostProfile("s21", 17.5, 0.05, 0.6, null);
+        assertEquals(21.0, s21.energyCostUsdPerPhDay(), 1e-12);
+        assertEquals(35.0, s21.allInCostUsdPerPhDay(), 1e-12);
         EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, s21, 130);
-        assertEquals(21.0, e.energyCostUsdPerPhDay(), 1e-12);
-        assertEquals(336_000, e.energyCostPerBtcUsd(), 1e-6);
+        assertEquals(MiningEconomics.profile(h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), h.priceUsd(), 17.5,
+                0.05, s21.energyCostUsdPerPhDay(), s21.allInCostUsdPerPhDay(), 130), e);
         assertEquals(560_000, e.allInCostPerBtcUsd(), 1e-6);
-        assertEquals((60_000.0 - 560_000) / 560_000, e.gap(), 1e-12);
         assertEquals(-31.25, e.marginUsdPerPhDay(), 1e-12);
-        assertEquals(3.75 / 420, e.breakevenPowerPriceUsdPerKwh(), 1e-15);
-        assertEquals(3750.0 / 17.5, e.miningRevenueUsdPerMwDay(), 1e-9);
-        assertEquals(130_000 / 30.4, EconomicsProcessor.hostingUsdPerMwDay(130), 1e-9);
-        assertEquals(3750.0 / 17.5 - 130_000 / 30.4, e.powerOpportunitySpreadUsdPerMwDay(), 1e-9);
 
         // Explicit overhead instead of a share: all-in/PH/day = 21 + 14 = 35, the same figures.
         EconomicsRecord.ProfileEconomics o = EconomicsProcessor.profile(h, new CostProfile("o", 17.5, 0.05, null,
@@ -83,25 +83,21 @@ class EconomicsMathTest {
                 625_000_000L, 50_000_000.0, true, 0x17034219L, null, 600.0);
         EconomicsRecord e = EconomicsProcessor.economics(EconomicsProcessor.hashprice(before, price, SETTINGS),
                 before, SETTINGS);
-        EconomicsRecord.NextHalving n = e.nextHalving();
-        assertEquals(1, n.blocksLeft());
-        assertEquals(1_713_571_800L, n.estimatedTime());
-        assertEquals(312_500_000L, n.nextSubsidySat());
-        assertEquals(0.0000625, n.hashpriceBtcPerPhDay(), 1e-18);
-        assertEquals(3.75, n.hashpriceUsdPerPhDay(), 1e-12);
+        // The figures are chain-model's MiningEconomics.nextHalving (MiningEconomicsTest derives them by hand): here,
+        // that the processor hands it this block's height, time, interval, difficulty, fees, price and every profile.
+        java.util.Map<String, Double> allIn = new java.util.LinkedHashMap<>();
         for (CostProfile p : SETTINGS.profiles()) {
-            assertEquals(p.allInCostUsdPerPhDay() / 0.0000625, n.allInCostPerBtcUsd().get(p.name()), 1e-6);
-            assertEquals(3.75 - p.allInCostUsdPerPhDay(), n.marginUsdPerPhDay().get(p.name()), 1e-9);
+            allIn.put(p.name(), p.allInCostUsdPerPhDay());
         }
+        assertEquals(MiningEconomics.nextHalving(839_999, 1_713_571_200L, 600.0, difficulty, 50_000_000.0, 60_000.0,
+                allIn), e.nextHalving());
+        assertEquals(1, e.nextHalving().blocksLeft());
+        assertEquals(SETTINGS.profiles().size(), e.nextHalving().allInCostPerBtcUsd().size());
         ConnectedBlock at = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
                 0.0, false, 0x17034219L, null, null);
         EconomicsRecord.NextHalving m = EconomicsProcessor.economics(EconomicsProcessor.hashprice(at, null,
                 SETTINGS), at, SETTINGS).nextHalving();
-        assertEquals(210_000, m.blocksLeft());
-        assertEquals(156_250_000L, m.nextSubsidySat());
-        assertEquals(null, m.estimatedTime(), "no epoch interval");
-        assertEquals(null, m.hashpriceUsdPerPhDay(), "no price");
-        assertEquals(0.0000625 * 1.5625 / 3.625, m.hashpriceBtcPerPhDay(), 1e-18);
+        assertEquals(MiningEconomics.nextHalving(840_000, 1_713_571_767L, null, difficulty, 0.0, null, allIn), m);
     }
 
     /** Without fees from the source the hashprice is subsidy-only and says so; without a price, USD is null. */
@@ -114,9 +110,12 @@ class EconomicsMathTest {
         // 25 BTC * 86,400 * 10^15 / (3,438,908.96 * 2^32) = 146.25... BTC per PH/s per day in late 2012.
         assertEquals(25 * 86_400e15 / (3_438_908.96 * 4294967296.0), h.hashpriceBtcPerPhDay(), 1e-9);
         assertNull(h.hashpriceUsdPerPhDay());
-        EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, SETTINGS.profiles().get(0), 130);
+        CostProfile p = SETTINGS.profiles().get(0);
+        EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, p, 130);
         assertNull(e.gap());
         assertNull(e.breakevenPowerPriceUsdPerKwh());
+        assertEquals(MiningEconomics.profile(h.hashpriceBtcPerPhDay(), null, null, p.efficiencyJoulesPerTh(),
+                p.powerPriceUsdPerKwh(), p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(), 130), e);
     }
 
     /**

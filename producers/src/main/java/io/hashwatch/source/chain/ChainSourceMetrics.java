@@ -1,9 +1,18 @@
 package io.hashwatch.source.chain;
 
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_BACKFILL_REMAINING;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_ERRORS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_FEES_AVAILABLE;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_HEADERS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_PUBLISHED_HEIGHT;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_REORGS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_STALE_BLOCKS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_STALE_BRANCH_DEPTH;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_TIP_HEIGHT;
+
 import io.hashwatch.source.SourceHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -12,21 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The metrics of one live header source, labelled {@code source=<bitcoind|esplora>}: the {@link SourceHealth} every
- * source exports, and these. Counter names carry no {@code _total}: the Prometheus registry adds it.
- *
- * <ul>
- *   <li>{@code hashwatch_source_errors{kind}}: failures by kind: connect, timeout, http, malformed, rpc_error,
- *   throttled, coinbase_proof,
- *   wrong_chain, unsupported_network, kafka, internal (every kind registered at 0 from the start)</li>
- *   <li>{@code hashwatch_source_tip_height}: tip height the source last reported</li>
- *   <li>{@code hashwatch_source_published_height}: height of the last header published from the source</li>
- *   <li>{@code hashwatch_source_headers}: headers published</li>
- *   <li>{@code hashwatch_source_reorgs}: reorganizations seen at the source (a published block left its chain)</li>
- *   <li>{@code hashwatch_source_fees_available}: 1 while the source gives block fees, 0 after it could not
- *   (fees are then published as null)</li>
- *   <li>{@code hashwatch_source_backfill_remaining_blocks}: blocks of the current walk still to publish (the history
- *   of a first start, or the gap after a restart); 0 while following the tip</li>
- * </ul>
+ * source exports, and the catalog's header-source section ({@link io.hashwatch.metrics.MetricCatalog#HEADER_SOURCES}):
+ * errors by kind (every kind registered at 0 from the start), heights, headers, reorganizations, whether fees are
+ * available (fees are published as null when not), the blocks a walk still has to publish, and a node's stale
+ * branches (getchaintips).
  */
 public final class ChainSourceMetrics {
     private final String source;
@@ -45,34 +43,21 @@ public final class ChainSourceMetrics {
         this.source = source;
         health = new SourceHealth(registry, source);
         for (SourceException.Kind kind : SourceException.Kind.values()) {
-            errors.put(kind, Counter.builder("hashwatch_source_errors")
-                    .description("Failed exchanges with a header source, by kind")
-                    .tag("source", source).tag("kind", kind.label()).register(registry));
+            errors.put(kind, SOURCE_ERRORS.counter().tag("source", source).tag("kind", kind.label())
+                    .register(registry));
         }
-        headers = Counter.builder("hashwatch_source_headers").description("Block headers published from the source")
-                .tag("source", source).register(registry);
-        reorgs = Counter.builder("hashwatch_source_reorgs")
-                .description("Reorganizations seen at the source: a published block left its best chain")
-                .tag("source", source).register(registry);
-        staleBlocks = Counter.builder("hashwatch_source_stale_blocks")
-                .description("Blocks of stale branches the node reported (getchaintips) since following started")
-                .tag("source", source).register(registry);
-        staleDepth = DistributionSummary.builder("hashwatch_source_stale_branch_depth_blocks")
-                .description("Depth of each new stale branch the node reported (getchaintips branchlen)")
-                .tag("source", source).register(registry);
-        Gauge.builder("hashwatch_source_tip_height", tipHeight, v -> v.get() < 0 ? Double.NaN : v.get())
-                .description("Tip height the source last reported").tag("source", source).strongReference(true)
-                .register(registry);
-        Gauge.builder("hashwatch_source_published_height", publishedHeight, v -> v.get() < 0 ? Double.NaN : v.get())
-                .description("Height of the last header published from the source").tag("source", source)
+        headers = SOURCE_HEADERS.counter().tag("source", source).register(registry);
+        reorgs = SOURCE_REORGS.counter().tag("source", source).register(registry);
+        staleBlocks = SOURCE_STALE_BLOCKS.counter().tag("source", source).register(registry);
+        staleDepth = SOURCE_STALE_BRANCH_DEPTH.summary().tag("source", source).register(registry);
+        SOURCE_TIP_HEIGHT.gauge(tipHeight, v -> v.get() < 0 ? Double.NaN : v.get()).tag("source", source)
                 .strongReference(true).register(registry);
-        Gauge.builder("hashwatch_source_fees_available", feesAvailable, AtomicInteger::get)
-                .description("1 while the source gives block fees, 0 when it cannot (fees published as null)")
-                .tag("source", source).strongReference(true).register(registry);
-        Gauge.builder("hashwatch_source_backfill_remaining_blocks", backfillRemaining, AtomicLong::get)
-                .description("Blocks of the current walk (first-start history, or a restart's gap) still to publish;"
-                        + " 0 while following the tip").tag("source", source).strongReference(true)
+        SOURCE_PUBLISHED_HEIGHT.gauge(publishedHeight, v -> v.get() < 0 ? Double.NaN : v.get()).tag("source", source)
+                .strongReference(true).register(registry);
+        SOURCE_FEES_AVAILABLE.gauge(feesAvailable, AtomicInteger::get).tag("source", source).strongReference(true)
                 .register(registry);
+        SOURCE_BACKFILL_REMAINING.gauge(backfillRemaining, AtomicLong::get).tag("source", source)
+                .strongReference(true).register(registry);
     }
 
     public String source() {

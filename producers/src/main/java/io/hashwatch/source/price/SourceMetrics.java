@@ -1,23 +1,23 @@
 package io.hashwatch.source.price;
 
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_EXCHANGE_ERRORS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_GAPS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_MESSAGES;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_PARSE_FAILURES;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_PUBLISH_FAILURES;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_RECONNECTS;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_STALE;
+import static io.hashwatch.metrics.MetricCatalog.SOURCE_TICKS;
+
+import io.hashwatch.metrics.MetricCatalog;
+import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.source.SourceHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The metrics of one price source, all labelled {@code source=<exchange id>}: the {@link SourceHealth} every source
- * exports, and these. Meter names carry no {@code _total}: the Prometheus registry adds it to counters.
- *
- * <ul>
- *   <li>{@code hashwatch_source_messages}: websocket messages received (all kinds)</li>
- *   <li>{@code hashwatch_source_parse_failures}: messages that were not of the expected layout</li>
- *   <li>{@code hashwatch_source_reconnects}: connection attempts after the first</li>
- *   <li>{@code hashwatch_source_gaps}: gaps in the exchange's trade sequence</li>
- *   <li>{@code hashwatch_source_stale}: connections closed by the silence watchdog</li>
- *   <li>{@code hashwatch_source_ticks}: price ticks handed to the sink</li>
- *   <li>{@code hashwatch_source_exchange_errors}: error messages from the exchange</li>
- *   <li>{@code hashwatch_source_publish_failures}: ticks the sink refused</li>
- * </ul>
+ * exports, and the catalog's price-source section ({@link MetricCatalog#PRICE_SOURCES}).
  */
 public final class SourceMetrics {
     private final Counter messages;
@@ -31,23 +31,19 @@ public final class SourceMetrics {
     private final SourceHealth health;
 
     public SourceMetrics(MeterRegistry registry, String source) {
-        messages = counter(registry, source, "hashwatch_source_messages", "Websocket messages received");
-        parseFailures = counter(registry, source, "hashwatch_source_parse_failures",
-                "Messages rejected as not of the expected layout");
-        reconnects = counter(registry, source, "hashwatch_source_reconnects", "Connection attempts after the first");
-        gaps = counter(registry, source, "hashwatch_source_gaps", "Gaps in the exchange's trade sequence");
-        stale = counter(registry, source, "hashwatch_source_stale",
-                "Connections closed by the silence watchdog");
-        ticks = counter(registry, source, "hashwatch_source_ticks", "Price ticks published");
-        exchangeErrors = counter(registry, source, "hashwatch_source_exchange_errors",
-                "Error messages sent by the exchange");
-        publishFailures = counter(registry, source, "hashwatch_source_publish_failures",
-                "Price ticks the publisher refused");
+        messages = counter(registry, source, SOURCE_MESSAGES);
+        parseFailures = counter(registry, source, SOURCE_PARSE_FAILURES);
+        reconnects = counter(registry, source, SOURCE_RECONNECTS);
+        gaps = counter(registry, source, SOURCE_GAPS);
+        stale = counter(registry, source, SOURCE_STALE);
+        ticks = counter(registry, source, SOURCE_TICKS);
+        exchangeErrors = counter(registry, source, SOURCE_EXCHANGE_ERRORS);
+        publishFailures = counter(registry, source, SOURCE_PUBLISH_FAILURES);
         health = new SourceHealth(registry, source);
     }
 
-    private static Counter counter(MeterRegistry registry, String source, String name, String description) {
-        return Counter.builder(name).description(description).tag("source", source).register(registry);
+    private static Counter counter(MeterRegistry registry, String source, Metric metric) {
+        return metric.counter().tag("source", source).register(registry);
     }
 
     void message(long nowMs) {
