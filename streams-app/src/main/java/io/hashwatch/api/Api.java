@@ -153,7 +153,7 @@ public final class Api extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         if (!path.startsWith(PREFIX)) {
-            return false;
+            return Page.handle(path, request, response, callback);
         }
         Answer refused = refuse(request);
         if (refused != null) {
@@ -236,6 +236,10 @@ public final class Api extends Handler.Abstract {
                 }
             }
             BlockRecord tip = mempool.tip(network);
+            Answer live = live(parts, query, tip);
+            if (live != null) {
+                return live;
+            }
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
             CachedAnswer cached = cache.get(cacheKey);
             if (cached != null && cached.tipHash().equals(tip.hash())) {
@@ -255,6 +259,39 @@ public final class Api extends Handler.Abstract {
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
         }
+    }
+
+    /**
+     * The resources that change without the tip (a price update, an alert): read from the event reader's latest
+     * records, never cached.
+     */
+    private Answer live(List<String> p, Map<String, String> query, BlockRecord tip) {
+        if (p.size() != 3 || !p.get(0).equals("v1") || !p.get(1).equals("hashwatch")
+                || !List.of("economics", "alerts", "pool-shares").contains(p.get(2))) {
+            return null;
+        }
+        Events e = events;
+        if (e == null) {
+            throw ApiException.unavailable("the event reader is starting");
+        }
+        Map<String, Object> asOf = HashwatchResources.asOf(tip);
+        if (p.get(2).equals("alerts")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("as_of", asOf);
+            m.put("alerts", e.latest().alerts());
+            return ownJson(m, tip);
+        }
+        if (p.get(2).equals("pool-shares")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("as_of", asOf);
+            m.put("pools", e.latest().pools(tip.network()));
+            return ownJson(m, tip);
+        }
+        long from = query.containsKey("from") ? parseLong(query.get("from"), "from") : tip.height() - 1007;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", asOf);
+        m.putAll(e.latest().economics(tip.network(), from));
+        return ownJson(m, tip);
     }
 
     private Answer route(List<String> p, Map<String, String> query, BlockRecord tip) {
@@ -302,6 +339,8 @@ public final class Api extends Handler.Abstract {
                     return ownJson(hashwatch.minerDays(tip, query), tip);
                 case "pools":
                     return ownJson(hashwatch.pools(tip), tip);
+                case "difficulty":
+                    return ownJson(hashwatch.difficulty(tip), tip);
                 default:
                     break;
             }

@@ -60,6 +60,9 @@ final class Events implements AutoCloseable {
         m.put(Topics.POOLS.name(), "pools");
         m.put(Topics.MINER_SIGNALS.name(), "signal");
         m.put(Topics.ALERTS.name(), "alert");
+        // Added after the first six: a position's topic numbers stay those of the ids already handed out.
+        m.put(Topics.ECONOMICS.name(), "economics");
+        m.put(Topics.REFERENCE_PRICES.name(), "reference-price");
         return m;
     }
 
@@ -71,6 +74,7 @@ final class Events implements AutoCloseable {
     }
 
     private final Map<String, Object> consumerProps;
+    private final Latest latest = new Latest();
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     /** Per partition: the offset below which events are no longer in the buffer. */
     private final Map<TopicPartition, Long> evictedBelow = new HashMap<>();
@@ -143,6 +147,7 @@ final class Events implements AutoCloseable {
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         next.put(tp, r.offset() + 1);
+        latest.add(r.topic(), r.key(), r.value());
         String data = r.value() == null
                 ? "{\"key\":\"" + r.key().replace("\"", "") + "\",\"removed\":true}"
                 : new String(r.value(), StandardCharsets.UTF_8);
@@ -308,6 +313,11 @@ final class Events implements AutoCloseable {
             }
             c.response.write(false, ByteBuffer.wrap(pending), written(c));
         }
+    }
+
+    /** The latest records of the resources no store holds (economics, alerts). */
+    Latest latest() {
+        return latest;
     }
 
     int clients() {
