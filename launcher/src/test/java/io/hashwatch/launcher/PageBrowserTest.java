@@ -12,6 +12,7 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.http.MetricsServer;
+import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
@@ -162,13 +163,22 @@ class PageBrowserTest {
                     producer.send(new ProducerRecord<>(Topics.HEADERS.name(), "mainnet",
                             Json.write(header(FIRST + i, raw.get(i), tags, fees))));
                 }
+                // Alerts as the Alertmanager webhook writes them: one fired and resolved, one firing.
+                for (AlertRecord a : List.of(
+                        alert("firing", "SourceDown", "warning", "source kraken is down", "0001-01-01T00:00:00Z"),
+                        alert("resolved", "SourceDown", "warning", "source kraken is down", "2019-08-14T05:20:00Z"),
+                        alert("firing", "HashrateDrop", "warning", "7-day hashrate fell 20% below its 30-day mean",
+                                "0001-01-01T00:00:00Z"))) {
+                    producer.send(new ProducerRecord<>(Topics.ALERTS.name(), a.key(), Json.write(a)));
+                }
                 producer.flush();
                 replay.message(System.currentTimeMillis());
                 waitFor("the API's tip at " + (last - 1), () -> apiTip() == last - 1);
                 // The economics and pools of the tip come from the event reader: wait until it has them.
                 waitFor("the economics of the tip", () -> json("/api/v1/hashwatch/economics")
                         .path("economics").path("height").asLong() == last - 1
-                        && json("/api/v1/hashwatch/pool-shares").path("pools").path("height").asLong() == last - 1);
+                        && json("/api/v1/hashwatch/pool-shares").path("pools").path("height").asLong() == last - 1
+                        && json("/api/v1/hashwatch/alerts").path("alerts").size() == 3);
 
                 driver = chromium();
                 metrics(driver, 1280, 800, false);
@@ -209,6 +219,14 @@ class PageBrowserTest {
                 assertTrue(textOf(d, "pool-top").startsWith(percent(week.get("top_share").asDouble())),
                         textOf(d, "pool-top"));
                 assertTrue(d.findElements(By.cssSelector("#pool-rows tr")).size() >= 3);
+                JsonNode alerts = json("/api/v1/hashwatch/alerts").path("alerts");
+                var alertRows = d.findElements(By.cssSelector("#alert-rows tr"));
+                assertEquals(alerts.size(), alertRows.size());
+                for (int i = 0; i < alerts.size(); i++) {
+                    String rowText = alertRows.get(i).getText();
+                    assertTrue(rowText.startsWith(alerts.get(i).get("status").asText() + " "
+                            + alerts.get(i).get("alertname").asText()), rowText);
+                }
                 assertEquals("7-day hashrate", d.findElement(By.cssSelector("#hr-chart svg"))
                         .getAttribute("aria-label").substring(0, 14));
 
@@ -264,6 +282,11 @@ class PageBrowserTest {
         api.attach(streams.kafkaStreams());
         api.startEvents(Map.of("bootstrap.servers", bootstrap));
         return server;
+    }
+
+    private static AlertRecord alert(String status, String name, String severity, String summary, String endsAt) {
+        return new AlertRecord(status, name.toLowerCase(Locale.ROOT), name, severity, Map.of("alertname", name),
+                Map.of("summary", summary), "2019-08-14T05:00:00Z", endsAt, "", "hashwatch", 1565758800000L);
     }
 
     /** Every seventh block without coinbase (unattributed), every block with real fees of another block. */

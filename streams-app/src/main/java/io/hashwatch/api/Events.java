@@ -80,6 +80,8 @@ final class Events implements AutoCloseable {
     private final Map<TopicPartition, Long> evictedBelow = new HashMap<>();
     /** Per partition: the next offset to read (the position after the last event). */
     private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** Per partition: the first offset streamed as an event (records before it only fill {@link Latest}). */
+    private final Map<TopicPartition, Long> eventsFrom = new HashMap<>();
     private long seq;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -123,9 +125,14 @@ final class Events implements AutoCloseable {
             synchronized (this) {
                 for (TopicPartition tp : tps) {
                     long from = Math.max(begin.get(tp), end.get(tp) - BACKLOG_PER_PARTITION);
-                    consumer.seek(tp, from);
+                    // The hashprice history the economics resource serves is read from further back, for Latest
+                    // only: two records a block at most (per height and current).
+                    long latestFrom = tp.topic().equals(Topics.HASHPRICE.name())
+                            ? Math.max(begin.get(tp), end.get(tp) - 2L * Latest.HASHPRICE_HEIGHTS) : from;
+                    consumer.seek(tp, Math.min(from, latestFrom));
                     evictedBelow.put(tp, from);
                     next.put(tp, from);
+                    eventsFrom.put(tp, from);
                 }
             }
             while (running.get()) {
@@ -146,8 +153,11 @@ final class Events implements AutoCloseable {
 
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        next.put(tp, r.offset() + 1);
         latest.add(r.topic(), r.key(), r.value());
+        if (r.offset() < eventsFrom.get(tp)) {
+            return;
+        }
+        next.put(tp, r.offset() + 1);
         String data = r.value() == null
                 ? "{\"key\":\"" + r.key().replace("\"", "") + "\",\"removed\":true}"
                 : new String(r.value(), StandardCharsets.UTF_8);
