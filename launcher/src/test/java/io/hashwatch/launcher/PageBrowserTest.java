@@ -187,6 +187,7 @@ class PageBrowserTest {
                 waitFor("the page at tip " + (last - 1), () -> String.valueOf(last - 1).equals(
                         attr(d, "body", "data-height")) && "live".equals(attr(d, "body", "data-connection")));
                 screenshot(d, "page-1280x800.png");
+                screenshotWhole(d, "page-1280-whole.png");
 
                 // The figures equal the API's, formatted for people.
                 assertEquals(NumberFormat.getIntegerInstance(Locale.US).format(last - 1), textOf(d, "tip-height"));
@@ -242,6 +243,14 @@ class PageBrowserTest {
                 assertEquals(NumberFormat.getIntegerInstance(Locale.US).format(last), textOf(d, "tip-height"));
                 List<LogEntry> errors = consoleErrors(d);
                 assertTrue(errors.isEmpty(), "console errors: " + errors);
+
+                // A source goes down: the header says so in a banner, without an event or a reload.
+                assertTrue(!d.findElement(By.id("banner")).isDisplayed());
+                replay.up(false);
+                waitFor("the source-down banner", () -> d.findElement(By.id("banner")).isDisplayed()
+                        && textOf(d, "banner").contains("source header-replay is down"));
+                replay.up(true);
+                waitFor("the banner gone", () -> !d.findElement(By.id("banner")).isDisplayed());
 
                 metrics(d, 390, 844, true);
                 screenshot(d, "page-390x844.png");
@@ -329,6 +338,17 @@ class PageBrowserTest {
         Files.write(dir.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
         System.out.println("page screenshot: " + dir.resolve(name).toAbsolutePath());
         assertNotNull(d.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The whole page at 1280 wide, beyond the viewport: for a person to look at, nothing checked on it. */
+    private static void screenshotWhole(ChromeDriver d, String name) throws IOException {
+        Number height = (Number) d.executeScript("return document.documentElement.scrollHeight");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shot = d.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", 1280,
+                        "height", height.intValue(), "scale", 1)));
+        Path dir = Path.of("target", "page-screenshots");
+        Files.write(dir.resolve(name), Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     private static List<LogEntry> consoleErrors(ChromeDriver d) {

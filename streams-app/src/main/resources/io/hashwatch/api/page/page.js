@@ -181,11 +181,12 @@
     for (const s of status.sources || []) {
       const li = document.createElement('li');
       const name = s.source || s.name || Object.entries(s).filter(([k]) => typeof s[k] === 'string').map(([, v]) => v).join(' ');
-      li.className = s.up ? 'up' : 'down';
+      const known = typeof s.up === 'boolean';
+      li.className = known ? (s.up ? 'up' : 'down') : '';
       const age = ok(s.last_message_age_seconds) ? ', last message ' + ago(Date.now() / 1000 - s.last_message_age_seconds) : ', no message yet';
-      li.textContent = `${name} ${s.up ? 'up' : 'down'}${age}`;
+      li.textContent = `${name} ${known ? (s.up ? 'up' : 'down') : ''}${age}`;
       list.append(li);
-      if (!s.up) warnings.push(`source ${name} is down`);
+      if (s.up === false) warnings.push(`source ${name} is down`);
       if (ok(s.backfill_remaining_blocks) && s.backfill_remaining_blocks > 0) {
         warnings.push(`history still loading: ${int.format(s.backfill_remaining_blocks)} blocks left (${name})`);
       }
@@ -307,7 +308,10 @@
     h.replaceChildren();
     if (halving) {
       h.append(`Next halving in ${int.format(halving.blocks_left)} blocks`);
-      if (ok(halving.estimated_time)) h.append(' (', timeEl(halving.estimated_time), ')');
+      if (ok(halving.estimated_time)) {
+        h.append(` (about ${int.format((halving.estimated_time - econ.time) / 86400)} days after the tip, `,
+          timeEl(halving.estimated_time), ')');
+      }
       h.append(`: hashprice then ${ok(halving.hashprice_usd_per_ph_day) ? usd(halving.hashprice_usd_per_ph_day, 2) + ' per PH/s per day' : btc(halving.hashprice_btc_per_ph_day) + ' per PH/s per day'} if difficulty and fees stayed.`);
     }
   }
@@ -439,8 +443,20 @@
       section('alerts', () => api('/api/v1/hashwatch/alerts'), (a) => renderAlerts(a.alerts)),
     ];
     await Promise.all(tasks);
+    lastPool = poolRecord;
     renderHeader(status, tip, poolRecord);
     document.body.dataset.height = tip.height;
+  }
+
+  // Sources change without an event: the header reads the status again every few seconds.
+  let lastPool = null;
+  async function refreshHeader() {
+    if (running || !network) return;
+    try {
+      const status = await fetch('/api/v1/hashwatch/status', { cache: 'no-store' }).then((r) => (r.ok ? r.json() : null));
+      const net = status && status.networks && status.networks[network];
+      if (net && net.tip && !running) renderHeader(status, net.tip, lastPool);
+    } catch (e) { /* the event stream's state says it */ }
   }
 
   // ---- live: refresh from the API on events, at most one refresh at a time ----
@@ -487,6 +503,7 @@
 
   // Relative times age while nothing arrives.
   setInterval(() => document.querySelectorAll('time[data-sec]').forEach((t) => { t.textContent = ago(Number(t.dataset.sec)); }), 15000);
+  setInterval(refreshHeader, 5000);
   connState(false, 'connecting…');
   schedule(0);
   connect();
