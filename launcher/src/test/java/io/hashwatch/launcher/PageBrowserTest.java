@@ -228,8 +228,20 @@ class PageBrowserTest {
                     assertTrue(rowText.startsWith(alerts.get(i).get("status").asText() + " "
                             + alerts.get(i).get("alertname").asText()), rowText);
                 }
-                assertEquals("7-day hashrate", d.findElement(By.cssSelector("#hr-chart svg"))
-                        .getAttribute("aria-label").substring(0, 14));
+                // Accessible: headings, captioned tables, charts with their latest value in words, keyboard first
+                // stop on the skip link.
+                assertEquals(List.of("Network", "Economics", "Pools", "Miner stress", "Alerts"), d.findElements(
+                        By.cssSelector("main h2")).stream().map(e -> e.getText()).toList());
+                for (var table : d.findElements(By.cssSelector("main table"))) {
+                    assertTrue(!table.findElement(By.tagName("caption")).getText().isBlank());
+                }
+                assertEquals("img", d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("role"));
+                assertTrue(d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("aria-label")
+                        .contains("latest " + ehs(hr.get("hashrate_7d_hps").asDouble()).replace(' ', '\u00a0')));
+                assertTrue(d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
+                        .contains("latest " + dollars(usd)));
+                d.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+                assertEquals("Skip to the figures", d.switchTo().activeElement().getText());
 
                 // A new block shows without a reload.
                 d.executeScript("window.hashwatchLoadedOnce = true");

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * under {@code /api/}, hashwatch's own under {@code /api/v1/hashwatch/} (docs/api.md). Requests run on the API's
  * own small pool with a bounded queue, never on the metrics server's threads: a flood of API requests gets 503s and
  * Prometheus still scrapes. Only GET and HEAD are served, bodies are refused, errors are JSON
- * ({@code {"error": ...}}), never a stack trace.
+ * ({@code {"error": ...}}), never a stack trace. Paths outside {@code /api/} are the live page's ({@link Page}), which
+ * reads only this API.
  * <p>Each network's state is on one instance (its stores are partitioned by network): an instance that does not
  * hold a network forwards the request to the one that does ({@code application.server}), once.
  */
