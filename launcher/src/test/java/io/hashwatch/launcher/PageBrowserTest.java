@@ -155,6 +155,10 @@ class PageBrowserTest {
                          new ByteArraySerializer())) {
                 server = startServer(at, registry, streams, bootstrap);
                 streams.start();
+                // Prices once the app runs: ticks sent during its first rebalance were seen to stall its
+                // transactions for about a minute (OUT_OF_ORDER_SEQUENCE_NUMBER on the prices repartition topic).
+                waitFor("the streams app running", () -> streams.kafkaStreams().state()
+                        == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
                 new PriceBootstrap(bootstrap, Map.of(), CLOCK).run(List.of("coinbase", "bitstamp"), 40, prices,
                         history);
                 replay.up(true);
