@@ -46,6 +46,11 @@ final class Events implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Events.class);
     /** The topics streamed, and the event type of each. */
     static final Map<String, String> TYPES = orderedTypes();
+    /**
+     * Topics read for {@link Latest} only, not streamed: a price update's new figures reach clients as the
+     * {@code hashprice} event of {@code network:current} already.
+     */
+    static final List<String> LATEST_ONLY = List.of(Topics.ECONOMICS.name(), Topics.REFERENCE_PRICES.name());
     static final int BUFFER = 20_000;
     static final int BACKLOG_PER_PARTITION = 200;
     static final int MAX_CLIENTS = 256;
@@ -60,9 +65,6 @@ final class Events implements AutoCloseable {
         m.put(Topics.POOLS.name(), "pools");
         m.put(Topics.MINER_SIGNALS.name(), "signal");
         m.put(Topics.ALERTS.name(), "alert");
-        // Added after the first six: a position's topic numbers stay those of the ids already handed out.
-        m.put(Topics.ECONOMICS.name(), "economics");
-        m.put(Topics.REFERENCE_PRICES.name(), "reference-price");
         return m;
     }
 
@@ -114,7 +116,9 @@ final class Events implements AutoCloseable {
     private void read() {
         try {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String topic : TYPES.keySet()) {
+            List<String> topics = new ArrayList<>(TYPES.keySet());
+            topics.addAll(LATEST_ONLY);
+            for (String topic : topics) {
                 for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                     tps.add(new TopicPartition(topic, pi.partition()));
                 }
@@ -130,6 +134,9 @@ final class Events implements AutoCloseable {
                     long latestFrom = tp.topic().equals(Topics.HASHPRICE.name())
                             ? Math.max(begin.get(tp), end.get(tp) - 2L * Latest.HASHPRICE_HEIGHTS) : from;
                     consumer.seek(tp, Math.min(from, latestFrom));
+                    if (LATEST_ONLY.contains(tp.topic())) {
+                        continue;
+                    }
                     evictedBelow.put(tp, from);
                     next.put(tp, from);
                     eventsFrom.put(tp, from);
@@ -154,7 +161,7 @@ final class Events implements AutoCloseable {
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         latest.add(r.topic(), r.key(), r.value());
-        if (r.offset() < eventsFrom.get(tp)) {
+        if (!eventsFrom.containsKey(tp) || r.offset() < eventsFrom.get(tp)) {
             return;
         }
         next.put(tp, r.offset() + 1);

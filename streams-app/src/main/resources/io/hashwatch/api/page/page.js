@@ -170,8 +170,8 @@
   }
 
   function renderHeader(status, tip, poolRecord) {
-    text('tip-height', int.format(tip.height), tip.height);
-    $('tip-height').title = tip.hash;
+    text('tip-height', ok(tip.height) ? int.format(tip.height) : 'no block yet', tip.height);
+    $('tip-height').title = tip.hash || '';
     setTime('tip-age', tip.time);
     const pool = poolRecord && poolRecord.height === tip.height ? (poolRecord.pool_name || 'Unknown') : '–';
     text('tip-pool', pool);
@@ -496,7 +496,7 @@
       } catch (e) { /* a removal or another shape: refresh anyway */ }
       schedule();
     };
-    ['block', 'difficulty-adjustment', 'hashprice', 'pools', 'signal', 'alert', 'economics', 'reference-price']
+    ['block', 'difficulty-adjustment', 'hashprice', 'pools', 'signal', 'alert']
       .forEach((t) => source.addEventListener(t, onEvent));
     source.addEventListener('reset', () => schedule(0));
   }
