@@ -112,8 +112,8 @@ final class Pipeline implements AutoCloseable {
                 () -> new MetricsServer(metricsAt, registry, HttpEndpoints.Settings.DEFAULTS, api)));
         log.info("metrics on http://{}:{}/metrics", metrics.address().getHostString(), metrics.address().getPort());
         if (api != null) {
-            log.info("HTTP API on http://{}:{}/api/ (docs/api.md)", metrics.address().getHostString(),
-                    metrics.address().getPort());
+            log.info("open http://{}:{}/ for the live page (docs/page.md); HTTP API under /api/ (docs/api.md)",
+                    metrics.address().getHostString(), metrics.address().getPort());
         }
 
         bootstrap = s.bootstrapServers();

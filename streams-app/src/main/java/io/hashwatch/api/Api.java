@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * under {@code /api/}, hashwatch's own under {@code /api/v1/hashwatch/} (docs/api.md). Requests run on the API's
  * own small pool with a bounded queue, never on the metrics server's threads: a flood of API requests gets 503s and
  * Prometheus still scrapes. Only GET and HEAD are served, bodies are refused, errors are JSON
- * ({@code {"error": ...}}), never a stack trace.
+ * ({@code {"error": ...}}), never a stack trace. Paths outside {@code /api/} are the live page's ({@link Page}), which
+ * reads only this API.
  * <p>Each network's state is on one instance (its stores are partitioned by network): an instance that does not
  * hold a network forwards the request to the one that does ({@code application.server}), once.
  */
@@ -160,7 +161,7 @@ public final class Api extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         if (!path.startsWith(PREFIX)) {
-            return false;
+            return Page.handle(path, request, response, callback);
         }
         Answer refused = refuse(request);
         if (refused != null) {
@@ -254,6 +255,10 @@ public final class Api extends Handler.Abstract {
                 }
             }
             BlockRecord tip = mempool.tip(network);
+            Answer live = live(parts, query, tip);
+            if (live != null) {
+                return live;
+            }
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
             CachedAnswer cached = cache.get(cacheKey);
             if (cached != null && cached.tipHash().equals(tip.hash())) {
@@ -288,6 +293,45 @@ public final class Api extends Handler.Abstract {
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
         }
+    }
+
+    /**
+     * The resources that change without the tip (a price update, an alert): read from the event reader's latest
+     * records, never cached.
+     */
+    private Answer live(List<String> p, Map<String, String> query, BlockRecord tip) {
+        if (p.size() != 3 || !p.get(0).equals("v1") || !p.get(1).equals("hashwatch")
+                || !List.of("hashprice", "economics", "alerts", "pool-shares").contains(p.get(2))) {
+            return null;
+        }
+        Events e = events;
+        if (e == null) {
+            throw ApiException.unavailable("the event reader is starting");
+        }
+        Map<String, Object> asOf = HashwatchResources.asOf(tip);
+        if (p.get(2).equals("alerts")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("as_of", asOf);
+            m.put("alerts", e.latest().alerts());
+            return ownJson(m, tip);
+        }
+        if (p.get(2).equals("hashprice")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("as_of", asOf);
+            m.put("hashprice", e.latest().economics(tip.network(), Long.MAX_VALUE).get("hashprice"));
+            return ownJson(m, tip);
+        }
+        if (p.get(2).equals("pool-shares")) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("as_of", asOf);
+            m.put("pools", e.latest().pools(tip.network()));
+            return ownJson(m, tip);
+        }
+        long from = query.containsKey("from") ? parseLong(query.get("from"), "from") : tip.height() - 1007;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("as_of", asOf);
+        m.putAll(e.latest().economics(tip.network(), from));
+        return ownJson(m, tip);
     }
 
     private Answer route(List<String> p, Map<String, String> query, BlockRecord tip) {
@@ -335,35 +379,13 @@ public final class Api extends Handler.Abstract {
                     return ownJson(hashwatch.minerDays(tip, query), tip);
                 case "pools":
                     return ownJson(hashwatch.pools(tip), tip);
-                case "hashprice":
-                    return ownJson(latest(tip, Topics.HASHPRICE.name(), "hashprice"), tip);
-                case "economics":
-                    return ownJson(latest(tip, Topics.ECONOMICS.name(), "economics"), tip);
+                case "difficulty":
+                    return ownJson(hashwatch.difficulty(tip), tip);
                 default:
                     break;
             }
         }
         throw ApiException.notFound("no such resource (see docs/api.md)");
-    }
-
-    /**
-     * The latest {@code network:current} record of a topic, as the live events' reader last read it (every
-     * instance reads every partition, so any instance answers).
-     */
-    private Map<String, Object> latest(BlockRecord tip, String topic, String name) {
-        Events e = events;
-        byte[] value = e == null ? null : e.latest(topic, tip.network());
-        if (value == null) {
-            throw ApiException.unavailable("no " + name + " record of " + tip.network() + " read yet");
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("as_of", HashwatchResources.asOf(tip));
-        try {
-            m.put(name, Json.MAPPER.readTree(value));
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        return m;
     }
 
     /** hashwatch's resources carry the topics' records, in the topics' JSON (snake_case). */

@@ -46,6 +46,11 @@ final class Events implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Events.class);
     /** The topics streamed, and the event type of each. */
     static final Map<String, String> TYPES = orderedTypes();
+    /**
+     * Topics read for {@link Latest} only, not streamed: a price update's new figures reach clients as the
+     * {@code hashprice} event of {@code network:current} already.
+     */
+    static final List<String> LATEST_ONLY = List.of(Topics.ECONOMICS.name(), Topics.REFERENCE_PRICES.name());
     static final int BUFFER = 20_000;
     static final int BACKLOG_PER_PARTITION = 200;
     static final int MAX_CLIENTS = 256;
@@ -70,16 +75,15 @@ final class Events implements AutoCloseable {
     record Event(long seq, TopicPartition tp, long offset, Map<TopicPartition, Long> position, String body) {
     }
 
-    /** Topics read for their latest {@code network:current} record only (not streamed). */
-    static final List<String> LATEST_ONLY = List.of(Topics.ECONOMICS.name());
-    /** Latest {@code network:current} records of the hashprice and economics topics, by topic and key. */
-    private final Map<String, byte[]> latest = new ConcurrentHashMap<>();
     private final Map<String, Object> consumerProps;
+    private final Latest latest = new Latest();
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     /** Per partition: the offset below which events are no longer in the buffer. */
     private final Map<TopicPartition, Long> evictedBelow = new HashMap<>();
     /** Per partition: the next offset to read (the position after the last event). */
     private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** Per partition: the first offset streamed as an event (records before it only fill {@link Latest}). */
+    private final Map<TopicPartition, Long> eventsFrom = new HashMap<>();
     private long seq;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -125,11 +129,17 @@ final class Events implements AutoCloseable {
             synchronized (this) {
                 for (TopicPartition tp : tps) {
                     long from = Math.max(begin.get(tp), end.get(tp) - BACKLOG_PER_PARTITION);
-                    consumer.seek(tp, from);
-                    if (TYPES.containsKey(tp.topic())) {
-                        evictedBelow.put(tp, from);
-                        next.put(tp, from);
+                    // The hashprice history the economics resource serves is read from further back, for Latest
+                    // only: two records a block at most (per height and current).
+                    long latestFrom = tp.topic().equals(Topics.HASHPRICE.name())
+                            ? Math.max(begin.get(tp), end.get(tp) - 2L * Latest.HASHPRICE_HEIGHTS) : from;
+                    consumer.seek(tp, Math.min(from, latestFrom));
+                    if (LATEST_ONLY.contains(tp.topic())) {
+                        continue;
                     }
+                    evictedBelow.put(tp, from);
+                    next.put(tp, from);
+                    eventsFrom.put(tp, from);
                 }
             }
             while (running.get()) {
@@ -149,13 +159,11 @@ final class Events implements AutoCloseable {
     }
 
     private synchronized void add(ConsumerRecord<String, byte[]> r) {
-        if (r.key() != null && r.key().endsWith(":current") && r.value() != null) {
-            latest.put(r.topic() + "/" + r.key(), r.value());
-        }
-        if (!TYPES.containsKey(r.topic())) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        latest.add(r.topic(), r.key(), r.value());
+        if (!eventsFrom.containsKey(tp) || r.offset() < eventsFrom.get(tp)) {
             return;
         }
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         next.put(tp, r.offset() + 1);
         String data = r.value() == null
                 ? "{\"key\":\"" + r.key().replace("\"", "") + "\",\"removed\":true}"
@@ -326,9 +334,9 @@ final class Events implements AutoCloseable {
         }
     }
 
-    /** The latest {@code network:current} record of {@code topic} (hashprice, economics) read, or null. */
-    byte[] latest(String topic, String network) {
-        return latest.get(topic + "/" + network + ":current");
+    /** The latest records of the resources no store holds (economics, alerts). */
+    Latest latest() {
+        return latest;
     }
 
     int clients() {

@@ -83,6 +83,12 @@ final class HashwatchResources {
         return answer(tip, "hashrate", out);
     }
 
+    /** GET /api/v1/hashwatch/difficulty: the difficulty topic's record of the tip (progress, projection). */
+    Map<String, Object> difficulty(BlockRecord tip) {
+        ChainSlice slice = StoreViews.load(chain.bestChain(), tip.network(), tip.height(), tip.height());
+        return answer(tip, "difficulty", slice.difficulty(tip.height()));
+    }
+
     /** GET /api/v1/hashwatch/miner-days?from=YYYY-MM-DD&to=YYYY-MM-DD: the miner-days records, with signals. */
     Map<String, Object> minerDays(BlockRecord tip, Map<String, String> query) {
         LocalDate last = MempoolResources.day(tip.time());
@@ -220,6 +226,13 @@ final class HashwatchResources {
             double t = g.value();
             if (Double.isFinite(t) && t > 0) {
                 source(out, g).put("last_message_age_seconds", now - (long) t);
+            }
+        }
+        // A chain source's history still to load: the page's "history loading" banner.
+        for (Gauge g : registry.find("hashwatch_source_backfill_remaining_blocks").gauges()) {
+            double v = g.value();
+            if (Double.isFinite(v)) {
+                source(out, g).put("backfill_remaining_blocks", (long) v);
             }
         }
         return new ArrayList<>(out.values());

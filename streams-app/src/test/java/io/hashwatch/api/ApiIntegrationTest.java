@@ -11,6 +11,7 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.http.MetricsServer;
+import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyAdjustmentRecord;
 import io.hashwatch.model.DifficultyRecord;
@@ -82,8 +83,21 @@ class ApiIntegrationTest {
     private static final List<DifficultyAdjustmentRecord> adjustments = new ArrayList<>();
     private static DifficultyRecord lastDifficulty;
 
+    private static final List<AlertRecord> ALERTS = List.of(
+            alert("firing", "2019-08-09T05:00:00Z", "0001-01-01T00:00:00Z"),
+            alert("resolved", "2019-08-09T05:00:00Z", "2019-08-09T05:20:00Z"),
+            new AlertRecord("firing", "b2", "HashwatchDown", "critical", Map.of("alertname", "HashwatchDown"),
+                    Map.of("summary", "hashwatch streams at 127.0.0.1:9336 is down"), "2019-08-09T06:00:00Z",
+                    "0001-01-01T00:00:00Z", "", "hashwatch", 1565330400000L));
+
     @TempDir
     static Path stateDir;
+
+    private static AlertRecord alert(String status, String startsAt, String endsAt) {
+        return new AlertRecord(status, "a1", "SourceDown", "warning", Map.of("alertname", "SourceDown",
+                "source", "kraken"), Map.of("summary", "source kraken is down"), startsAt, endsAt, "", "hashwatch",
+                1565326800000L);
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -157,6 +171,13 @@ class ApiIntegrationTest {
         for (ConsumerRecord<String, byte[]> r : readUntil(Topics.DIFFICULTY_ADJUSTMENTS.name(), 1)) {
             adjustments.add(Json.read(r.value(), DifficultyAdjustmentRecord.class));
         }
+        // Two alerts as the webhook writes them: one fired and resolved, one still firing.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (AlertRecord a : ALERTS) {
+                producer.send(new ProducerRecord<>(Topics.ALERTS.name(), a.key(), Json.write(a)));
+            }
+        }
         List<ConsumerRecord<String, byte[]>> difficulty = readUntil(Topics.DIFFICULTY.name(), raw.size());
         lastDifficulty = Json.read(difficulty.get(difficulty.size() - 1).value(), DifficultyRecord.class);
         assertEquals(raw.size(), blocks.size());
@@ -206,6 +227,80 @@ class ApiIntegrationTest {
         assertEquals(Long.toString(tip().height()), height.headers().firstValue("X-Hashwatch-Height").orElseThrow());
         assertEquals(tip().hash(), get("/api/blocks/tip/hash").body());
         assertEquals("*", height.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    }
+
+    @Test
+    void hashwatchDifficultyIsTheDifficultyTopicsRecordOfTheTip() throws Exception {
+        JsonNode d = json("/api/v1/hashwatch/difficulty");
+        assertEquals(tip().height(), d.path("as_of").path("height").asLong());
+        assertEquals(Json.MAPPER.readTree(Json.write(lastDifficulty)), d.get("difficulty"));
+    }
+
+    @Test
+    void economicsAndPoolSharesAreTheTopicsLatestRecords() throws Exception {
+        JsonNode e = json("/api/v1/hashwatch/economics");
+        List<ConsumerRecord<String, byte[]>> hashprice = readAll(Topics.HASHPRICE.name());
+        List<ConsumerRecord<String, byte[]>> economics = readAll(Topics.ECONOMICS.name());
+        assertEquals(Json.MAPPER.readTree(hashprice.get(hashprice.size() - 1).value()), e.get("hashprice"));
+        assertEquals(Json.MAPPER.readTree(economics.get(economics.size() - 1).value()), e.get("economics"));
+        assertEquals(tip().height(), e.get("hashprice").get("height").asLong());
+        // No exchange in this run: no reference price, and no USD figure made up.
+        assertTrue(e.get("reference_price").isNull());
+        assertTrue(e.get("economics").get("price_usd").isNull());
+        // The history: the per-height records of the last 1,008 heights, in order, none of them "current".
+        JsonNode history = e.get("hashprice_history");
+        assertEquals(1008, history.size());
+        for (int i = 0; i < history.size(); i++) {
+            long h = tip().height() - 1007 + i;
+            assertEquals(h, history.get(i).get("height").asLong());
+            assertEquals(Json.MAPPER.readTree(valueAt(hashprice, "mainnet:" + h)), history.get(i));
+        }
+        assertEquals(5, json("/api/v1/hashwatch/economics?from=" + (tip().height() - 4)).get("hashprice_history")
+                .size());
+
+        JsonNode shares = json("/api/v1/hashwatch/pool-shares").get("pools");
+        assertEquals(Json.MAPPER.readTree(Json.write(pools.get(tip().height()))), shares);
+        assertEquals(3, shares.get("windows").size());
+    }
+
+    @Test
+    void alertsAreTheLastOnTheAlertsTopicNewestFirst() throws Exception {
+        JsonNode a = json("/api/v1/hashwatch/alerts").get("alerts");
+        assertEquals(ALERTS.size(), a.size());
+        for (int i = 0; i < ALERTS.size(); i++) {
+            assertEquals(Json.MAPPER.readTree(Json.write(ALERTS.get(ALERTS.size() - 1 - i))), a.get(i));
+        }
+    }
+
+    @Test
+    void thePageIsServedAtTheRootFromTheJarWithItsOwnOriginOnly() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertEquals(Page.CSP, page.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertTrue(page.body().contains("<h1>hashwatch</h1>") && page.body().contains("/page/page.js"));
+        // Every script and style is the server's own: nothing in the page names another host.
+        assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"));
+        HttpResponse<String> script = get("/page/page.js");
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+        assertTrue(script.body().contains("new EventSource('/api/v1/events')"));
+        assertFalse(script.body().replace("'http://www.w3.org/2000/svg'", "").contains("http"),
+                "the script names no other host (but SVG's namespace)");
+        assertEquals(200, get("/page/page.css").statusCode());
+        assertEquals(404, get("/page/other.js").statusCode());
+        assertEquals(404, get("/page/../pom.xml").statusCode());
+        assertEquals(404, get("/index.html").statusCode());
+    }
+
+    private static byte[] valueAt(List<ConsumerRecord<String, byte[]>> records, String key) {
+        byte[] v = null;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.key().equals(key)) {
+                v = r.value();
+            }
+        }
+        return v;
     }
 
     @Test
