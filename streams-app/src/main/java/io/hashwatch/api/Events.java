@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,8 @@ final class Events implements AutoCloseable {
 
     private final Map<String, Object> consumerProps;
     private final Latest latest = new Latest();
+    /** Counted down once the reader has chosen where each partition's events start. */
+    private final CountDownLatch positioned = new CountDownLatch(1);
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     /** Per partition: the offset below which events are no longer in the buffer. */
     private final Map<TopicPartition, Long> evictedBelow = new HashMap<>();
@@ -111,6 +114,15 @@ final class Events implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         writer.scheduleWithFixedDelay(this::writeAll, WRITE_PERIOD_MS, WRITE_PERIOD_MS, TimeUnit.MILLISECONDS);
+        // Where the buffer starts is decided before start returns: a reader that only got the partitions' ends
+        // after the app had written would start later than the events a client saw from another instance.
+        try {
+            if (!positioned.await(60, TimeUnit.SECONDS)) {
+                log.warn("the API's event reader found no partitions within 60 s; it goes on trying");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void read() {
@@ -142,6 +154,7 @@ final class Events implements AutoCloseable {
                     eventsFrom.put(tp, from);
                 }
             }
+            positioned.countDown();
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     add(r);
