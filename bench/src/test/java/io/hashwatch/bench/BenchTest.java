@@ -36,7 +36,7 @@ class BenchTest {
     @Test
     void anUnknownStepIsAUsageError() {
         assertEquals(Hashwatch.EXIT_USAGE, bench("--headers", "h.bin", "--start-height", "0", "--steps", "sha,foo"));
-        assertEquals("hashwatch bench: unknown step 'foo' in --steps; known: sha,headers,latency,ticks,memory",
+        assertEquals("hashwatch bench: unknown step 'foo' in --steps; known: sha,headers,latency,ticks,memory,api",
                 err.toString().strip());
     }
 

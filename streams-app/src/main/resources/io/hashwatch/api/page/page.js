@@ -345,6 +345,16 @@
         td(ok(p.luck) ? p.luck.toFixed(2) + '×' : '–', 'num')]));
     }
     if (pools.length > 15) body.append(emptyRow(4, `and ${pools.length - 15} more pools`));
+    const dry = $('drought-rows');
+    dry.replaceChildren();
+    const droughts = (record && record.droughts) || [];
+    if (droughts.length === 0) dry.append(emptyRow(4, 'no pool with 2% or more of the last 1,008 blocks'));
+    for (const d of droughts) {
+      const named = (w.pools || []).find((p) => p.slug === d.slug);
+      const odds = d.probability < 0.001 ? d.probability.toExponential(1) : share(d.probability);
+      dry.append(row([td(named ? named.name : d.slug), td(int.format(d.blocks_since_last), 'num'),
+        td(share(d.share), 'num'), td(odds, 'num')]));
+    }
   }
 
   function renderStress(days) {
