@@ -40,8 +40,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                  +--> stress-blocks (repartition) <-------------+
  *                  |    --> miner-stress [miner-day-blocks, miner-heights, miner-days] --> miner-days-sink,
  *                  |        (each block with its hashprice, into its UTC day)               miner-signals-sink
- * chain-processor --> pools-events (repartition) --> pools [pool-blocks, pool-candidates] --> pools-sink
- *                     (each verified header's coinbase, each connected block, height tombstones)
+ * chain-processor --> pools-events (repartition) --> pools [pool-blocks, pool-candidates] --> pools-sink,
+ *                     (each verified header's coinbase, each connected block,     block-anomalies-sink
+ *                      height tombstones)
  * </pre>
  *
  * Every output topic has its own sink, writing with that topic's serdes from {@link Topics}; a processor with
