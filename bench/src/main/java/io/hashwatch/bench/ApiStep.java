@@ -62,7 +62,7 @@ final class ApiStep {
         int preload = (int) (all.size() * PRELOAD_SHARE);
         BenchBroker.withFreshBroker("hashwatch-bench-api-", streamsConfig, broker -> {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Api api = new Api(null, PoolList.bundled(), registry);
+            Api api = new Api(null, PoolList.bundled(), EconomicsSettings.defaults(), registry);
             StreamsSettings settings = broker.streamsSettings(StreamsSettings.DEFAULT_APPLICATION_ID,
                     commitIntervalMs);
             try (MetricsServer server = new MetricsServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),

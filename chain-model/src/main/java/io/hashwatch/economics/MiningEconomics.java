@@ -45,15 +45,14 @@ public final class MiningEconomics {
      * @param priceUsd             the BTC price the USD hashprice is at, null without one
      */
     public static ProfileEconomics profile(double hashpriceBtcPerPhDay, Double hashpriceUsdPerPhDay, Double priceUsd,
-                                           double efficiencyJoulesPerTh, double powerPriceUsdPerKwh,
-                                           double energyCostUsdPerPhDay, double allInCostUsdPerPhDay,
+                                           double efficiencyJoulesPerTh, double energyCostUsdPerPhDay,
+                                           double allInCostUsdPerPhDay,
                                            double leaseUsdPerKwMonth) {
         double energyPerBtc = costPerBtcUsd(energyCostUsdPerPhDay, hashpriceBtcPerPhDay);
         double allInPerBtc = costPerBtcUsd(allInCostUsdPerPhDay, hashpriceBtcPerPhDay);
         Double usd = hashpriceUsdPerPhDay;
         Double miningPerMwDay = usd == null ? null : miningRevenueUsdPerMwDay(usd, efficiencyJoulesPerTh);
-        return new ProfileEconomics(efficiencyJoulesPerTh, powerPriceUsdPerKwh, energyCostUsdPerPhDay, energyPerBtc,
-                allInPerBtc,
+        return new ProfileEconomics(energyPerBtc, allInPerBtc,
                 priceUsd == null ? null : (priceUsd - allInPerBtc) / allInPerBtc,
                 usd == null ? null : usd - allInCostUsdPerPhDay,
                 usd == null ? null : breakevenPowerPriceUsdPerKwh(usd, efficiencyJoulesPerTh),

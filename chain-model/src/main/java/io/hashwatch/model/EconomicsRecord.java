@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record EconomicsRecord(String network, long height, long time, Double priceUsd, Long priceTimeMs,
                               double hashpriceBtcPerPhDay, Double hashpriceUsdPerPhDay,
-                              double hostingRevenueUsdPerMwDay, Map<String, ProfileEconomics> profiles,
+                              Map<String, ProfileEconomics> profiles,
                               @JsonInclude(JsonInclude.Include.NON_NULL) NextHalving nextHalving) {
     public EconomicsRecord {
         profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
@@ -51,7 +51,6 @@ public record EconomicsRecord(String network, long height, long time, Double pri
     /**
      * One cost profile's economics.
      *
-     * @param energyCostUsdPerPhDay             efficiency (J/TH = kW per PH/s) * 24 h * power price
      * @param energyCostPerBtcUsd               energy cost per PH/day / BTC per PH/day
      * @param allInCostPerBtcUsd                energy / electricity share, or (energy + overhead per PH/day) / BTC
      *                                          per PH/day
@@ -61,8 +60,7 @@ public record EconomicsRecord(String network, long height, long time, Double pri
      * @param miningRevenueUsdPerMwDay          USD hashprice * 1000 / efficiency (PH/s per MW)
      * @param powerOpportunitySpreadUsdPerMwDay mining revenue - hosting revenue per MW per day
      */
-    public record ProfileEconomics(double efficiencyJoulesPerTh, double powerPriceUsdPerKwh,
-                                   double energyCostUsdPerPhDay, double energyCostPerBtcUsd,
+    public record ProfileEconomics(double energyCostPerBtcUsd,
                                    double allInCostPerBtcUsd, Double gap, Double marginUsdPerPhDay,
                                    Double breakevenPowerPriceUsdPerKwh, Double miningRevenueUsdPerMwDay,
                                    Double powerOpportunitySpreadUsdPerMwDay) {

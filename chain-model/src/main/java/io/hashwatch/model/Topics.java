@@ -78,15 +78,21 @@ public final class Topics {
     public static final Topic<String, HashpriceRecord> HASHPRICE =
             new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED, 2);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
-            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 2);
+            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 3);
     public static final Topic<String, MinerDayRecord> MINER_DAYS =
             new Topic<>("miner-days", Serdes.String(), Json.serde(MinerDayRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, MinerSignalRecord> MINER_SIGNALS =
             new Topic<>("miner-signals", Serdes.String(), Json.serde(MinerSignalRecord.class), Retention.COMPACTED,
                     1);
-    /** Who mined each block and the pool statistics of the windows ending at it ({@link PoolBlockRecord}). */
+    /** Who mined each block ({@link PoolBlockRecord}), key {@code network:height}. */
     public static final Topic<String, PoolBlockRecord> POOLS =
-            new Topic<>("pools", Serdes.String(), Json.serde(PoolBlockRecord.class), Retention.COMPACTED, 1);
+            new Topic<>("pools", Serdes.String(), Json.serde(PoolBlockRecord.class), Retention.COMPACTED, 2);
+    /**
+     * The pools of the windows ending at the tip ({@link PoolWindowsRecord}), key the network: one record a network
+     * a commit interval.
+     */
+    public static final Topic<String, PoolWindowsRecord> POOL_WINDOWS =
+            new Topic<>("pool-windows", Serdes.String(), Json.serde(PoolWindowsRecord.class), Retention.COMPACTED, 1);
     /** Unusual best-chain blocks (empty, odd timestamps), key {@code network:height:kind}. */
     public static final Topic<String, BlockAnomalyRecord> BLOCK_ANOMALIES =
             new Topic<>("block-anomalies", Serdes.String(), Json.serde(BlockAnomalyRecord.class),
@@ -120,13 +126,13 @@ public final class Topics {
     /** Output topics, in the order backfill writes them. */
     public static List<Topic<?, ?>> outputs() {
         return List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES, HASHPRICE, ECONOMICS,
-                MINER_DAYS, MINER_SIGNALS, POOLS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS);
+                MINER_DAYS, MINER_SIGNALS, POOLS, POOL_WINDOWS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS);
     }
 
     public static List<Topic<?, ?>> all() {
         return List.of(HEADERS, PRICES, BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS, REFERENCE_PRICES,
-                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, BLOCK_ANOMALIES, REORGS, DEAD_LETTERS,
-                ALERTS, STALE_BRANCHES);
+                HASHPRICE, ECONOMICS, MINER_DAYS, MINER_SIGNALS, POOLS, POOL_WINDOWS, BLOCK_ANOMALIES, REORGS,
+                DEAD_LETTERS, ALERTS, STALE_BRANCHES);
     }
 
     /** Key of per-block records: latest per key is the truth, so compaction keeps the corrected history. */

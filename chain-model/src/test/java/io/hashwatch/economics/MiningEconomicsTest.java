@@ -29,8 +29,7 @@ class MiningEconomicsTest {
      */
     @Test
     void handDerivedFigures() {
-        ProfileEconomics e = MiningEconomics.profile(0.0000625, 3.75, 60_000.0, 17.5, 0.05, 21.0, 35.0, 130);
-        assertEquals(21.0, e.energyCostUsdPerPhDay(), 1e-12);
+        ProfileEconomics e = MiningEconomics.profile(0.0000625, 3.75, 60_000.0, 17.5, 21.0, 35.0, 130);
         assertEquals(336_000, e.energyCostPerBtcUsd(), 1e-6);
         assertEquals(560_000, e.allInCostPerBtcUsd(), 1e-6);
         assertEquals((60_000.0 - 560_000) / 560_000, e.gap(), 1e-12);
@@ -77,7 +76,7 @@ class MiningEconomicsTest {
     @Test
     void noPrice() {
         double btc = 25 * 86_400e15 / (3_438_908.96 * 4294967296.0);
-        ProfileEconomics e = MiningEconomics.profile(btc, null, null, 17.5, 0.05, 21.0, 35.0, 130);
+        ProfileEconomics e = MiningEconomics.profile(btc, null, null, 17.5, 21.0, 35.0, 130);
         assertNull(e.gap());
         assertNull(e.breakevenPowerPriceUsdPerKwh());
         assertNull(e.miningRevenueUsdPerMwDay());

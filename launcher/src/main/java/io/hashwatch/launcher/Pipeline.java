@@ -107,7 +107,7 @@ final class Pipeline implements AutoCloseable {
         // is reached at, and an instance forwards a network it does not hold to the one that does.
         String advertised = s.kafka().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
         api = s.role().runsStreams() ? new Api(advertised == null || advertised.isBlank() ? null
-                : HostInfo.buildFromEndpoint(advertised), s.pools(), registry) : null;
+                : HostInfo.buildFromEndpoint(advertised), s.pools(), s.economics(), registry) : null;
         MetricsServer metrics = parts.add("metrics server", bind("--metrics-port", metricsAt,
                 () -> new MetricsServer(metricsAt, registry, HttpEndpoints.Settings.DEFAULTS, api)));
         log.info("metrics on http://{}:{}/metrics", metrics.address().getHostString(), metrics.address().getPort());

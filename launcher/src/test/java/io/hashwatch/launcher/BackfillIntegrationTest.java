@@ -57,6 +57,15 @@ class BackfillIntegrationTest {
             assertEquals(fees.get(h)[1], p.get("tx_count").asLong(), "tx count at " + h);
             assertFalse(p.get("empty").asBoolean());
         }
+        // The windows ending at the last block (published once a commit interval: the file's last record is the
+        // tip's), counted by pool: the same six blocks.
+        List<String> windows = lines(out.resolve(Topics.POOL_WINDOWS.name() + ".jsonl"));
+        JsonNode tipWindows = MAPPER.readTree(windows.get(windows.size() - 1));
+        assertEquals(840_007, tipWindows.get("height").asLong());
+        Map<String, Integer> byPool = new java.util.TreeMap<>();
+        tipWindows.get("windows").get(0).get("pools").forEach(p -> byPool.put(p.get("slug").asText(),
+                p.get("blocks").asInt()));
+        assertEquals(Map.of("antpool", 4, "foundryusa", 1, "poolin", 1), byPool);
 
         // Told the wrong start height: every coinbase states another height: dead-lettered, the headers still count.
         Path wrong = tmp.resolve("wrong-out");

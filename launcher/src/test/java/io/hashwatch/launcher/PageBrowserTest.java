@@ -302,7 +302,7 @@ class PageBrowserTest {
 
     private static MetricsServer startServer(InetSocketAddress at, PrometheusMeterRegistry registry,
                                              HashwatchStreams streams, String bootstrap) throws IOException {
-        Api api = new Api(null, PoolList.bundled(), registry);
+        Api api = new Api(null, PoolList.bundled(), EconomicsSettings.defaults(), registry);
         MetricsServer server = new MetricsServer(at, registry, HttpEndpoints.Settings.DEFAULTS, api);
         api.attach(streams.kafkaStreams());
         api.startEvents(Map.of("bootstrap.servers", bootstrap));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hashwatch.bitcoin.Network;
+import io.hashwatch.config.CostProfile;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
@@ -20,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +76,7 @@ public final class Api extends Handler.Abstract {
     static final ObjectMapper MEMPOOL_JSON = JsonMapper.builder().build();
 
     private final StateStores stores;
+    private final Map<String, Object> economicsSettings;
     private final MempoolResources mempool;
     private final HashwatchResources hashwatch;
     private final ThreadPoolExecutor pool;
@@ -108,16 +113,36 @@ public final class Api extends Handler.Abstract {
         }
     }
 
-    private record CachedAnswer(String tipHash, Answer answer) {
+    /** An answer and the state it was computed from ({@link #version}). */
+    private record CachedAnswer(String version, Answer answer) {
+    }
+
+    /**
+     * What an answer of {@code path} is a function of: the chain's tip, and the last entry of each other store it
+     * reads. Those stores are other sub-topologies' (the pools', the miner-stress days'), which follow the chain
+     * through a repartition topic, and restore on their own after a failover: an answer computed while they lag is
+     * not kept once they catch up at the same tip.
+     */
+    private String version(String path, String network, BlockRecord tip) {
+        StringBuilder v = new StringBuilder(tip.hash());
+        for (String name : storesRead(path)) {
+            if (!name.equals(StoreViews.BEST_CHAIN)) {
+                v.append('/').append(StoreViews.lastEntry(stores.store(name), network));
+            }
+        }
+        return v.toString();
     }
 
     /**
      * @param self     this instance's {@code application.server} (host:port other instances reach its API at), null
      *                 when it runs alone
-     * @param pools    the list blocks are attributed by (names, slugs, links)
-     * @param registry where the sources' gauges are read for {@code status}
+     * @param pools     the list blocks are attributed by (names, slugs, links)
+     * @param economics the cost profiles and the lease rate the economics are figured with: the per-block records
+     *                  leave them out, the economics resource states them
+     * @param registry  where the sources' gauges are read for {@code status}
      */
-    public Api(HostInfo self, PoolList pools, MeterRegistry registry) {
+    public Api(HostInfo self, PoolList pools, EconomicsSettings economics, MeterRegistry registry) {
+        this.economicsSettings = settings(economics);
         this.stores = new StateStores(self);
         this.mempool = new MempoolResources(stores, pools);
         this.hashwatch = new HashwatchResources(stores, mempool, registry);
@@ -260,8 +285,9 @@ public final class Api extends Handler.Abstract {
                 return live;
             }
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
+            String version = version(path, network, tip);
             CachedAnswer cached = cache.get(cacheKey);
-            if (cached != null && cached.tipHash().equals(tip.hash())) {
+            if (cached != null && cached.version().equals(version)) {
                 return cached.answer();
             }
             // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
@@ -277,7 +303,7 @@ public final class Api extends Handler.Abstract {
                     if (cache.size() >= CACHE_ENTRIES) {
                         cache.clear();
                     }
-                    cache.put(cacheKey, new CachedAnswer(tip.hash(), a));
+                    cache.put(cacheKey, new CachedAnswer(version, a));
                 }
                 return a;
             } finally {
@@ -324,14 +350,37 @@ public final class Api extends Handler.Abstract {
         if (p.get(2).equals("pool-shares")) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("as_of", asOf);
-            m.put("pools", e.latest().pools(tip.network()));
+            m.put("pools", e.latest().poolWindows(tip.network()));
+            m.put("tip", e.latest().pools(tip.network()));
             return ownJson(m, tip);
         }
         long from = query.containsKey("from") ? parseLong(query.get("from"), "from") : tip.height() - 1007;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("as_of", asOf);
         m.putAll(e.latest().economics(tip.network(), from));
+        m.put("settings", economicsSettings);
         return ownJson(m, tip);
+    }
+
+    /** What the economics are figured with, under the economics settings' names (docs/configuration.md). */
+    private static Map<String, Object> settings(EconomicsSettings economics) {
+        Map<String, Object> profiles = new LinkedHashMap<>();
+        for (CostProfile p : economics.profiles()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("efficiency_joules_per_th", p.efficiencyJoulesPerTh());
+            m.put("power_price_usd_per_kwh", p.powerPriceUsdPerKwh());
+            m.put("electricity_share", p.electricityShare());
+            m.put("overhead_usd_per_ph_day", p.overheadUsdPerPhDay());
+            m.put("energy_cost_usd_per_ph_day", p.energyCostUsdPerPhDay());
+            m.put("all_in_cost_usd_per_ph_day", p.allInCostUsdPerPhDay());
+            profiles.put(p.name(), m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ai_hpc_lease_usd_per_kw_month", economics.aiHpcLeaseUsdPerKwMonth());
+        m.put("hosting_revenue_usd_per_mw_day", MiningEconomics.hostingUsdPerMwDay(
+                economics.aiHpcLeaseUsdPerKwMonth()));
+        m.put("profiles", profiles);
+        return Collections.unmodifiableMap(m);
     }
 
     private Answer route(List<String> p, Map<String, String> query, BlockRecord tip) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live events of {@code GET /api/v1/events} (Server-Sent Events): the committed records of the output topics
- * (blocks, difficulty adjustments, hashprice, pools, miner-stress signals, alerts) as they arrive, each with an
+ * (blocks, difficulty adjustments, hashprice, pools, miner-stress signals, alerts, pool windows) as they arrive, each with an
  * {@code id:} that is the position in every topic after it. A client that reconnects with {@code Last-Event-ID}
  * gets every event after that position from a bounded buffer (the last {@link #BUFFER} events, and at start the
  * last {@link #BACKLOG_PER_PARTITION} of each partition), on any instance, since offsets are the cluster's; a
@@ -66,6 +66,8 @@ final class Events implements AutoCloseable {
         m.put(Topics.POOLS.name(), "pools");
         m.put(Topics.MINER_SIGNALS.name(), "signal");
         m.put(Topics.ALERTS.name(), "alert");
+        // Last: an event id numbers the topics in this order, and ids given out before it was added stay valid.
+        m.put(Topics.POOL_WINDOWS.name(), "pool-windows");
         return m;
     }
 

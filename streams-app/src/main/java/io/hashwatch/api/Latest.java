@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * What the event reader keeps beside its buffer for the resources no state store holds: each network's latest
- * hashprice, economics and pools record (per block or {@code network:current}, whichever is newer), the per-block hashprice of the
+ * hashprice, economics, pools and pool-windows record (per block or {@code network:current}, whichever is newer), the
+ * per-block hashprice of the
  * last {@link #HASHPRICE_HEIGHTS} heights read, the latest reference price, and the last {@link #ALERTS} alerts.
  * Filled from the topics' records as they are read (at start, the last records of each partition), so every instance
  * answers alike once its reader has caught up.
@@ -27,6 +28,7 @@ final class Latest {
     private final Map<String, JsonNode> economics = new HashMap<>();
     private final Map<String, TreeMap<Long, JsonNode>> hashpriceByHeight = new HashMap<>();
     private final Map<String, JsonNode> pools = new HashMap<>();
+    private final Map<String, JsonNode> poolWindows = new HashMap<>();
     private JsonNode referencePrice;
     private final ArrayDeque<JsonNode> alerts = new ArrayDeque<>();
 
@@ -53,6 +55,8 @@ final class Latest {
             }
         } else if (topic.equals(Topics.POOLS.name())) {
             newer(pools, v);
+        } else if (topic.equals(Topics.POOL_WINDOWS.name())) {
+            newer(poolWindows, v);
         } else if (topic.equals(Topics.ECONOMICS.name())) {
             newer(economics, v);
         } else if (topic.equals(Topics.REFERENCE_PRICES.name())) {
@@ -88,9 +92,14 @@ final class Latest {
         return m;
     }
 
-    /** The latest pools record of the network (its windows with each pool's share and luck), or null. */
+    /** The latest pools record of the network (who mined its highest block read), or null. */
     synchronized JsonNode pools(String network) {
         return pools.get(network);
+    }
+
+    /** The latest pool-windows record of the network (its windows with each pool's share and luck), or null. */
+    synchronized JsonNode poolWindows(String network) {
+        return poolWindows.get(network);
     }
 
     /** The last alerts read, newest first. */

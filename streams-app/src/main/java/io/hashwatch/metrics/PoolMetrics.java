@@ -21,9 +21,10 @@ import static io.hashwatch.metrics.MetricCatalog.POOL_SHARE;
 
 import io.hashwatch.metrics.MetricCatalog.Metric;
 import io.hashwatch.model.PoolBlockRecord;
-import io.hashwatch.model.PoolBlockRecord.PoolDrought;
-import io.hashwatch.model.PoolBlockRecord.PoolShare;
-import io.hashwatch.model.PoolBlockRecord.PoolWindow;
+import io.hashwatch.model.PoolWindowsRecord;
+import io.hashwatch.model.PoolWindowsRecord.PoolDrought;
+import io.hashwatch.model.PoolWindowsRecord.PoolShare;
+import io.hashwatch.model.PoolWindowsRecord.PoolWindow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,10 +69,14 @@ public final class PoolMetrics {
         };
     }
 
-    /** A block connected to the best chain, with the windows ending at it. */
+    /** A block connected to the best chain. */
     public void block(String network, PoolBlockRecord record) {
+        networks.computeIfAbsent(network, this::register).attributions.get(record.attribution()).increment();
+    }
+
+    /** The windows ending at the tip, as published (once a commit interval). */
+    public void windows(String network, PoolWindowsRecord record) {
         NetworkPools n = networks.computeIfAbsent(network, this::register);
-        n.attributions.get(record.attribution()).increment();
         List<PoolWindow> windows = record.windows();
         Set<String> top = new LinkedHashSet<>();
         for (PoolShare p : windows.get(SEVEN_DAYS).pools()) {

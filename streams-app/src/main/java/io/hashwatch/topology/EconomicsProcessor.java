@@ -170,8 +170,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
             profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
         }
         return new EconomicsRecord(h.network(), h.height(), h.time(), h.priceUsd(), h.priceTimeMs(),
-                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), MiningEconomics.hostingUsdPerMwDay(
-                settings.aiHpcLeaseUsdPerKwMonth()), profiles, nextHalving(h, block, settings));
+                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), profiles, nextHalving(h, block, settings));
     }
 
     static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block,
@@ -186,7 +185,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
 
     static ProfileEconomics profile(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {
         return MiningEconomics.profile(h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), h.priceUsd(),
-                p.efficiencyJoulesPerTh(), p.powerPriceUsdPerKwh(), p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(),
+                p.efficiencyJoulesPerTh(), p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(),
                 leaseUsdPerKwMonth);
     }
 }

@@ -5,10 +5,10 @@ import io.hashwatch.bitcoin.BlockGaps;
 import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.bitcoin.NetworkHashrate;
 import io.hashwatch.bitcoin.Subsidy;
-import io.hashwatch.model.PoolBlockRecord;
-import io.hashwatch.model.PoolBlockRecord.PoolDrought;
-import io.hashwatch.model.PoolBlockRecord.PoolShare;
-import io.hashwatch.model.PoolBlockRecord.PoolWindow;
+import io.hashwatch.model.PoolWindowsRecord;
+import io.hashwatch.model.PoolWindowsRecord.PoolDrought;
+import io.hashwatch.model.PoolWindowsRecord.PoolShare;
+import io.hashwatch.model.PoolWindowsRecord.PoolWindow;
 import io.hashwatch.pools.Pool;
 import io.hashwatch.pools.PoolList;
 import java.math.BigInteger;
@@ -244,7 +244,7 @@ final class PoolWindows implements Ancestors {
     }
 
     /**
-     * The droughts of the identified pools with at least {@link PoolBlockRecord#DROUGHT_MIN_SHARE} of the 1,008-block
+     * The droughts of the identified pools with at least {@link PoolWindowsRecord#DROUGHT_MIN_SHARE} of the 1,008-block
      * window: such a pool has a block in the window, so its latest block is always held.
      */
     List<PoolDrought> droughts() {
@@ -257,7 +257,7 @@ final class PoolWindows implements Ancestors {
         }
         for (int p = 0; p < unknown; p++) {
             int b = blocks[w][p];
-            if (b == 0 || b < PoolBlockRecord.DROUGHT_MIN_SHARE * withCoinbase) {
+            if (b == 0 || b < PoolWindowsRecord.DROUGHT_MIN_SHARE * withCoinbase) {
                 continue;
             }
             double share = (double) b / withCoinbase;

@@ -4,6 +4,7 @@ import io.hashwatch.bitcoin.Coinbase;
 import io.hashwatch.metrics.PoolMetrics;
 import io.hashwatch.model.BlockAnomalyRecord;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolWindowsRecord;
 import io.hashwatch.model.Topics;
 import io.hashwatch.pools.Attribution;
 import io.hashwatch.pools.CoinbaseTag;
@@ -14,11 +15,13 @@ import io.hashwatch.model.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -30,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who mined each block of the best chain, and the pool statistics of the 144, 1,008 and 4,320 blocks ending at it
- * (topic {@code pools}, key {@code network:height}). Fed by the chain processor: every verified header's coinbase is
+ * Who mined each block of the best chain (topic {@code pools}, key {@code network:height}), and the pool statistics
+ * of the 144, 1,008 and 4,320 blocks ending at the tip (topic {@code pool-windows}, key the network: held, and
+ * published once a commit interval, as a cached KTable forwards on commit). Fed by the chain processor: every verified header's coinbase is
  * attributed on arrival and kept by hash until its block joins the best chain (a side-branch block may join it
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
@@ -45,9 +49,10 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     static final String CANDIDATES_STORE = "pool-candidates";
 
     static final TopicSink<PoolBlockRecord> POOLS = new TopicSink<>("pools-sink", Topics.POOLS);
+    static final TopicSink<PoolWindowsRecord> WINDOWS = new TopicSink<>("pool-windows-sink", Topics.POOL_WINDOWS);
     static final TopicSink<BlockAnomalyRecord> ANOMALIES = new TopicSink<>("block-anomalies-sink",
             Topics.BLOCK_ANOMALIES);
-    static final List<TopicSink<?>> SINKS = List.of(POOLS, ANOMALIES);
+    static final List<TopicSink<?>> SINKS = List.of(POOLS, WINDOWS, ANOMALIES);
 
     /** Heights kept in the height store below the tip: the ring, which a restart reloads. */
     static final int KEEP_HEIGHTS = PoolWindows.CAPACITY;
@@ -62,6 +67,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     private KeyValueStore<String, PoolEntry> heights;
     private KeyValueStore<String, PoolEntry> candidates;
     private final Map<String, PoolWindows> networks = new HashMap<>();
+    /** Networks whose windows moved since they were last published, with the timestamp of the last record. */
+    private final Map<String, Long> windowsMoved = new LinkedHashMap<>();
     /** Networks whose 144-block fee share is in a shock (its first block has the record), and their unknown tags. */
     private final Set<String> feeShocks = new HashSet<>();
     private final Map<String, UnknownTags> unknownTags = new HashMap<>();
@@ -88,8 +95,11 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         this.candidates = context.getStateStore(CANDIDATES_STORE);
         // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
         networks.clear();
+        windowsMoved.clear();
         feeShocks.clear();
         unknownTags.clear();
+        context.schedule(MinerStressProcessor.flushInterval(context), PunctuationType.WALL_CLOCK_TIME,
+                now -> publishWindows());
     }
 
     /** The task closes (it moved to another instance, or the app stops): its networks' pool gauges go with it. */
@@ -114,6 +124,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             long height = Long.parseLong(key.substring(colon + 1));
             rewind(net, windows(net), height);
             POOLS.forward(context, new Record<>(key, null, record.timestamp()));
+            windowsMoved.put(net, record.timestamp());
         }
     }
 
@@ -169,9 +180,10 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         if (b.height() % Network.RETARGET_INTERVAL == 0) {
             prune(net, b.height());
         }
-        PoolBlockRecord out = record(net, e, w);
+        PoolBlockRecord out = record(net, e);
         POOLS.forward(context, new Record<>(Topics.blockKey(net, b.height()), out, timestampMs));
         metrics.block(net, out);
+        windowsMoved.put(net, timestampMs);
         String slug = out.poolSlug() == null ? "unattributed" : out.poolSlug();
         List<BlockAnomalyRecord> anomalies = new ArrayList<>(BlockAnomalies.detect(net, e, slug, w,
                 context.currentSystemTimeMs() / 1000));
@@ -218,14 +230,32 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         }
     }
 
-    PoolBlockRecord record(String net, PoolEntry e, PoolWindows w) {
+    /** The windows of the networks whose tip moved, once a commit interval: to their topic and the gauges. */
+    private void publishWindows() {
+        windowsMoved.forEach((net, timestampMs) -> {
+            PoolWindows w = networks.get(net);
+            if (w != null && !w.isEmpty()) {
+                PoolWindowsRecord r = windowsRecord(net, w);
+                WINDOWS.forward(context, new Record<>(net, r, timestampMs));
+                metrics.windows(net, r);
+            }
+        });
+        windowsMoved.clear();
+    }
+
+    PoolWindowsRecord windowsRecord(String net, PoolWindows w) {
+        PoolEntry tip = w.entry(w.tip());
+        return new PoolWindowsRecord(net, tip.height(), tip.hash(), tip.time(), list.origin(), w.windows(),
+                w.droughts());
+    }
+
+    PoolBlockRecord record(String net, PoolEntry e) {
         Pool pool = e.poolId() == null ? null : list.byId(e.poolId()).orElse(Pool.UNKNOWN);
         String attribution = e.poolId() == null ? "unattributed" : pool.id() == 0 ? "unknown" : "attributed";
         return new PoolBlockRecord(net, e.height(), e.hash(), e.time(), attribution,
                 pool == null ? null : pool.id(), pool == null ? null : pool.name(),
                 pool == null ? null : pool.slug(), e.match(), e.matched(), e.feesClaimedSat(), e.coinbaseTag(),
-                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin(), w.windows(),
-                w.droughts());
+                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin());
     }
 
     private PoolWindows windows(String net) {
@@ -266,11 +296,12 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             PoolEntry e = recent.get(i);
             w.append(e);
             if (firstChanged >= 0 && i >= firstChanged) {
-                POOLS.forward(context, new Record<>(Topics.blockKey(net, e.height()), record(net, e, w),
+                POOLS.forward(context, new Record<>(Topics.blockKey(net, e.height()), record(net, e),
                         e.time() * 1000));
             }
         }
         if (firstChanged >= 0) {
+            windowsMoved.put(net, w.entry(w.tip()).time() * 1000);
             log.info("{}: pool list {} attributes {} of the {} kept blocks otherwise; heights {}..{} emitted again",
                     net, list.origin(), changed, recent.size(), recent.get(firstChanged).height(), w.tip());
         }

@@ -9,6 +9,7 @@ import io.hashwatch.model.DifficultyRecord;
 import io.hashwatch.model.HashrateRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -48,6 +49,24 @@ public final class StoreViews {
                 heightKey(network, Long.MAX_VALUE / 10))) {
             return it.hasNext() ? Optional.of(((StoredBlock) it.next().value).toRecord()) : Optional.empty();
         }
+    }
+
+    /**
+     * The last entry of a network in a store keyed {@code network/height} or {@code network:day} (the pool blocks,
+     * the miner days), as its key and its value's hash: it changes whenever the store's processor moves on.
+     */
+    public static String lastEntry(ReadOnlyKeyValueStore<String, ?> store, String network) {
+        // '/' and ':' sort below '0'..'9' and above nothing a key holds after them: the network's keys lie between
+        // "network/" or "network:" and the same prefix followed by '~'.
+        for (char separator : new char[] {'/', ':'}) {
+            try (KeyValueIterator<String, ?> it = store.reverseRange(network + separator, network + separator + '~')) {
+                if (it.hasNext()) {
+                    var kv = it.next();
+                    return kv.key + "#" + Objects.hashCode(kv.value);
+                }
+            }
+        }
+        return "";
     }
 
     /** The lowest height of a network the best chain holds, or -1. */

@@ -19,6 +19,7 @@ import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolWindowsRecord;
 import io.hashwatch.model.Topics;
 import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.EmbeddedCluster;
@@ -80,6 +81,8 @@ class ApiIntegrationTest {
     private static final List<BlockRecord> blocks = new ArrayList<>();
     private static final Map<Long, HashrateRecord> hashrates = new TreeMap<>();
     private static final Map<Long, PoolBlockRecord> pools = new TreeMap<>();
+    /** The pool-windows record of the tip (the topic's last: held and published once a commit interval). */
+    private static PoolWindowsRecord tipWindows;
     private static final List<DifficultyAdjustmentRecord> adjustments = new ArrayList<>();
     private static DifficultyRecord lastDifficulty;
 
@@ -119,7 +122,7 @@ class ApiIntegrationTest {
         cluster = EmbeddedCluster.start(Duration.ofSeconds(90));
         cluster.createTopics();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Api api = new Api(null, PoolList.bundled(), registry);
+        Api api = new Api(null, PoolList.bundled(), EconomicsSettings.defaults(), registry);
         server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), registry, HttpEndpoints.Settings.DEFAULTS,
                 api);
         base = "http://127.0.0.1:" + server.address().getPort();
@@ -154,6 +157,13 @@ class ApiIntegrationTest {
         for (ConsumerRecord<String, byte[]> r : readUntil(Topics.POOLS.name(), raw.size())) {
             PoolBlockRecord b = Json.read(r.value(), PoolBlockRecord.class);
             pools.put(b.height(), b);
+        }
+        long deadlineWindows = System.currentTimeMillis() + 60_000;
+        while ((tipWindows == null || tipWindows.height() != first + raw.size() - 1)
+                && System.currentTimeMillis() < deadlineWindows) {
+            List<ConsumerRecord<String, byte[]>> w = readAll(Topics.POOL_WINDOWS.name());
+            tipWindows = w.isEmpty() ? null : Json.read(w.get(w.size() - 1).value(), PoolWindowsRecord.class);
+            Thread.sleep(100);
         }
         // Economics runs a sub-topology behind the chain's: its per-height records too, before any test reads them.
         readUntil(Topics.HASHPRICE.name(), raw.size());
@@ -224,6 +234,16 @@ class ApiIntegrationTest {
         // No exchange in this run: no reference price, and no USD figure made up.
         assertTrue(e.get("reference_price").isNull());
         assertTrue(e.get("economics").get("price_usd").isNull());
+        // The settings the per-block records leave out, as the built-in economics.yaml has them: the s21 profile,
+        // 17.5 J/TH at $0.05/kWh = 17.5 x 24 x 0.05 = $21 per PH/s per day, and a $130/kW/month lease.
+        JsonNode s21 = e.get("settings").get("profiles").get("s21");
+        assertEquals(17.5, s21.get("efficiency_joules_per_th").asDouble());
+        assertEquals(0.05, s21.get("power_price_usd_per_kwh").asDouble());
+        assertEquals(21.0, s21.get("energy_cost_usd_per_ph_day").asDouble(), 1e-12);
+        assertEquals(130_000 / 30.4, e.get("settings").get("hosting_revenue_usd_per_mw_day").asDouble(), 1e-9);
+        List<String> names = new ArrayList<>();
+        e.get("settings").get("profiles").fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("s21_xp", "s21", "s19_xp", "s19j_pro"), names);
         // The history: the per-height records of the last 1,008 heights, in order, none of them "current".
         JsonNode history = e.get("hashprice_history");
         assertEquals(1008, history.size());
@@ -235,9 +255,10 @@ class ApiIntegrationTest {
         assertEquals(5, json("/api/v1/hashwatch/economics?from=" + (tip().height() - 4)).get("hashprice_history")
                 .size());
 
-        JsonNode shares = json("/api/v1/hashwatch/pool-shares").get("pools");
-        assertEquals(Json.MAPPER.readTree(Json.write(pools.get(tip().height()))), shares);
-        assertEquals(3, shares.get("windows").size());
+        JsonNode shares = json("/api/v1/hashwatch/pool-shares");
+        assertEquals(Json.MAPPER.readTree(Json.write(tipWindows)), shares.get("pools"));
+        assertEquals(3, shares.get("pools").get("windows").size());
+        assertEquals(Json.MAPPER.readTree(Json.write(pools.get(tip().height()))), shares.get("tip"));
     }
 
     @Test
@@ -405,9 +426,9 @@ class ApiIntegrationTest {
     void hashwatchPoolWindowsEqualTheTopicsTipWindows() throws Exception {
         JsonNode w = json("/api/v1/hashwatch/pools");
         assertEquals(tip().height(), w.get("as_of").get("height").asLong());
-        PoolBlockRecord last = pools.get(tip().height());
+        assertEquals(tip().height(), tipWindows.height());
         for (int i = 0; i < 3; i++) {
-            PoolBlockRecord.PoolWindow expected = last.windows().get(i);
+            PoolWindowsRecord.PoolWindow expected = tipWindows.windows().get(i);
             JsonNode actual = w.get("windows").get(i);
             assertEquals(expected.windowBlocks(), actual.get("window_blocks").asInt());
             assertEquals(expected.withCoinbase(), actual.get("with_coinbase").asInt());

@@ -29,10 +29,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -70,7 +75,7 @@ class ApiTwoInstancesIntegrationTest {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HostInfo self = new HostInfo("127.0.0.1", port);
-        Api api = new Api(self, PoolList.bundled(), registry);
+        Api api = new Api(self, PoolList.bundled(), EconomicsSettings.defaults(), registry);
         MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", port), registry,
                 HttpEndpoints.Settings.DEFAULTS, api);
         HashwatchStreams streams = new HashwatchStreams(new StreamsSettings(cluster.bootstrapServers(),
@@ -105,9 +110,11 @@ class ApiTwoInstancesIntegrationTest {
                 }
                 awaitTip(a.base(), tip);
                 awaitTip(b.base(), tip);
-                // The pools' sub-topology follows the chain's: answers are compared once they stop changing.
-                Map<String, String> fromA = settled(a.base());
-                assertEquals(fromA, answers(b.base()), "the instance without mainnet forwards to its owner");
+                // The pools' sub-topology follows the chain's, through a repartition topic and a commit (and the
+                // rebalances of two instances starting): answers are compared once it has committed every height.
+                awaitRecords(cluster, Topics.POOLS.name(), raw.size());
+                Map<String, String> fromA = answers(a.base());
+                assertSameAnswers(fromA, answers(b.base()), "the instance without mainnet forwards to its owner");
                 String owner = Json.MAPPER.readTree(get(b.base() + "/api/v1/hashwatch/status").body())
                         .get("networks").get("mainnet").get("owner").asText();
                 assertTrue(a.base().endsWith(owner) || b.base().endsWith(owner), owner);
@@ -116,8 +123,10 @@ class ApiTwoInstancesIntegrationTest {
                 Instance survivor = ownerInstance == a ? b : a;
                 ownerInstance.close();
                 awaitTip(survivor.base(), tip);
-                assertEquals(fromA, answersOnceEqual(survivor.base(), fromA),
-                        "the survivor answers the same after the owner left");
+                Map<String, String> after = answersOnceEqual(survivor.base(), fromA);
+                assertSameAnswers(fromA, after, "the survivor answers the same after the owner left; its status: "
+                        + get(survivor.base() + "/api/v1/hashwatch/status").body() + "; its pools: "
+                        + get(survivor.base() + "/api/v1/hashwatch/pools").body());
             } finally {
                 for (Instance i : List.of(a, b)) {
                     try {
@@ -127,6 +136,13 @@ class ApiTwoInstancesIntegrationTest {
                     }
                 }
             }
+        }
+    }
+
+    /** Path by path, so that a failure names the resource that differs. */
+    private static void assertSameAnswers(Map<String, String> expected, Map<String, String> actual, String what) {
+        for (String path : PATHS) {
+            assertEquals(expected.get(path), actual.get(path), what + ": " + path);
         }
     }
 
@@ -167,19 +183,23 @@ class ApiTwoInstancesIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The answers once two reads a second apart agree (at most 90 s). */
-    private Map<String, String> settled(String base) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Map<String, String> last = answers(base);
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(1000);
-            Map<String, String> now = answers(base);
-            if (now.equals(last)) {
-                return now;
+    /** Waits (90 s at most) until {@code topic} holds {@code count} committed records. */
+    private static void awaitRecords(EmbeddedCluster cluster, String topic, int count) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int seen = 0;
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (seen < count && System.nanoTime() < deadline) {
+                seen += consumer.poll(Duration.ofMillis(200)).count();
             }
-            last = now;
         }
-        return last;
+        assertTrue(seen >= count, topic + " holds " + seen + " records of " + count);
     }
 
     /** The answers once they equal {@code expected} (the failover moves the tasks: at most 90 s), else the last. */

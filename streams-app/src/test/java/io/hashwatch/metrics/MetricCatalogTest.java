@@ -33,15 +33,20 @@ class MetricCatalogTest {
 
     /** A block of a window with one pool: every pool meter is registered. */
     private static io.hashwatch.model.PoolBlockRecord poolBlock() {
-        java.util.List<io.hashwatch.model.PoolBlockRecord.PoolWindow> windows = new java.util.ArrayList<>();
-        for (int n : new int[]{144, 1008, 4320}) {
-            windows.add(new io.hashwatch.model.PoolBlockRecord.PoolWindow(n, 1, false, 1, 0, 0, 0.0, 1.0, "a", 1.0,
-                    1.0, 1, 0, 0, java.util.List.of(new io.hashwatch.model.PoolBlockRecord.PoolShare(1, "a", "A", 1,
-                    1.0, 1.0, null, 0, 0))));
-        }
         return new io.hashwatch.model.PoolBlockRecord("regtest", 1, "h", 1, "attributed", 1, "A", "a", "tag", "/a/",
-                0L, "/a/", 1, true, "test", windows, java.util.List.of(
-                        new io.hashwatch.model.PoolBlockRecord.PoolDrought(1, "a", 1.0, 1008, 0, 1.0)));
+                0L, "/a/", 1, true, "test");
+    }
+
+    /** Windows with one pool: every pool meter is registered. */
+    private static io.hashwatch.model.PoolWindowsRecord poolWindows() {
+        java.util.List<io.hashwatch.model.PoolWindowsRecord.PoolWindow> windows = new java.util.ArrayList<>();
+        for (int n : new int[]{144, 1008, 4320}) {
+            windows.add(new io.hashwatch.model.PoolWindowsRecord.PoolWindow(n, 1, false, 1, 0, 0, 0.0, 1.0, "a",
+                    1.0, 1.0, 1, 0, 0, java.util.List.of(new io.hashwatch.model.PoolWindowsRecord.PoolShare(1, "a",
+                    "A", 1, 1.0, 1.0, null, 0, 0))));
+        }
+        return new io.hashwatch.model.PoolWindowsRecord("regtest", 1, "h", 1, "test", windows, java.util.List.of(
+                new io.hashwatch.model.PoolWindowsRecord.PoolDrought(1, "a", 1.0, 1008, 0, 1.0)));
     }
 
     @Test
@@ -60,6 +65,7 @@ class MetricCatalogTest {
         economics.minerDay(blank(io.hashwatch.model.MinerDayRecord.class));
         PoolMetrics poolMetrics = new PoolMetrics(registry);
         poolMetrics.block("regtest", poolBlock());
+        poolMetrics.windows("regtest", poolWindows());
         poolMetrics.anomaly("regtest", "empty", "a");
         poolMetrics.unknownTags("regtest", java.util.Map.of("/new pool/", 3));
 

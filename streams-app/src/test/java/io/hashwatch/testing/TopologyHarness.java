@@ -103,9 +103,9 @@ public final class TopologyHarness implements AutoCloseable {
         @SuppressWarnings("unchecked")
         TestOutputTopic<String, V> out = (TestOutputTopic<String, V>) outputs.computeIfAbsent(topic.name(),
                 n -> driver.createOutputTopic(n, topic.keySerde().deserializer(), topic.valueSerde().deserializer()));
-        if (topic == Topics.MINER_DAYS) {
-            // The open day is held and published each commit interval of wall-clock time (30 s here, the driver's
-            // at-least-once default): let one pass.
+        if (topic == Topics.MINER_DAYS || topic == Topics.POOL_WINDOWS) {
+            // The open day and the pool windows are held and published each commit interval of wall-clock time
+            // (30 s here, the driver's at-least-once default): let one pass.
             driver.advanceWallClockTime(Duration.ofSeconds(30));
         }
         return out.readRecordsToList();

@@ -58,7 +58,7 @@ class EconomicsMathTest {
         assertEquals(35.0, s21.allInCostUsdPerPhDay(), 1e-12);
         EconomicsRecord.ProfileEconomics e = EconomicsProcessor.profile(h, s21, 130);
         assertEquals(MiningEconomics.profile(h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), h.priceUsd(), 17.5,
-                0.05, s21.energyCostUsdPerPhDay(), s21.allInCostUsdPerPhDay(), 130), e);
+                s21.energyCostUsdPerPhDay(), s21.allInCostUsdPerPhDay(), 130), e);
         assertEquals(560_000, e.allInCostPerBtcUsd(), 1e-6);
         assertEquals(-31.25, e.marginUsdPerPhDay(), 1e-12);
 
@@ -115,7 +115,7 @@ class EconomicsMathTest {
         assertNull(e.gap());
         assertNull(e.breakevenPowerPriceUsdPerKwh());
         assertEquals(MiningEconomics.profile(h.hashpriceBtcPerPhDay(), null, null, p.efficiencyJoulesPerTh(),
-                p.powerPriceUsdPerKwh(), p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(), 130), e);
+                p.energyCostUsdPerPhDay(), p.allInCostUsdPerPhDay(), 130), e);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hashwatch.metrics.PoolMetrics;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
+import io.hashwatch.model.PoolWindowsRecord;
 import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.RegtestChain;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,6 +61,14 @@ class PoolsProcessorRestartTest {
                 .map(f -> (Record<String, Object>) (Record<?, ?>) f.record()).toList();
     }
 
+    /** The windows the processor publishes when its punctuation (the commit interval's) next runs. */
+    private static PoolWindowsRecord publishedWindows(MockProcessorContext<String, Object> ctx) {
+        List<MockProcessorContext.CapturedPunctuator> scheduled = ctx.scheduledPunctuators();
+        scheduled.get(scheduled.size() - 1).getPunctuator().punctuate(0L); // the processor initialized last
+        List<Record<String, Object>> published = forwardedTo(ctx, PoolsProcessor.WINDOWS.name());
+        return (PoolWindowsRecord) published.get(published.size() - 1).value();
+    }
+
     private static List<PoolBlockRecord> records(MockProcessorContext<String, Object> ctx) {
         return ctx.forwarded().stream().filter(f -> f.childName().orElse("").equals(PoolsProcessor.POOLS.name()))
                 .map(f -> (PoolBlockRecord) f.record().value()).toList();
@@ -91,9 +100,12 @@ class PoolsProcessorRestartTest {
         List<PoolBlockRecord> expected = records(uninterrupted);
         assertEquals(100, expected.size());
         assertEquals(expected, records(restarted));
+        PoolWindowsRecord windows = publishedWindows(uninterrupted);
+        assertEquals(windows, publishedWindows(restarted));
         // Not a vacuous comparison: the windows hold the blocks from before the restart.
-        assertEquals(1_008, expected.get(99).windows().get(1).blocks());
-        assertEquals(1_201, expected.get(99).windows().get(2).blocks());
+        assertEquals(1_200, windows.height());
+        assertEquals(1_008, windows.windows().get(1).blocks());
+        assertEquals(1_201, windows.windows().get(2).blocks());
     }
 
     /** Blocks tagged "/NewPool/" at heights divisible by 4 (no pool of the bundled list), "/ViaBTC/" otherwise. */
@@ -146,7 +158,9 @@ class PoolsProcessorRestartTest {
             assertEquals("attributed", r.attribution());
             assertEquals("newer.json", r.poolList());
         }
-        PoolBlockRecord tip = out.get(out.size() - 1);
+        PoolWindowsRecord tip = publishedWindows(ctx);
+        assertEquals(201, tip.height());
+        assertEquals("newer.json", tip.poolList());
         // The last 144 blocks, 58..201: 36 at heights divisible by 4, none unknown.
         assertEquals(0, tip.windows().get(0).unknownBlocks());
         assertEquals(36, tip.windows().get(0).pools().stream().filter(p -> p.slug().equals("newpool"))
@@ -187,7 +201,8 @@ class PoolsProcessorRestartTest {
         List<String> keys = pools.stream().map(Record::key).toList();
         assertEquals(List.of("regtest:16", "regtest:17", "regtest:18", "regtest:19", "regtest:20"), keys);
         assertEquals(null, pools.get(4).value(), "a tombstone");
-        PoolBlockRecord at17 = (PoolBlockRecord) pools.get(1).value();
+        assertEquals(fork.at(17).hash(), ((PoolBlockRecord) pools.get(1).value()).hash());
+        PoolWindowsRecord at17 = publishedWindows(ctx);
         assertEquals(fork.at(17).hash(), at17.hash());
         assertEquals(18, at17.windows().get(0).blocks(), "heights 0..17");
         // Every replaced height's anomalies are deleted, whatever they were, before the new block's own.
@@ -202,7 +217,9 @@ class PoolsProcessorRestartTest {
         ctx.resetForwards();
         fork.extend(1);
         feedNewPool(p, fork, 18, 18);
-        PoolBlockRecord at18 = (PoolBlockRecord) forwardedTo(ctx, PoolsProcessor.POOLS.name()).get(0).value();
+        assertEquals(fork.at(18).hash(), ((PoolBlockRecord) forwardedTo(ctx, PoolsProcessor.POOLS.name()).get(0)
+                .value()).hash());
+        PoolWindowsRecord at18 = publishedWindows(ctx);
         assertEquals(19, at18.windows().get(0).blocks());
         // Heights 1..18 have coinbases; 4, 8, 12, 16 carry the tag no bundled pool has.
         assertEquals(4, at18.windows().get(0).unknownBlocks());

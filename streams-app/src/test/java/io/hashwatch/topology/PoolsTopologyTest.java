@@ -11,9 +11,10 @@ import io.hashwatch.bitcoin.BlockSummary;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
-import io.hashwatch.model.PoolBlockRecord.PoolDrought;
-import io.hashwatch.model.PoolBlockRecord.PoolShare;
-import io.hashwatch.model.PoolBlockRecord.PoolWindow;
+import io.hashwatch.model.PoolWindowsRecord;
+import io.hashwatch.model.PoolWindowsRecord.PoolDrought;
+import io.hashwatch.model.PoolWindowsRecord.PoolShare;
+import io.hashwatch.model.PoolWindowsRecord.PoolWindow;
 import io.hashwatch.model.Topics;
 import io.hashwatch.pools.Pool;
 import io.hashwatch.pools.PoolList;
@@ -199,29 +200,40 @@ class PoolsTopologyTest {
         plan.add(new Planned(null, 1));
         plan.addAll(plan(samples, blocks, 5));
         try (TopologyHarness h = new TopologyHarness(stateDir, "pools-test", NOW)) {
+            // One header a commit interval: the windows are published once each, so every height's are checked.
+            List<TestRecord<String, PoolBlockRecord>> out = new ArrayList<>();
+            PoolWindowsRecord last = null;
             for (int i = 0; i <= blocks; i++) {
                 h.send(header(chain, i, plan.get(i)));
+                out.addAll(h.drain(Topics.POOLS));
+                List<TestRecord<String, PoolWindowsRecord>> windows = h.drain(Topics.POOL_WINDOWS);
+                assertEquals(1, windows.size(), "one windows record a commit interval, at " + i);
+                assertEquals("regtest", windows.get(0).key());
+                assertEquals("1", TopologyHarness.header(windows.get(0), Topics.SCHEMA_VERSION_HEADER));
+                last = windows.get(0).value();
+                checkWindows(chain, plan, i, last);
             }
-            List<TestRecord<String, PoolBlockRecord>> out = h.drain(Topics.POOLS);
             assertEquals(blocks + 1, out.size());
             for (int i = 0; i <= blocks; i++) {
                 TestRecord<String, PoolBlockRecord> r = out.get(i);
                 assertEquals("regtest:" + i, r.key());
-                assertEquals("1", TopologyHarness.header(r, Topics.SCHEMA_VERSION_HEADER));
+                assertEquals("2", TopologyHarness.header(r, Topics.SCHEMA_VERSION_HEADER));
                 check(chain, plan, i, r.value());
             }
+            // Nothing moved: nothing published.
+            assertEquals(List.of(), h.drain(Topics.POOL_WINDOWS));
             Map<Integer, Integer> byPool = new HashMap<>();
             plan.forEach(p -> byPool.merge(p.sample() == null ? -1 : p.sample().poolId(), 1, Integer::sum));
             assertEquals(byPool.get(-1), (int) h.counter("hashwatch_pool_attributions", "network", "regtest",
                     "result", "unattributed"));
             assertEquals(byPool.get(0), (int) h.counter("hashwatch_pool_attributions", "network", "regtest",
                     "result", "unknown"));
-            PoolWindow week = out.get(blocks).value().windows().get(1);
+            PoolWindow week = last.windows().get(1);
             assertEquals(week.topShare(), h.gauge("hashwatch_pool_share_ratio", "network", "regtest", "window", "7d",
                     "pool", week.topPoolSlug()));
             assertEquals(week.hhi(), h.gauge("hashwatch_pools_hhi_ratio", "network", "regtest", "window", "7d"));
             // The droughts' gauges: every pool of the last record's droughts, and no other.
-            List<PoolDrought> droughts = out.get(blocks).value().droughts();
+            List<PoolDrought> droughts = last.droughts();
             assertFalse(droughts.isEmpty());
             for (PoolDrought d : droughts) {
                 assertEquals(d.probability(), h.gauge("hashwatch_pool_drought_probability_ratio", "network",
@@ -277,6 +289,11 @@ class PoolsTopologyTest {
                 assertEquals(111, r.poolId());
                 check(fork, newPlan, 297 + i, r);
             }
+            // The windows as of the new tip, once.
+            List<TestRecord<String, PoolWindowsRecord>> windows = h.drain(Topics.POOL_WINDOWS);
+            assertEquals(1, windows.size());
+            assertEquals(fork.at(301).hash(), windows.get(0).value().hash());
+            checkWindows(fork, newPlan, 301, windows.get(0).value());
             // Each connection counts: the old branch's blocks when they were connected, and the five new ones.
             long attributedBefore = plan.stream().filter(p -> p.sample() != null && p.sample().poolId() != 0).count();
             assertEquals(attributedBefore + 5, (long) h.counter("hashwatch_pool_attributions", "network", "regtest",
@@ -301,6 +318,12 @@ class PoolsTopologyTest {
         }
         assertEquals(p.txCount(), r.txCount());
         assertEquals(p.txCount() == null ? null : p.txCount() == 1, r.empty());
+    }
+
+    /** The windows ending at height {@code i} against a recount of each window from the plan. */
+    static void checkWindows(RegtestChain chain, List<Planned> plan, int i, PoolWindowsRecord r) {
+        assertEquals(i, r.height());
+        assertEquals(chain.at(i).hash(), r.hash(), "hash at " + i);
         for (int w = 0; w < WINDOWS.length; w++) {
             expectWindow(chain, plan, i, w, r.windows().get(w));
         }

@@ -57,7 +57,7 @@ class TopologyShapeTest {
                 2, Set.of("blocks", "hashrate", "difficulty", "difficulty-adjustments", "reorgs", "dead-letters",
                         "economics-blocks-repartition", "pools-events-repartition"),
                 3, Set.of("hashprice", "economics", "stress-blocks-repartition"),
-                4, Set.of("pools", "block-anomalies"),
+                4, Set.of("pools", "pool-windows", "block-anomalies"),
                 5, Set.of("miner-days", "miner-signals")),
                 bySubtopology(n -> n instanceof TopologyDescription.Sink s ? Stream.of(s.topic()) : Stream.empty()));
     }

@@ -294,14 +294,15 @@
       const th = document.createElement('th');
       th.scope = 'row';
       th.textContent = name;
-      th.title = `${p.efficiency_joules_per_th} J/TH at ${usd2.format(p.power_price_usd_per_kwh)} per kWh`;
+      const set = ((e.settings || {}).profiles || {})[name];
+      if (set) th.title = `${set.efficiency_joules_per_th} J/TH at ${usd2.format(set.power_price_usd_per_kwh)} per kWh`;
       const gap = td(ok(econ.price_usd) ? pct(p.gap, 1) : 'no price yet', 'num ' + (p.gap < 0 ? 'neg' : 'pos'));
       gap.dataset.value = ok(p.gap) ? p.gap : '';
       body.append(row([th, td(usd(p.all_in_cost_per_btc_usd, 0), 'num'), gap,
         td(ok(p.breakeven_power_price_usd_per_kwh) ? usd(p.breakeven_power_price_usd_per_kwh, 2) + ' per kWh' : 'no price yet', 'num'),
         td(ok(after) ? usd(after, 2) + ' per PH/s per day' : (ok(econ.price_usd) ? '–' : 'no price yet'), 'num ' + (after < 0 ? 'neg' : '')),
         td(ok(p.mining_revenue_usd_per_mw_day) ? usd(p.mining_revenue_usd_per_mw_day, 0) + ' per MW per day' : 'no price yet', 'num'),
-        td(usd(econ.hosting_revenue_usd_per_mw_day, 0) + ' per MW per day', 'num')]));
+        td(e.settings ? usd(e.settings.hosting_revenue_usd_per_mw_day, 0) + ' per MW per day' : '–', 'num')]));
     }
     if (!Object.keys(econ.profiles || {}).length) body.append(emptyRow(7, 'no cost profile configured'));
     const h = $('halving');
@@ -445,7 +446,7 @@
       section('network', async () => [await hashrateSeries(tip.height), (await api('/api/v1/hashwatch/difficulty')).difficulty,
         await api('/api/v1/mining/difficulty-adjustments/all')], ([hr, d, adj]) => { renderHashrate(hr); renderDifficulty(d, adj); }),
       section('economics', () => api('/api/v1/hashwatch/economics'), renderEconomics),
-      section('pools', () => api('/api/v1/hashwatch/pool-shares'), (p) => { poolRecord = p.pools; renderPools(p.pools); }),
+      section('pools', () => api('/api/v1/hashwatch/pool-shares'), (p) => { poolRecord = p.tip; renderPools(p.pools); }),
       section('stress', () => {
         const from = new Date((tip.time - 400 * 86400) * 1000).toISOString().slice(0, 10);
         return api('/api/v1/hashwatch/miner-days?from=' + from);
@@ -506,7 +507,7 @@
       } catch (e) { /* a removal or another shape: refresh anyway */ }
       schedule();
     };
-    ['block', 'difficulty-adjustment', 'hashprice', 'pools', 'signal', 'alert']
+    ['block', 'difficulty-adjustment', 'hashprice', 'pools', 'signal', 'alert', 'pool-windows']
       .forEach((t) => source.addEventListener(t, onEvent));
     source.addEventListener('reset', () => schedule(0));
   }
