@@ -12,7 +12,10 @@ import static io.hashwatch.dashboards.Grafana.unit;
 import io.hashwatch.dashboards.Grafana.Dashboard;
 import io.hashwatch.metrics.MetricCatalog;
 
-/** The Mining economics dashboard: price, hashprice, costs and margins per cost profile. Written to grafana/dashboards/economics.json. */
+/**
+ * The Mining economics dashboard: price, hashprice, costs and margins per cost profile.
+ * Written to grafana/dashboards/economics.json ({@code DashboardsGeneratedTest}).
+ */
 final class EconomicsDashboard {
     static final String FILE = "economics.json";
 
@@ -25,22 +28,7 @@ final class EconomicsDashboard {
                 .tags("hashwatch", "bitcoin", "economics")
                 .multiVariable("profile", "Cost profile", MetricCatalog.ALL_IN_COST, "profile")
                 .variable("network", "Network", MetricCatalog.TIP_HEIGHT, "network", "mainnet")
-                .panel(stat("History backfill", 24, 3)
-                        .description("Blocks of the first start's history (or a restart's gap) still being published"
-                                + " by the header source. While it is above 0 the charts below cover only part of"
-                                + " the history, and the yearly and 60-day indicators are not complete yet.")
-                        .instant("max(hashwatch_source_backfill_remaining_blocks)", "blocks left")
-                        .option("colorMode", "background")
-                        .option("textMode", "value")
-                        .option("justifyMode", "center")
-                        .unit("none")
-                        .noValue("no live header source")
-                        .thresholds("green", 1, "orange")
-                        .mappings("[{'type': 'value', 'options': {'0': {'text': 'history complete: following the"
-                                + " tip', 'color': 'green'}}}, {'type': 'range', 'options': {'from': 1, 'to':"
-                                + " 1000000000000.0, 'result': {'text': 'history still filling: ${__value.raw}"
-                                + " blocks to go', 'color': 'orange'}}}]")
-                        .defaults("color", null))
+                .panel(NetworkDashboard.historyBackfill())
                 .row("Now")
                 .panel(stat("BTC price (reference)", 4, 4)
                         .instant("hashwatch_reference_price_usd", "__auto")

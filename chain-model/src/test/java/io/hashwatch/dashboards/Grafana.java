@@ -212,6 +212,18 @@ public final class Grafana {
             return this;
         }
 
+        /** Each value's name and color, as triples: value, text, color (a value mapping, listed in this order). */
+        public Panel states(String... valueTextColor) {
+            ObjectNode options = NODES.objectNode();
+            for (int i = 0; i < valueTextColor.length; i += 3) {
+                options.putObject(valueTextColor[i]).put("text", valueTextColor[i + 1])
+                        .put("color", valueTextColor[i + 2]).put("index", i / 3);
+            }
+            ArrayNode mappings = defaults.putArray("mappings");
+            mappings.addObject().put("type", "value").set("options", options);
+            return this;
+        }
+
         /** Value or range mappings (Grafana's {@code fieldConfig.defaults.mappings}). */
         public Panel mappings(String singleQuotedJson) {
             defaults.set("mappings", json(singleQuotedJson));

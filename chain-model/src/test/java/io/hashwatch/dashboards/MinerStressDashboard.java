@@ -14,7 +14,10 @@ import static io.hashwatch.dashboards.Grafana.unit;
 import io.hashwatch.dashboards.Grafana.Dashboard;
 import io.hashwatch.metrics.MetricCatalog;
 
-/** The Miner stress dashboard: hash ribbons, Puell multiple, difficulty ribbon, fleets, halving. Written to grafana/dashboards/miner-stress.json. */
+/**
+ * The Miner stress dashboard: hash ribbons, Puell multiple, difficulty ribbon, fleets, halving.
+ * Written to grafana/dashboards/miner-stress.json ({@code DashboardsGeneratedTest}).
+ */
 final class MinerStressDashboard {
     static final String FILE = "miner-stress.json";
 

@@ -13,9 +13,13 @@ import static io.hashwatch.dashboards.Grafana.timeseries;
 import static io.hashwatch.dashboards.Grafana.unit;
 
 import io.hashwatch.dashboards.Grafana.Dashboard;
+import io.hashwatch.dashboards.Grafana.Panel;
 import io.hashwatch.metrics.MetricCatalog;
 
-/** The Network dashboard: tip, hashrate with its 95% band, difficulty and the next adjustment, block intervals. Written to grafana/dashboards/network.json. */
+/**
+ * The Network dashboard: tip, hashrate with its 95% band, difficulty and the next adjustment, block intervals.
+ * Written to grafana/dashboards/network.json ({@code DashboardsGeneratedTest}).
+ */
 final class NetworkDashboard {
     static final String FILE = "network.json";
 
@@ -31,22 +35,7 @@ final class NetworkDashboard {
                 .annotation("Difficulty adjustments", "network:hashwatch_difficulty:change_ratio5m{network=\"$network"
                         + "\"} != 0", "5m", "Difficulty adjustment",
                         "network", "retarget of {{network}}", "orange")
-                .panel(stat("History backfill", 24, 3)
-                        .description("Blocks of the first start's history (or a restart's gap) still being published"
-                                + " by the header source. While it is above 0 the charts below cover only part of"
-                                + " the history, and the yearly and 60-day indicators are not complete yet.")
-                        .instant("max(hashwatch_source_backfill_remaining_blocks)", "blocks left")
-                        .option("colorMode", "background")
-                        .option("textMode", "value")
-                        .option("justifyMode", "center")
-                        .unit("none")
-                        .noValue("no live header source")
-                        .thresholds("green", 1, "orange")
-                        .mappings("[{'type': 'value', 'options': {'0': {'text': 'history complete: following the"
-                                + " tip', 'color': 'green'}}}, {'type': 'range', 'options': {'from': 1, 'to':"
-                                + " 1000000000000.0, 'result': {'text': 'history still filling: ${__value.raw}"
-                                + " blocks to go', 'color': 'orange'}}}]")
-                        .defaults("color", null))
+                .panel(historyBackfill())
                 .row("Tip")
                 .panel(stat("Tip height", 4, 4)
                         .instant("hashwatch_tip_height{network=\"$network\"}", "__auto")
@@ -206,5 +195,25 @@ final class NetworkDashboard {
                         .unit("percentunit")
                         .custom("scaleDistribution", json("{'type': 'log', 'log': 10}")));
 
+    }
+
+    /** How much of the history is still filling: the charts of a first start cover only part of it. */
+    static Panel historyBackfill() {
+        return stat("History backfill", 24, 3)
+                .description("Blocks of the first start's history (or a restart's gap) still being published"
+                        + " by the header source. While it is above 0 the charts below cover only part of"
+                        + " the history, and the yearly and 60-day indicators are not complete yet.")
+                .instant("max(hashwatch_source_backfill_remaining_blocks)", "blocks left")
+                .option("colorMode", "background")
+                .option("textMode", "value")
+                .option("justifyMode", "center")
+                .unit("none")
+                .noValue("no live header source")
+                .thresholds("green", 1, "orange")
+                .mappings("[{'type': 'value', 'options': {'0': {'text': 'history complete: following the"
+                        + " tip', 'color': 'green'}}}, {'type': 'range', 'options': {'from': 1, 'to':"
+                        + " 1000000000000.0, 'result': {'text': 'history still filling: ${__value.raw}"
+                        + " blocks to go', 'color': 'orange'}}}]")
+                .defaults("color", null);
     }
 }

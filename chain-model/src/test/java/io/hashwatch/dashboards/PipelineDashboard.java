@@ -12,9 +12,38 @@ import static io.hashwatch.dashboards.Grafana.unit;
 import io.hashwatch.dashboards.Grafana.Dashboard;
 import io.hashwatch.metrics.MetricCatalog;
 
-/** The Pipeline health dashboard: sources, Kafka Streams, consumer lag, dead letters, alerts. Written to grafana/dashboards/pipeline.json. */
+/**
+ * The Pipeline health dashboard: sources, Kafka Streams, consumer lag, dead letters, alerts.
+ * Written to grafana/dashboards/pipeline.json ({@code DashboardsGeneratedTest}).
+ */
 final class PipelineDashboard {
     static final String FILE = "pipeline.json";
+    /** A process or source: 1 up, 0 down. */
+    private static final String[] UP_DOWN = {
+            "1", "UP", "green",
+            "0", "DOWN", "red"};
+    /** Kafka Streams' client states, as KafkaStreamsMetrics numbers them. */
+    private static final String[] STREAMS_STATES = {
+            "0", "CREATED", "blue",
+            "1", "REBALANCING", "yellow",
+            "2", "RUNNING", "green",
+            "3", "PENDING_SHUTDOWN", "orange",
+            "4", "NOT_RUNNING", "red",
+            "5", "PENDING_ERROR", "red",
+            "6", "ERROR", "dark-red"};
+    /** Whether a header source gives block fees. */
+    private static final String[] FEES = {
+            "1", "fees", "green",
+            "0", "no fees", "orange"};
+    /** A stream thread's states, as Kafka Streams numbers them. */
+    private static final String[] THREAD_STATES = {
+            "0", "CREATED", "blue",
+            "1", "STARTING", "blue",
+            "2", "PARTITIONS_REVOKED", "yellow",
+            "3", "PARTITIONS_ASSIGNED", "yellow",
+            "4", "RUNNING", "green",
+            "5", "PENDING_SHUTDOWN", "orange",
+            "6", "DEAD", "red"};
 
     private PipelineDashboard() {
     }
@@ -30,18 +59,12 @@ final class PipelineDashboard {
                         .option("colorMode", "background")
                         .unit("short")
                         .thresholds("red", 1, "green")
-                        .mappings("[{'type': 'value', 'options': {'1': {'text': 'UP', 'color': 'green', 'index': 0},"
-                                + " '0': {'text': 'DOWN', 'color': 'red', 'index': 1}}}]"))
+                        .states(UP_DOWN))
                 .panel(stat("Kafka Streams", 6, 4)
                         .instant("kafka_stream_client_state", "{{instance}}")
                         .option("colorMode", "background")
                         .unit("short")
-                        .mappings("[{'type': 'value', 'options': {'0': {'text': 'CREATED', 'color': 'blue', 'index':"
-                                + " 0}, '1': {'text': 'REBALANCING', 'color': 'yellow', 'index': 1}, '2': {'text':"
-                                + " 'RUNNING', 'color': 'green', 'index': 2}, '3': {'text': 'PENDING_SHUTDOWN',"
-                                + " 'color': 'orange', 'index': 3}, '4': {'text': 'NOT_RUNNING', 'color': 'red',"
-                                + " 'index': 4}, '5': {'text': 'PENDING_ERROR', 'color': 'red', 'index': 5}, '6':"
-                                + " {'text': 'ERROR', 'color': 'dark-red', 'index': 6}}}]"))
+                        .states(STREAMS_STATES))
                 .panel(stat("Alive stream threads", 4, 4)
                         .instant("kafka_stream_alive_stream_threads", "__auto")
                         .unit("short")
@@ -60,8 +83,7 @@ final class PipelineDashboard {
                 .panel(stateTimeline("Sources (exchange feeds and header sources)", 12, 7)
                         .description("SourceDown alerts after 5 min down.")
                         .query("hashwatch_source_up", "{{source}}")
-                        .mappings("[{'type': 'value', 'options': {'1': {'text': 'UP', 'color': 'green', 'index': 0},"
-                                + " '0': {'text': 'DOWN', 'color': 'red', 'index': 1}}}]"))
+                        .states(UP_DOWN))
                 .panel(timeseries("Seconds since each source's last message", 12, 7)
                         .description("Since the last message of a feed, the last successful reply of a header"
                                 + " source. SourceStale alerts above the threshold for 2 min.")
@@ -106,8 +128,7 @@ final class PipelineDashboard {
                         .unit("short"))
                 .panel(stateTimeline("Header sources: block fees available", 12, 7)
                         .query("hashwatch_source_fees_available", "{{source}}")
-                        .mappings("[{'type': 'value', 'options': {'1': {'text': 'fees', 'color': 'green', 'index':"
-                                + " 0}, '0': {'text': 'no fees', 'color': 'orange', 'index': 1}}}]"))
+                        .states(FEES))
                 .panel(timeseries("Reference price age and sources", 12, 7)
                         .query("job:hashwatch_reference_price_age_seconds:value", "age")
                         .query("hashwatch:threshold_reference_price_age_seconds:value", "stale threshold")
@@ -156,20 +177,10 @@ final class PipelineDashboard {
                 .row("Kafka Streams")
                 .panel(stateTimeline("Kafka Streams client state", 12, 6)
                         .query("kafka_stream_client_state", "{{instance}}")
-                        .mappings("[{'type': 'value', 'options': {'0': {'text': 'CREATED', 'color': 'blue', 'index':"
-                                + " 0}, '1': {'text': 'REBALANCING', 'color': 'yellow', 'index': 1}, '2': {'text':"
-                                + " 'RUNNING', 'color': 'green', 'index': 2}, '3': {'text': 'PENDING_SHUTDOWN',"
-                                + " 'color': 'orange', 'index': 3}, '4': {'text': 'NOT_RUNNING', 'color': 'red',"
-                                + " 'index': 4}, '5': {'text': 'PENDING_ERROR', 'color': 'red', 'index': 5}, '6':"
-                                + " {'text': 'ERROR', 'color': 'dark-red', 'index': 6}}}]"))
+                        .states(STREAMS_STATES))
                 .panel(stateTimeline("Stream thread state", 12, 6)
                         .query("kafka_stream_thread_thread_state", "{{thread_id}}")
-                        .mappings("[{'type': 'value', 'options': {'0': {'text': 'CREATED', 'color': 'blue', 'index':"
-                                + " 0}, '1': {'text': 'STARTING', 'color': 'blue', 'index': 1}, '2': {'text':"
-                                + " 'PARTITIONS_REVOKED', 'color': 'yellow', 'index': 2}, '3': {'text':"
-                                + " 'PARTITIONS_ASSIGNED', 'color': 'yellow', 'index': 3}, '4': {'text': 'RUNNING',"
-                                + " 'color': 'green', 'index': 4}, '5': {'text': 'PENDING_SHUTDOWN', 'color':"
-                                + " 'orange', 'index': 5}, '6': {'text': 'DEAD', 'color': 'red', 'index': 6}}}]"))
+                        .states(THREAD_STATES))
                 .panel(timeseries("Consumer lag by topic (records)", 12, 8)
                         .description("Stream threads' consumers, summed over partitions. KafkaConsumerLagGrowing"
                                 + " alerts when over the threshold and growing for 15 min.")

@@ -11,7 +11,10 @@ import static io.hashwatch.dashboards.Grafana.unit;
 import io.hashwatch.dashboards.Grafana.Dashboard;
 import io.hashwatch.metrics.MetricCatalog;
 
-/** The Pools dashboard: blocks, shares, luck and droughts of the mining pools, concentration. Written to grafana/dashboards/pools.json. */
+/**
+ * The Pools dashboard: blocks, shares, luck and droughts of the mining pools, concentration.
+ * Written to grafana/dashboards/pools.json ({@code DashboardsGeneratedTest}).
+ */
 final class PoolsDashboard {
     static final String FILE = "pools.json";
 
