@@ -67,15 +67,26 @@ public final class MetricCatalog {
         }
 
         public <T> Gauge.Builder<T> gauge(T state, ToDoubleFunction<T> value) {
-            return Gauge.builder(name, state, value).description(help(Meter.Type.GAUGE));
+            return Gauge.builder(name, state, value).description(help(Meter.Type.GAUGE)).baseUnit(baseUnit());
         }
 
         public Counter.Builder counter() {
-            return Counter.builder(name).description(help(Meter.Type.COUNTER));
+            return Counter.builder(name).description(help(Meter.Type.COUNTER)).baseUnit(baseUnit());
         }
 
         public DistributionSummary.Builder summary() {
-            return DistributionSummary.builder(name).description(help(Meter.Type.DISTRIBUTION_SUMMARY));
+            return DistributionSummary.builder(name).description(help(Meter.Type.DISTRIBUTION_SUMMARY))
+                    .baseUnit(baseUnit());
+        }
+
+        /**
+         * The unit as Micrometer's base unit, for registries that show it. Prometheus' naming convention appends
+         * the base unit only to a name that does not already end with it, and every unit here is the name's
+         * suffix: the series keep their names (MetricCatalogScrapeTest).
+         */
+        private String baseUnit() {
+            String unit = unit();
+            return unit.isEmpty() ? null : unit;
         }
 
         private String help(Meter.Type as) {
