@@ -15,11 +15,14 @@ import java.util.function.ToDoubleFunction;
  * {@code PoolMetrics}; the producers' {@code SourceHealth}, {@code SourceMetrics}, {@code ChainSourceMetrics}; the
  * runtime's {@code AlertWebhook}), backfill's OpenMetrics history writes the gauges' history under the same names
  * and help, and docs/metrics.md's tables and prometheus/known-metrics.txt are generated from it
- * ({@code MetricCatalogFilesTest} in this module's tests says how). Names are as Prometheus shows them, less the
- * suffixes Micrometer adds by type ({@code _total} for counters; {@code _count}, {@code _sum} and {@code _max} for
- * summaries); the base unit is the name's suffix (Prometheus' convention), see {@link Metric#unit()}.
+ * ({@code MetricFilesGeneratedTest} in this module's tests says how); the dashboards' queries may name only these
+ * (and recording rules), {@code DashboardsGeneratedTest}. Names are as Prometheus shows them, less the suffixes
+ * Micrometer adds by type ({@code _total} for counters; {@code _count}, {@code _sum} and {@code _max} for
+ * summaries); the base unit is the name's suffix (Prometheus' convention), see {@link Metric#unit()}, and the
+ * builders hand it to Micrometer as the meter's base unit.
  *
- * <p>To add a metric: one line under its section, {@code gauge|counter|summary(name, help, label names...)}.
+ * <p>To add a metric: one line under its section, {@code gauge|counter|summary(name, help, label names...)}, and
+ * a panel in the tests' {@code io.hashwatch.dashboards}; then regenerate (docs/metrics.md, "Dashboards").
  * Each section is the metrics one module registers and one table of docs/metrics.md.
  */
 public final class MetricCatalog {
