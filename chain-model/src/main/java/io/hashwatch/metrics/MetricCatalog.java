@@ -15,11 +15,14 @@ import java.util.function.ToDoubleFunction;
  * {@code PoolMetrics}; the producers' {@code SourceHealth}, {@code SourceMetrics}, {@code ChainSourceMetrics}; the
  * runtime's {@code AlertWebhook}), backfill's OpenMetrics history writes the gauges' history under the same names
  * and help, and docs/metrics.md's tables and prometheus/known-metrics.txt are generated from it
- * ({@code MetricCatalogFilesTest} in this module's tests says how). Names are as Prometheus shows them, less the
- * suffixes Micrometer adds by type ({@code _total} for counters; {@code _count}, {@code _sum} and {@code _max} for
- * summaries); the base unit is the name's suffix (Prometheus' convention), see {@link Metric#unit()}.
+ * ({@code MetricFilesGeneratedTest} in this module's tests says how); the dashboards' queries may name only these
+ * (and recording rules), {@code DashboardsGeneratedTest}. Names are as Prometheus shows them, less the suffixes
+ * Micrometer adds by type ({@code _total} for counters; {@code _count}, {@code _sum} and {@code _max} for
+ * summaries); the base unit is the name's suffix (Prometheus' convention), see {@link Metric#unit()}, and the
+ * builders hand it to Micrometer as the meter's base unit.
  *
- * <p>To add a metric: one line under its section, {@code gauge|counter|summary(name, help, label names...)}.
+ * <p>To add a metric: one line under its section, {@code gauge|counter|summary(name, help, label names...)}, and
+ * a panel in the tests' {@code io.hashwatch.dashboards}; then regenerate (docs/metrics.md, "Dashboards").
  * Each section is the metrics one module registers and one table of docs/metrics.md.
  */
 public final class MetricCatalog {
@@ -67,15 +70,26 @@ public final class MetricCatalog {
         }
 
         public <T> Gauge.Builder<T> gauge(T state, ToDoubleFunction<T> value) {
-            return Gauge.builder(name, state, value).description(help(Meter.Type.GAUGE));
+            return Gauge.builder(name, state, value).description(help(Meter.Type.GAUGE)).baseUnit(baseUnit());
         }
 
         public Counter.Builder counter() {
-            return Counter.builder(name).description(help(Meter.Type.COUNTER));
+            return Counter.builder(name).description(help(Meter.Type.COUNTER)).baseUnit(baseUnit());
         }
 
         public DistributionSummary.Builder summary() {
-            return DistributionSummary.builder(name).description(help(Meter.Type.DISTRIBUTION_SUMMARY));
+            return DistributionSummary.builder(name).description(help(Meter.Type.DISTRIBUTION_SUMMARY))
+                    .baseUnit(baseUnit());
+        }
+
+        /**
+         * The unit as Micrometer's base unit, for registries that show it. Prometheus' naming convention appends
+         * the base unit only to a name that does not already end with it, and every unit here is the name's
+         * suffix: the series keep their names (MetricCatalogScrapeTest).
+         */
+        private String baseUnit() {
+            String unit = unit();
+            return unit.isEmpty() ? null : unit;
         }
 
         private String help(Meter.Type as) {

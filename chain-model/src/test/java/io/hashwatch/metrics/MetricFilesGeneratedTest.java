@@ -20,7 +20,8 @@ class MetricFilesGeneratedTest {
     static final String DOC_END = "<!-- /metrics:%s -->";
     static final String KNOWN_HEADER = """
             # Every metric name hashwatch serves. Dashboards and rules may only use names listed here or recorded by
-            # prometheus/rules (prometheus/check_queries.py checks).
+            # prometheus/rules (the dashboards' generator, DashboardsGeneratedTest, and prometheus/check_queries.py
+            # check).
             #
             # hashwatch_*: generated from MetricCatalog (chain-model), with the suffixes Micrometer adds by type;
             # regenerate with

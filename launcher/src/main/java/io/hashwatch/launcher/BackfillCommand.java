@@ -10,7 +10,6 @@ import io.hashwatch.source.Pacing;
 import io.hashwatch.source.price.PriceCsvSource;
 import io.hashwatch.source.price.PricePublisher;
 import io.hashwatch.source.price.PriceReplay;
-import io.hashwatch.config.ConfigException;
 import io.hashwatch.config.EconomicsSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -75,10 +74,8 @@ public final class BackfillCommand implements Callable<Integer> {
                     + " before the headers, so every block finds the price of its own time.")
     List<Path> prices = new ArrayList<>();
 
-    @Option(names = "--economics", paramLabel = "FILE",
-            description = "Economics settings (YAML: cost profiles, lease rate, reference price rules); default:"
-                    + " the built-in economics.yaml.")
-    Path economics;
+    @Mixin
+    EconomicsOption economics;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "Directory for the <topic>.jsonl files (created; files there are replaced).")
@@ -127,12 +124,7 @@ public final class BackfillCommand implements Callable<Integer> {
                 throw new UsageException("--prices " + file + ": " + e.getMessage());
             }
         }
-        EconomicsSettings economicsSettings;
-        try {
-            economicsSettings = economics == null ? EconomicsSettings.defaults() : EconomicsSettings.load(economics);
-        } catch (ConfigException e) {
-            throw new UsageException("--economics: " + e.getMessage());
-        }
+        EconomicsSettings economicsSettings = economics.settings();
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UsageException("--out " + out + " is a file, not a directory");
         }

@@ -10,8 +10,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The replayed file of {@code backfill} and {@code bench}: {@code --headers FILE --start-height N [--network]}, or
- * (backfill) {@code --blocks FILE [--start-height N]}.
+ * The replayed file of {@code run}, {@code backfill} and {@code bench}: {@code --headers FILE --start-height N
+ * [--network]}, or (run, backfill) {@code --blocks FILE [--start-height N]}. Declared and checked here once; whether
+ * a file is needed is the command's to say ({@code run}'s replay is optional, {@link RunSettings}).
  */
 public final class HeaderFileOptions {
     /** The command this is mixed into, for usage errors in its name. */
@@ -19,25 +20,27 @@ public final class HeaderFileOptions {
     CommandSpec command;
 
     @Option(names = "--headers", paramLabel = "FILE",
-            description = "File of raw 80-byte headers (Bitcoin Core REST .bin, Electrum blockchain_headers).")
+            description = "Replay this file of raw 80-byte headers (Bitcoin Core REST .bin, Electrum"
+                    + " blockchain_headers). Needs --start-height.")
     Path headers;
 
     @Option(names = "--blocks", paramLabel = "FILE",
-            description = "File of concatenated serialized blocks (getblock <hash> 0; gzipped if .gz): headers,"
-                    + " coinbases and claimed fees. Instead of --headers.")
+            description = "Replay this file of concatenated serialized blocks (getblock <hash> 0; gzipped if .gz):"
+                    + " headers, coinbases and claimed fees. Instead of --headers; --start-height optional from"
+                    + " BIP34 blocks on.")
     Path blocks;
 
     @Option(names = "--start-height", paramLabel = "N",
-            description = "Height of the first header (block) in the file; with --blocks optional from BIP34 on.")
+            description = "Height of the first header in --headers (or block in --blocks).")
     Long startHeight;
 
     @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
-            description = "Network of the headers (default: ${DEFAULT-VALUE}).")
+            description = "Network of the headers: mainnet, regtest, testnet4 or signet (default: ${DEFAULT-VALUE}).")
     String network;
 
     /** The file as a source, or a usage error saying which option to fix. */
     public HeaderReplay open() {
-        checkReplay(headers, blocks, startHeight);
+        checkFiles();
         PathChecks.checkNetwork(network);
         if (blocks != null) {
             try {
@@ -58,7 +61,7 @@ public final class HeaderFileOptions {
             throw new ParameterException(command.commandLine(), "give --headers FILE"
                     + (blocks != null ? " (--blocks is not for this command)" : ""));
         }
-        checkReplay(headers, blocks, startHeight);
+        checkFiles();
         PathChecks.checkNetwork(network);
         return source();
     }
@@ -71,12 +74,26 @@ public final class HeaderFileOptions {
         }
     }
 
+    /** Whether a file to replay is given. */
+    boolean given() {
+        return headers != null || blocks != null;
+    }
+
+    /** The checks of a replay that may be absent ({@code run}'s): those below, and no start height without a file. */
+    void checkOptional() {
+        checkFiles();
+        if (!given() && startHeight != null) {
+            throw new UsageException("--start-height only applies to a --headers or --blocks replay; give"
+                    + " --headers FILE");
+        }
+    }
+
     /**
      * The checks every command that replays a file makes of its options ({@code run}'s too, whose replay is
      * optional): at most one of the files, readable, and a start height >= 0 (required with {@code --headers}).
      * Neither file passes: whether one is needed is the command's to say.
      */
-    static void checkReplay(Path headers, Path blocks, Long startHeight) {
+    private void checkFiles() {
         if (headers != null && blocks != null) {
             throw new UsageException("--headers and --blocks are both given: replay one file");
         }

@@ -35,23 +35,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LogOptions logging;
 
-    @Option(names = "--headers", paramLabel = "FILE",
-            description = "Replay this file of raw 80-byte headers (Bitcoin Core REST .bin, Electrum"
-                    + " blockchain_headers). Needs --start-height.")
-    Path headers;
-
-    @Option(names = "--blocks", paramLabel = "FILE",
-            description = "Replay this file of concatenated serialized blocks (getblock <hash> 0; gzipped if .gz):"
-                    + " headers, coinbases and claimed fees. --start-height optional from BIP34 blocks on.")
-    Path blocks;
-
-    @Option(names = "--start-height", paramLabel = "N",
-            description = "Height of the first header in --headers (or block in --blocks).")
-    Long startHeight;
-
-    @Option(names = "--network", paramLabel = "NAME", defaultValue = "mainnet",
-            description = "Network of --headers: mainnet, regtest, testnet4 or signet (default: ${DEFAULT-VALUE}).")
-    String network;
+    /** The file to replay, if any: {@code --headers}/{@code --blocks}, {@code --start-height}, {@code --network}. */
+    @Mixin
+    HeaderFileOptions replay;
 
     @Option(names = "--speed", paramLabel = "X",
             description = "Replay in accelerated real time: sleep (block time gap)/X between headers (negative gaps"
@@ -108,10 +94,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Replay a BTC-USD OHLC price file (one tick per bar close), paced like --headers.")
     Path prices;
 
-    @Option(names = "--economics", paramLabel = "FILE",
-            description = "Economics settings (YAML: cost profiles, lease rate, reference price rules); default:"
-                    + " the built-in economics.yaml.")
-    Path economics;
+    @Mixin
+    EconomicsOption economics;
 
     @Option(names = "--pools", paramLabel = "FILE",
             description = "Mining-pools list (mempool/mining-pools pools-v2.json format) to attribute blocks by;"

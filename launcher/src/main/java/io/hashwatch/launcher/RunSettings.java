@@ -1,7 +1,6 @@
 package io.hashwatch.launcher;
 
 import io.hashwatch.bitcoin.Network;
-import io.hashwatch.config.ConfigException;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.pools.PoolList;
 import io.hashwatch.source.chain.BitcoindClient;
@@ -103,7 +102,7 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.partitions < 1) {
             throw new UsageException("partitions must be >= 1 (--partitions), got " + o.partitions);
         }
-        PathChecks.checkNetwork(o.network);
+        PathChecks.checkNetwork(o.replay.network);
         if (o.bootstrapServers != null && o.bootstrapServers.isBlank()) {
             throw new UsageException("--bootstrap-servers is empty");
         }
@@ -123,12 +122,7 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         if (o.bootstrapServers == null && Files.exists(o.dataDir) && !Files.isDirectory(o.dataDir)) {
             throw new UsageException("data directory " + o.dataDir + " is a file (--data-dir)");
         }
-        EconomicsSettings economics;
-        try {
-            economics = o.economics == null ? EconomicsSettings.defaults() : EconomicsSettings.load(o.economics);
-        } catch (ConfigException e) {
-            throw new UsageException("--economics: " + e.getMessage());
-        }
+        EconomicsSettings economics = o.economics.settings();
         if (o.prices != null) {
             PathChecks.checkReadableFile(o.prices, "--prices");
         }
@@ -141,7 +135,8 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
         } catch (IllegalArgumentException e) {
             throw new UsageException("--pools: " + e.getMessage());
         }
-        return new RunSettings(o.role, o.headers, o.blocks, o.startHeight, Network.byName(o.network).get().id(), o.speed,
+        HeaderFileOptions r = o.replay;
+        return new RunSettings(o.role, r.headers, r.blocks, r.startHeight, Network.byName(r.network).get().id(), o.speed,
                 o.bootstrapServers, o.dataDir, o.metricsPort, bind, o.applicationId, o.partitions, o.kafkaPort,
                 Map.copyOf(kafka), economics, exchanges(o.exchanges), o.prices, live(o), o.alertsPort, pools,
                 o.streamThreads, o.alertsTokenFile);
@@ -169,15 +164,10 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
     }
 
     private static void checkReplay(RunCommand o) {
-        HeaderFileOptions.checkReplay(o.headers, o.blocks, o.startHeight);
-        if (o.headers == null && o.blocks == null) {
-            if (o.startHeight != null) {
-                throw new UsageException("--start-height only applies to a --headers or --blocks replay; give"
-                        + " --headers FILE");
-            }
-            return;
+        o.replay.checkOptional();
+        if (o.replay.given()) {
+            checkSpeed(o);
         }
-        checkSpeed(o);
     }
 
     private static void checkSpeed(RunCommand o) {
@@ -205,8 +195,8 @@ record RunSettings(Role role, Path headers, Path blocks, Long startHeight, Strin
 
     /** The live header source, or null (a --headers replay, or --esplora none). */
     private static LiveSource live(RunCommand o) {
-        if (o.headers != null || o.blocks != null) {
-            String flag = o.headers != null ? "--headers" : "--blocks";
+        if (o.replay.given()) {
+            String flag = o.replay.headers != null ? "--headers" : "--blocks";
             if (o.bitcoind != null || o.esplora != null || o.zmq != null || o.bitcoindCookie != null
                     || o.electrum != null) {
                 throw new UsageException(flag + " replays a file and excludes the live header sources: drop"
