@@ -9,18 +9,14 @@ import java.util.Map;
  * Mining economics at a block for every configured cost profile (topic {@code economics}, key
  * {@code network:height}), at the reference price of the block's own time; key {@code network:current} is the live
  * view (the tip at the latest reference price). Prices and costs in USD; null where they need a price and there is
- * none. What the profiles share is here once; what differs is in {@code profiles}, keyed by profile name in the order
- * of the settings. The block's hash and difficulty are on {@code blocks} under the same key.
+ * none. The profiles are keyed by profile name in the order of the settings. What they are figured from is written
+ * once elsewhere: the price and the hashprice on {@code hashprice}, the block's hash and difficulty on {@code blocks},
+ * both under the same key; the profiles' settings in the economics settings.
  *
- * @param hashpriceBtcPerPhDay      as on {@code hashprice}
- * @param hashpriceUsdPerPhDay      as on {@code hashprice}
- * @param hostingRevenueUsdPerMwDay the AI/HPC lease: rate ($/kW/month) * 1000 / 30.4
  * @param nextHalving               the same economics after the next halving, at this block's difficulty and fees
  *                                  (absent from records before it was added)
  */
-public record EconomicsRecord(String network, long height, long time, Double priceUsd, Long priceTimeMs,
-                              double hashpriceBtcPerPhDay, Double hashpriceUsdPerPhDay,
-                              Map<String, ProfileEconomics> profiles,
+public record EconomicsRecord(String network, long height, long time, Map<String, ProfileEconomics> profiles,
                               @JsonInclude(JsonInclude.Include.NON_NULL) NextHalving nextHalving) {
     public EconomicsRecord {
         profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));

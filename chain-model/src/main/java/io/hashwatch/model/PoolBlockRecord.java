@@ -3,7 +3,7 @@ package io.hashwatch.model;
 /**
  * Who mined a block (topic {@code pools}, key {@code network:height}; a replaced block's record is replaced, like
  * every per-height record). The statistics of the windows ending at the best chain's tip are on
- * {@code pool-windows} ({@link PoolWindowsRecord}).
+ * {@code pool-windows} ({@link PoolWindowsRecord}), with the pool list the blocks are attributed by.
  *
  * @param attribution    {@code attributed} (a pool of the list matched), {@code unknown} (the block has a coinbase
  *                       that no pool matches) or {@code unattributed} (the source gave no coinbase)
@@ -17,11 +17,9 @@ package io.hashwatch.model;
  *                       unattributed
  * @param txCount        the block's transaction count, when the source gave it
  * @param empty          true when the block has the coinbase alone; null when the tx count is unknown
- * @param poolList       which pool list attributed it (the bundled list's origin, or the file given)
  */
 public record PoolBlockRecord(String network, long height, String hash, long time, String attribution,
                               Integer poolId, @Nullable String poolName, @Nullable String poolSlug,
                               @Nullable String match, @Nullable String matched, Long feesClaimedSat,
-                              @Nullable String coinbaseTag, Integer txCount, Boolean empty,
-                              String poolList) {
+                              @Nullable String coinbaseTag, Integer txCount, Boolean empty) {
 }

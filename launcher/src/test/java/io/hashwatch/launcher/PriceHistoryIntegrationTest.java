@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.hashwatch.HashwatchStreams;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
-import io.hashwatch.model.EconomicsRecord;
+import io.hashwatch.model.HashpriceRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
 import io.hashwatch.source.HeaderFileSource;
@@ -112,24 +112,24 @@ class PriceHistoryIntegrationTest {
                 blocks.publish(file, Pacing.asFastAsPossible());
                 long last = FIRST + file.count() - 1;
 
-                Map<Long, EconomicsRecord> byHeight = new HashMap<>();
+                Map<Long, HashpriceRecord> byHeight = new HashMap<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
                 while (byHeight.size() < file.count()) {
                     if (System.nanoTime() > deadline) {
-                        fail("economics of " + byHeight.size() + " of " + file.count() + " blocks after 180 s");
+                        fail("hashprice of " + byHeight.size() + " of " + file.count() + " blocks after 180 s");
                     }
                     Thread.sleep(1000);
                     for (PipelineOutput.Rec r : PipelineOutput.readCommitted(bootstrap, Map.of(),
-                            Topics.ECONOMICS.name())) {
+                            Topics.HASHPRICE.name())) {
                         if (!r.key().endsWith(":current")) {
-                            EconomicsRecord e = Json.read(r.value().getBytes(), EconomicsRecord.class);
+                            HashpriceRecord e = Json.read(r.value().getBytes(), HashpriceRecord.class);
                             byHeight.put(e.height(), e);
                         }
                     }
                 }
                 int checked = 0;
                 for (long h = FIRST; h <= last; h++) {
-                    EconomicsRecord e = byHeight.get(h);
+                    HashpriceRecord e = byHeight.get(h);
                     LocalDate day = Instant.ofEpochSecond(e.time()).atZone(ZoneOffset.UTC).toLocalDate();
                     LocalDate before = day.minusDays(1);
                     double expected = (bitstamp.get(before)[3].doubleValue() + cmc.get(before)[3].doubleValue()) / 2;

@@ -169,8 +169,7 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
         }
-        return new EconomicsRecord(h.network(), h.height(), h.time(), h.priceUsd(), h.priceTimeMs(),
-                h.hashpriceBtcPerPhDay(), h.hashpriceUsdPerPhDay(), profiles, nextHalving(h, block, settings));
+        return new EconomicsRecord(h.network(), h.height(), h.time(), profiles, nextHalving(h, block, settings));
     }
 
     static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block,

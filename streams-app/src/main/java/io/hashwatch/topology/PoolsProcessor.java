@@ -255,7 +255,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         return new PoolBlockRecord(net, e.height(), e.hash(), e.time(), attribution,
                 pool == null ? null : pool.id(), pool == null ? null : pool.name(),
                 pool == null ? null : pool.slug(), e.match(), e.matched(), e.feesClaimedSat(), e.coinbaseTag(),
-                e.txCount(), e.txCount() == null ? null : e.txCount() == 1, list.origin());
+                e.txCount(), e.txCount() == null ? null : e.txCount() == 1);
     }
 
     private PoolWindows windows(String net) {

@@ -233,7 +233,7 @@ class ApiIntegrationTest {
         assertEquals(tip().height(), e.get("hashprice").get("height").asLong());
         // No exchange in this run: no reference price, and no USD figure made up.
         assertTrue(e.get("reference_price").isNull());
-        assertTrue(e.get("economics").get("price_usd").isNull());
+        assertTrue(e.get("hashprice").get("price_usd").isNull());
         // The settings the per-block records leave out, as the built-in economics.yaml has them: the s21 profile,
         // 17.5 J/TH at $0.05/kWh = 17.5 x 24 x 0.05 = $21 per PH/s per day, and a $130/kW/month lease.
         JsonNode s21 = e.get("settings").get("profiles").get("s21");

@@ -34,7 +34,7 @@ class MetricCatalogTest {
     /** A block of a window with one pool: every pool meter is registered. */
     private static io.hashwatch.model.PoolBlockRecord poolBlock() {
         return new io.hashwatch.model.PoolBlockRecord("regtest", 1, "h", 1, "attributed", 1, "A", "a", "tag", "/a/",
-                0L, "/a/", 1, true, "test");
+                0L, "/a/", 1, true);
     }
 
     /** Windows with one pool: every pool meter is registered. */

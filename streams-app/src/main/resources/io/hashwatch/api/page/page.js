@@ -260,9 +260,9 @@
     text('hp-nofees', hp.fees_included
       ? (ok(hp.hashprice_usd_per_ph_day) ? usd(noFees(hp, hp.hashprice_usd_per_ph_day), 2) + ', ' : '') + btc(noFees(hp, hp.hashprice_btc_per_ph_day)) + ' (subsidy only)'
       : 'fees not known: the figures above are subsidy only');
-    if (ok(econ.price_usd)) {
-      text('price', usd(econ.price_usd, 0), econ.price_usd);
-      $('price').append(' ', timeEl(econ.price_time_ms / 1000));
+    if (ok(hp.price_usd)) {
+      text('price', usd(hp.price_usd, 0), hp.price_usd);
+      $('price').append(' ', timeEl(hp.price_time_ms / 1000));
     } else {
       text('price', 'no price yet');
     }
@@ -296,11 +296,11 @@
       th.textContent = name;
       const set = ((e.settings || {}).profiles || {})[name];
       if (set) th.title = `${set.efficiency_joules_per_th} J/TH at ${usd2.format(set.power_price_usd_per_kwh)} per kWh`;
-      const gap = td(ok(econ.price_usd) ? pct(p.gap, 1) : 'no price yet', 'num ' + (p.gap < 0 ? 'neg' : 'pos'));
+      const gap = td(ok(hp.price_usd) ? pct(p.gap, 1) : 'no price yet', 'num ' + (p.gap < 0 ? 'neg' : 'pos'));
       gap.dataset.value = ok(p.gap) ? p.gap : '';
       body.append(row([th, td(usd(p.all_in_cost_per_btc_usd, 0), 'num'), gap,
         td(ok(p.breakeven_power_price_usd_per_kwh) ? usd(p.breakeven_power_price_usd_per_kwh, 2) + ' per kWh' : 'no price yet', 'num'),
-        td(ok(after) ? usd(after, 2) + ' per PH/s per day' : (ok(econ.price_usd) ? '–' : 'no price yet'), 'num ' + (after < 0 ? 'neg' : '')),
+        td(ok(after) ? usd(after, 2) + ' per PH/s per day' : (ok(hp.price_usd) ? '–' : 'no price yet'), 'num ' + (after < 0 ? 'neg' : '')),
         td(ok(p.mining_revenue_usd_per_mw_day) ? usd(p.mining_revenue_usd_per_mw_day, 0) + ' per MW per day' : 'no price yet', 'num'),
         td(e.settings ? usd(e.settings.hosting_revenue_usd_per_mw_day, 0) + ' per MW per day' : '–', 'num')]));
     }
