@@ -87,8 +87,8 @@ public final class Bench implements Callable<Integer> {
             description = "How long the api step's clients run (default: ${DEFAULT-VALUE} s).")
     int apiSeconds;
 
-    @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx768m",
-            description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch).")
+    @Option(names = "--memory-java-opts", paramLabel = "OPTS", defaultValue = "-Xmx512m",
+            description = "JVM options of the memory step's `run` (default: ${DEFAULT-VALUE}, as ./hashwatch run).")
     String memoryJavaOpts;
 
     public static void main(String[] args) {
