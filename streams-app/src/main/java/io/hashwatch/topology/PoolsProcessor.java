@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
  * Each connected block's anomalies ({@link BlockAnomalies}) go to {@code block-anomalies}.
+ *
+ * <p>A coinbase filled in for a block already on the best chain (a source filling the history's coinbases in the
+ * background, oldest first) attributes that height again: its {@code pools} record is emitted again with the windows
+ * ending at it as the fills have made them (a second ring, {@link #fills}, which the fills walk up), and the running
+ * windows at the tip are recounted when they hold the height. No anomalies, no gauges: it is history.
  */
 final class PoolsProcessor implements Processor<String, PoolsEvent, String, Object> {
     static final String NAME = "pools";
@@ -62,6 +67,11 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     private KeyValueStore<String, PoolEntry> heights;
     private KeyValueStore<String, PoolEntry> candidates;
     private final Map<String, PoolWindows> networks = new HashMap<>();
+    /**
+     * Per network, the blocks the coinbase fills walked up so far: the windows ending at a filled height. In memory
+     * only: after a restart the next fill starts a new ring (its windows then hold fewer blocks, and say so).
+     */
+    private final Map<String, PoolWindows> fills = new HashMap<>();
     /** Networks whose 144-block fee share is in a shock (its first block has the record), and their unknown tags. */
     private final Set<String> feeShocks = new HashSet<>();
     private final Map<String, UnknownTags> unknownTags = new HashMap<>();
@@ -88,6 +98,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         this.candidates = context.getStateStore(CANDIDATES_STORE);
         // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
         networks.clear();
+        fills.clear();
         feeShocks.clear();
         unknownTags.clear();
     }
@@ -106,6 +117,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             candidates.put(candidateKey(verified.network(), verified.hash()), e);
         } else if (v instanceof PoolsEvent.Connected connected) {
             connect(connected, record.timestamp());
+        } else if (v instanceof PoolsEvent.Filled filled) {
+            fill(filled, record.timestamp());
         } else {
             // A height's tombstone: the best chain no longer reaches it.
             String key = record.key();
@@ -203,6 +216,33 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, a.height(), a.kind()), a, timestampMs));
             metrics.anomaly(net, a.kind(), a.poolSlug());
         }
+    }
+
+    /**
+     * A coinbase filled in for the best chain's block at its height. A height already attributed (or given no
+     * coinbase again) emits nothing; it still goes on the fills' ring, which must stay contiguous to be counted.
+     */
+    private void fill(PoolsEvent.Filled f, long timestampMs) {
+        PoolsEvent.Verified v = f.verified();
+        String net = v.network();
+        PoolWindows tipWindows = windows(net);
+        PoolEntry e = attribute(v).onBestChain(f.time(), f.chainworkHex());
+        PoolEntry held = tipWindows.entry(v.height());
+        if (held != null && !held.hash().equals(v.hash())) {
+            return; // the chain processor sent it for the block on its best chain: only a tombstone in flight differs
+        }
+        boolean news = e.poolId() != null && (held == null || held.poolId() == null);
+        PoolWindows history = fills.computeIfAbsent(net, n -> new PoolWindows(list));
+        history.append(news || held == null ? e : held);
+        if (!news) {
+            return;
+        }
+        if (held != null) {
+            tipWindows.replace(e);
+            heights.put(ChainIndex.storeKey(net, v.height()), e);
+        }
+        POOLS.forward(context, new Record<>(Topics.blockKey(net, v.height()), record(net, e, history),
+                timestampMs));
     }
 
     /** Takes heights {@code height} and above off the best chain, keeping their attributions by hash. */
