@@ -39,15 +39,38 @@ class ElectrumRunBenchTest {
     Path tmp;
 
     private static double tipHeight(int port) {
+        return gauge(port, "hashwatch_tip_height{", "network=\"regtest\"");
+    }
+
+    /** The largest value of a gauge's series on /metrics whose line has {@code label}; -1 when none. */
+    private static double gauge(int port, String name, String label) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            return r.body().lines().filter(l -> l.startsWith("hashwatch_tip_height{")
-                    && l.contains("network=\"regtest\"")).mapToDouble(l -> Double.parseDouble(
-                    l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
+            return r.body().lines().filter(l -> l.startsWith(name) && l.contains(label)).mapToDouble(
+                    l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /**
+     * {@code -Dhashwatch.bench.kafka=commit.interval.ms=1000,...}: client settings for the run (a config file's
+     * {@code kafka.*} keys), to measure a setting against the defaults on the same machine.
+     */
+    private String[] configArgs() throws java.io.IOException {
+        String kafka = System.getProperty("hashwatch.bench.kafka", "");
+        if (kafka.isBlank()) {
+            return new String[0];
+        }
+        Path file = tmp.resolve("bench.properties");
+        StringBuilder b = new StringBuilder();
+        for (String kv : kafka.split(",")) {
+            b.append("kafka.").append(kv.trim()).append('\n');
+        }
+        java.nio.file.Files.writeString(file, b);
+        System.out.println("run with " + kafka);
+        return new String[] {"--config", file.toString()};
     }
 
     @Test
@@ -64,16 +87,35 @@ class ElectrumRunBenchTest {
             server.replyDelayMs = 50;
             CommandLine cl = Hashwatch.commandLine();
             RunCommand command = cl.getSubcommands().get("run").getCommand();
+            String[] args = {"run", "--electrum", server.address().toString(), "--exchanges", "none", "--data-dir",
+                tmp.resolve("data").toString(), "--kafka-port", String.valueOf(EmbeddedKafka.freePort()),
+                "--metrics-port", String.valueOf(metricsPort), "--alerts-port", "-1"};
+            String[] config = configArgs();
+            String[] all = Arrays.copyOf(args, args.length + config.length);
+            System.arraycopy(config, 0, all, args.length, config.length);
             long start = System.nanoTime();
-            Future<Integer> exit = thread.submit(() -> cl.execute("run", "--electrum", server.address().toString(),
-                    "--exchanges", "none", "--data-dir", tmp.resolve("data").toString(), "--kafka-port",
-                    String.valueOf(EmbeddedKafka.freePort()), "--metrics-port", String.valueOf(metricsPort),
-                    "--alerts-port", "-1"));
+            Future<Integer> exit = thread.submit(() -> cl.execute(all));
             try {
                 long deadline = start + Duration.ofMinutes(8).toNanos();
-                while (tipHeight(metricsPort) < HISTORY) {
+                long sourceDoneMs = -1;
+                long sourceRoundTrips = 0;
+                long lastPrint = start;
+                double tip;
+                while ((tip = tipHeight(metricsPort)) < HISTORY) {
                     if (exit.isDone() || System.nanoTime() > deadline) {
                         fail("run ended or timed out before the tip");
+                    }
+                    long now = System.nanoTime();
+                    if (sourceDoneMs < 0 && gauge(metricsPort, "hashwatch_source_published_height{",
+                            "source=\"electrum\"") >= HISTORY) {
+                        sourceDoneMs = (now - start) / 1_000_000;
+                        sourceRoundTrips = server.replies();
+                    }
+                    if (now - lastPrint >= 10_000_000_000L) {
+                        System.out.printf("  %5.1f s: published %.0f, hashwatch_tip_height %.0f%n",
+                                (now - start) / 1e9, gauge(metricsPort, "hashwatch_source_published_height{",
+                                        "source=\"electrum\""), tip);
+                        lastPrint = now;
                     }
                     Thread.sleep(20);
                 }
@@ -81,6 +123,9 @@ class ElectrumRunBenchTest {
                 System.out.printf("run --electrum, empty data dir to hashwatch_tip_height = %d (%d headers, 4,320"
                         + " proven coinbases, 50 ms a round trip, broker start and streams included): %.1f s%n",
                         HISTORY, HISTORY, firstRunMs / 1000.0);
+                System.out.printf("  the source had published them at %.1f s; ceiling: its %d round trips x 50 ms ="
+                        + " %.1f s. The pipeline behind it: %.1f s more%n", sourceDoneMs / 1000.0,
+                        sourceRoundTrips, sourceRoundTrips * 0.05, (firstRunMs - sourceDoneMs) / 1000.0);
                 long[] latencies = new long[TIPS];
                 for (int i = 0; i < TIPS; i++) {
                     int height = HISTORY + 1 + i;

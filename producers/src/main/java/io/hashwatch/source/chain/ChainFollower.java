@@ -34,6 +34,12 @@ import java.util.function.LongSupplier;
  * source's branch is published from the fork point up. A fork below the kept heights is refused
  * ({@code wrong_chain}): the topic would get headers the pipeline cannot connect.
  *
+ * <p>A source that gives coinbases only for the last blocks of a first run's history ({@link
+ * ChainSource#fillsCoinbases()}: Electrum) has the rest filled in the background once the tip is reached: a batch
+ * every {@link ChainSource#fillSpacing()}, oldest first, each block that came with its coinbase published again as a
+ * coinbase fill ({@link HeaderRecord#coinbaseFill()}), with a progress line and the backfill gauge. The fill is not
+ * resumed after a restart (the topic does not say which heights lack their coinbase).
+ *
  * <p>Rounds run every {@link ChainSettings#pollInterval()}, and at once when {@link #wakeUp} is called (a ZMQ
  * notification). A failed round is retried with exponential backoff and jitter (at least the server's Retry-After);
  * the source's state is logged once per change (down with the reason, up again with the outage's length), retries
@@ -76,6 +82,17 @@ public final class ChainFollower implements AutoCloseable {
     /** Tips of the published branches that reorganizations replaced, newest last. */
     private final Set<String> leftTips = new LinkedHashSet<>();
     private static final int LEFT_TIPS_KEPT = 64;
+    /**
+     * The background coinbase fill: the next height and the last one (-1 until the first run's walk published a
+     * coinbase: the heights below it lack theirs), when the last batch went, and its progress.
+     */
+    private long fillNext = -1;
+    private long fillUntil = -1;
+    private long lastFillMs;
+    private long fillStartedMs;
+    private long fillDone;
+    private long fillWithout;
+    private long lastFillProgressMs;
 
     public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
                          SourceLog log) {
@@ -158,18 +175,25 @@ public final class ChainFollower implements AutoCloseable {
         int failures = 0;
         log.info("following " + source.describe() + " (polling every " + human(settings.pollInterval())
                 + ", backfill " + settings.backfillBlocks() + " blocks on an empty topic)");
+        boolean roundDue = true;
+        long lastRoundMs = 0; // monotonic (the waits are): a test's clock may stand still
+        long poll = settings.pollInterval().toMillis();
         try {
             while (!stopped()) {
                 long delay;
                 try {
-                    round();
+                    // A wake-up for the background fill alone asks the source for nothing else.
+                    if (roundDue) {
+                        round();
+                        lastRoundMs = monotonicMs();
+                    }
+                    delay = Math.min(Math.max(0, poll - (monotonicMs() - lastRoundMs)), fillCoinbases());
                     markUp();
                     failures = 0;
                     if (kafkaDown) {
                         kafkaDown = false;
                         log.info("publishing to the headers topic works again");
                     }
-                    delay = settings.pollInterval().toMillis();
                 } catch (SourceException e) {
                     if (e.kind() == SourceException.Kind.KAFKA) {
                         kafkaFailed(e);
@@ -197,8 +221,9 @@ public final class ChainFollower implements AutoCloseable {
                     break;
                 }
                 try {
-                    wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
+                    boolean woken = wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
+                    roundDue = woken || failures > 0 || monotonicMs() - lastRoundMs >= poll;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -318,6 +343,9 @@ public final class ChainFollower implements AutoCloseable {
         }
         if (published.isEmpty()) {
             long from = Math.max(0, tip.height() - settings.backfillBlocks() + 1);
+            if (source.fillsCoinbases()) {
+                fillNext = from; // up to below the first coinbase the walk publishes
+            }
             walk(from, tip.height(), true);
             return;
         }
@@ -379,6 +407,9 @@ public final class ChainFollower implements AutoCloseable {
                 markUp(); // progress: the source works, even if the rest of a long backfill is still to come
                 for (HeaderRecord r : out) {
                     published.append(r.height(), chunk.get((int) (r.height() - next)).hash());
+                    if (fillNext >= 0 && fillUntil < 0 && r.coinbaseHex() != null) {
+                        fillUntil = r.height() - 1;
+                    }
                 }
                 HeaderRecord lastOut = out.get(out.size() - 1);
                 metrics.published(lastOut.height(), out.size());
@@ -396,7 +427,7 @@ public final class ChainFollower implements AutoCloseable {
                     log.info(progress(done, total, lastOut.height(), now - started));
                     lastProgress = now;
                 }
-                metrics.backfillRemaining(Math.max(0, to - next + 1));
+                metrics.backfillRemaining(Math.max(0, to - next + 1) + fillRemaining());
             }
             if (broken) {
                 if (++reorgs > 3) {
@@ -409,21 +440,98 @@ public final class ChainFollower implements AutoCloseable {
                 total = to - fork;
             }
         }
-        metrics.backfillRemaining(0);
+        metrics.backfillRemaining(fillRemaining());
         if (done > 1) {
             log.info("published " + done + " headers, " + from + ".." + (next - 1) + ", in "
                     + (clockMs.getAsLong() - started) / 1000 + " s");
         }
     }
 
+    /** Coinbases still to fill in the background. */
+    private long fillRemaining() {
+        return fillUntil < 0 || fillNext > fillUntil ? 0 : fillUntil - fillNext + 1;
+    }
+
+    /**
+     * One batch of the background coinbase fill when one is due: the blocks that came with their coinbase are
+     * published as coinbase fills (one whose proof failed was dead-lettered by the source and stays without).
+     *
+     * @return how long to wait before the next round: the poll interval, or less while the fill goes on
+     */
+    private long fillCoinbases() throws SourceException {
+        long poll = settings.pollInterval().toMillis();
+        if (fillRemaining() == 0 || stopped()) {
+            return poll;
+        }
+        long spacing = source.fillSpacing().toMillis();
+        long now = clockMs.getAsLong();
+        if (fillDone > 0 && monotonicMs() - lastFillMs < spacing) {
+            return Math.min(poll, spacing - (monotonicMs() - lastFillMs));
+        }
+        if (fillDone == 0) {
+            fillStartedMs = now;
+            lastFillProgressMs = now;
+            log.info("the tip is reached: filling the coinbases of heights " + fillNext + ".." + fillUntil + " ("
+                    + fillRemaining() + " blocks) in the background, a request every " + human(source.fillSpacing()));
+        }
+        lastFillMs = monotonicMs();
+        List<ChainSource.Block> got = source.coinbasesUpFrom(fillNext, fillUntil);
+        long observed = clockMs.getAsLong();
+        List<HeaderRecord> out = new ArrayList<>(got.size());
+        long n = 0;
+        for (ChainSource.Block b : got) {
+            if (b.height() != fillNext + n || b.height() > fillUntil) {
+                break;
+            }
+            n++;
+            if (b.coinbaseHex() != null) {
+                out.add(record(b, observed).asCoinbaseFill());
+            } else {
+                fillWithout++;
+            }
+        }
+        if (n == 0) {
+            throw new SourceException(SourceException.Kind.MALFORMED, source.describe() + " gave no block from height "
+                    + fillNext + " for the coinbase fill");
+        }
+        if (!out.isEmpty()) {
+            sink.publish(out);
+        }
+        fillNext += n;
+        fillDone += n;
+        metrics.backfillRemaining(fillRemaining());
+        now = clockMs.getAsLong();
+        if (fillRemaining() == 0) {
+            log.info("filled the coinbases of " + fillDone + " blocks, up to height " + fillUntil + ", in "
+                    + (now - fillStartedMs) / 1000 + " s" + (fillWithout == 0 ? ""
+                    : " (" + fillWithout + " without: their proofs failed, dead-lettered)"));
+            return poll;
+        }
+        if (now - lastFillProgressMs >= PROGRESS_INTERVAL_MS) {
+            log.info(progress("filled the coinbases of", fillDone, fillDone + fillRemaining(), "blocks",
+                    fillNext - 1, now - fillStartedMs));
+            lastFillProgressMs = now;
+        }
+        return Math.min(poll, Math.max(spacing - (monotonicMs() - lastFillMs), 0));
+    }
+
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** "published 3000 of 57600 headers, height 880000, 150 headers/s, about 6 min left". */
     static String progress(long done, long total, long height, long elapsedMs) {
+        return progress("published", done, total, "headers", height, elapsedMs);
+    }
+
+    /** "{@code verb} 3000 of 57600 {@code unit}, height 880000, 150 {@code unit}/s, about 6 min left". */
+    static String progress(String verb, long done, long total, String unit, long height, long elapsedMs) {
         double rate = done * 1000.0 / Math.max(1, elapsedMs);
         long leftSeconds = Math.round((total - done) / Math.max(rate, 1e-9));
         String left = leftSeconds < 120 ? leftSeconds + " s" : leftSeconds < 7200 ? Math.round(leftSeconds / 60.0)
                 + " min" : String.format(java.util.Locale.ROOT, "%.1f h", leftSeconds / 3600.0);
-        return "published " + done + " of " + total + " headers, height " + height + ", "
-                + Math.round(rate) + " headers/s, about " + left + " left";
+        return verb + " " + done + " of " + total + " " + unit + ", height " + height + ", "
+                + Math.round(rate) + " " + unit + "/s, about " + left + " left";
     }
 
     /**

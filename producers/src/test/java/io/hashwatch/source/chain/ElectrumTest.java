@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,89 @@ class ElectrumTest {
             assertEquals(0, h.metrics.errors(), h.lines());
             // Tips by subscription: one subscribe to connect, one per round (start, two pushes), no polling rounds.
             assertTrue(server.calls("blockchain.headers.subscribe") <= 4, h.lines());
+        }
+    }
+
+    @Test
+    void theRestOfTheHistorysCoinbasesAreFilledInTheBackgroundAfterTheTip() throws Exception {
+        List<Real> real = realBlocks();
+        Map<Long, Long> fees = knownFees();
+        Rejected rejected = new Rejected();
+        try (FakeElectrum server = serving(real, 6); Harness h = new Harness(ElectrumSource.ID)) {
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            // Coinbases with the history for its last 2 blocks only: the 4 older ones are filled afterwards.
+            ElectrumSource source = source(h, List.of(server), s, 2, rejected).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.topic.last() == 840_007 && h.topic.fills.size() == 4, "history, then the fill");
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights(),
+                    "the chain published once");
+            for (HeaderRecord r : h.topic.records) {
+                assertEquals(r.height() >= 840_006, r.coinbaseHex() != null, "coinbase with the history at "
+                        + r.height());
+                assertTrue(!r.fillsCoinbase());
+            }
+            assertEquals(LongStream.rangeClosed(840_002, 840_005).boxed().toList(),
+                    h.topic.fills.stream().map(HeaderRecord::height).toList(), "the fill, oldest first");
+            PoolList pools = PoolList.bundled();
+            Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
+                    840_005L, "antpool");
+            for (HeaderRecord r : h.topic.fills) {
+                Real b = real.get((int) (r.height() - 840_002));
+                assertTrue(r.fillsCoinbase());
+                assertEquals(b.header().hex(), r.headerHex());
+                assertEquals(b.block().coinbaseHex(), r.coinbaseHex(), "proven coinbase of " + r.height());
+                assertEquals(fees.get(r.height()), r.feesClaimedSat(), "claimed fees of " + r.height());
+                Coinbase cb = Coinbase.parseHex(r.coinbaseHex());
+                assertEquals(miners.get(r.height()), pools.attribute(cb.scriptSigHex(), cb.outputs()).pool().slug());
+            }
+            // Read back, the topic's chain still ends at the tip: the fills are not taken for a reorganization.
+            List<HeaderRecord> topic = new ArrayList<>(h.topic.records);
+            topic.addAll(h.topic.fills);
+            assertEquals(840_007, PublishedChain.fold("mainnet", 10, topic).lastHeight());
+            h.await(() -> h.logged("filled the coinbases of 4 blocks"), "the fill's last line");
+            assertTrue(h.logged("filling the coinbases of heights 840002..840005 (4 blocks) in the background"),
+                    h.lines());
+            assertEquals(0, h.metrics.backfillRemaining());
+            assertTrue(rejected.records.isEmpty());
+            assertEquals(0, h.metrics.errors(), h.lines());
+            // Six headers' worth of proofs, each once: 2 with the history, 4 in the fill.
+            assertEquals(6, server.calls("blockchain.transaction.get"), h.lines());
+        }
+    }
+
+    @Test
+    void aServerThatFallsBehindIsLeftForOneWhoseTipAdvances() throws Exception {
+        List<Real> real = realBlocks();
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        try (FakeElectrum first = serving(real, 4); FakeElectrum second = serving(real, 4);
+             Harness h = new Harness(ElectrumSource.ID)) {
+            // The follower's own poll (Electrum's is 60 s) is what asks again; 200 ms here.
+            ChainSettings s = PUSHED.withBackfillBlocks(4).withPollInterval(Duration.ofMillis(200));
+            ElectrumSource source = new ElectrumSource(List.of(first.address(), second.address()), s, 100,
+                    FakeElectrum.clientContext(), h.metrics, h.log, new Rejected(), clock::get);
+            ChainFollower follower = follow(h, source, s);
+            h.await(() -> h.topic.last() == 840_005, "history");
+            assertEquals(first.address(), source.following(), "equal tips: the first listed");
+            // The first server's tip stops; the second's advances by two blocks, which it pushes to its own
+            // subscribers (the source is not one: it holds one session).
+            for (Real next : real.subList(4, 6)) {
+                second.put(next.height(), next.header(), next.block());
+                second.announce();
+            }
+            long rounds = follower.rounds();
+            h.await(() -> follower.rounds() >= rounds + 3, "three polls"); // nothing moves before the re-probe
+            assertEquals(840_005, h.topic.last());
+            assertEquals(first.address(), source.following());
+            clock.addAndGet(ElectrumSource.REPROBE_INTERVAL.toMillis());
+            h.await(() -> h.topic.last() == 840_007, "the second server's tip");
+            assertEquals(second.address(), source.following());
+            assertTrue(h.logged(first.address() + " is lagging (tip 840005, " + second.address() + " has 840007)"),
+                    h.lines());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights(),
+                    "each height once, none skipped");
+            TopicList.assertLinked(h.topic.records);
+            assertTrue(h.topic.records.stream().allMatch(r -> r.coinbaseHex() != null));
+            assertEquals(0, h.metrics.errors(), h.lines());
         }
     }
 
@@ -347,6 +431,12 @@ class ElectrumTest {
             HeaderRecord last = h.topic.records.get(h.topic.records.size() - 1);
             assertEquals(next.block().coinbaseHex(), last.coinbaseHex());
             assertEquals(LongStream.rangeClosed(840_002, 840_006).boxed().toList(), h.topic.heights());
+            // The history's coinbases the liar could not prove are filled in from the honest server.
+            h.await(() -> h.topic.fills.size() == 4, "the fill of 840,002..840,005");
+            for (HeaderRecord r : h.topic.fills) {
+                assertEquals(real.get((int) (r.height() - 840_002)).block().coinbaseHex(), r.coinbaseHex());
+            }
+            assertEquals(4, rejected.records.size(), "no more dead letters");
         }
     }
 
