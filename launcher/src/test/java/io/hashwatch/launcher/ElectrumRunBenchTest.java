@@ -33,6 +33,9 @@ import picocli.CommandLine;
 class ElectrumRunBenchTest {
     static final int HISTORY = 57_600;
     static final int TIPS = 20;
+    /** How often /metrics is read: the first run's figure to 0.2 s, each tip's to 10 ms. */
+    static final long POLL_MS = 200;
+    static final long TIP_POLL_MS = 10;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -52,6 +55,71 @@ class ElectrumRunBenchTest {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** CPU time of every thread seen, by id (a thread that ended keeps its last sample). */
+    private static final class ThreadCpu {
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        private final java.util.Map<Long, String> names = new java.util.HashMap<>();
+        private final java.util.Map<Long, Long> cpuNs = new java.util.HashMap<>();
+
+        void sample() {
+            for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (t == null) {
+                    continue;
+                }
+                long ns = threads.getThreadCpuTime(t.getThreadId());
+                if (ns > 0) {
+                    names.put(t.getThreadId(), t.getThreadName());
+                    cpuNs.put(t.getThreadId(), ns);
+                }
+            }
+        }
+
+        /** Seconds of CPU by kind of thread: the stream threads, the source's, the fake server's, the rest. */
+        String byKind() {
+            java.util.Map<String, Double> kinds = new java.util.TreeMap<>();
+            cpuNs.forEach((id, ns) -> {
+                String n = names.get(id);
+                String kind = n.contains("StreamThread") ? "stream threads"
+                        : n.startsWith("hashwatch-chain") || n.startsWith("hashwatch-electrum") ? "source (follower, session)"
+                        : n.startsWith("fake-electrum") ? "fake server"
+                        : n.contains("producer-network-thread") ? "producers' I/O threads"
+                        : n.startsWith("hashwatch-api") ? "API (events reader)"
+                        : "broker and other";
+                kinds.merge(kind, ns / 1e9, Double::sum);
+            });
+            StringBuilder b = new StringBuilder();
+            kinds.forEach((k, v) -> b.append(String.format("%s %.1f s, ", k, v)));
+            return b.substring(0, b.length() - 2);
+        }
+
+        /** The {@code n} threads (by name, summed) that took the most CPU, with their seconds. */
+        String top(int n) {
+            java.util.Map<String, Double> byName = new java.util.HashMap<>();
+            cpuNs.forEach((id, ns) -> byName.merge(names.get(id).replaceAll("\\d+", "N"), ns / 1e9, Double::sum));
+            StringBuilder b = new StringBuilder();
+            byName.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(n)
+                    .forEach(e -> b.append(String.format("%s %.1f s, ", e.getKey(), e.getValue())));
+            return b.substring(0, b.length() - 2);
+        }
+    }
+
+    /** Time the collectors report, and the JIT compilers' total compilation time, in seconds. */
+    private static double[] gcAndJitSeconds() {
+        double gc = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, b.getCollectionTime()) / 1000.0;
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return new double[] {gc, jit == null ? 0 : jit.getTotalCompilationTime() / 1000.0};
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     /**
@@ -93,6 +161,9 @@ class ElectrumRunBenchTest {
             String[] config = configArgs();
             String[] all = Arrays.copyOf(args, args.length + config.length);
             System.arraycopy(config, 0, all, args.length, config.length);
+            ThreadCpu cpu = new ThreadCpu();
+            double cpuAtStart = processCpuSeconds();
+            double[] gcJitAtStart = gcAndJitSeconds();
             long start = System.nanoTime();
             Future<Integer> exit = thread.submit(() -> cl.execute(all));
             try {
@@ -111,13 +182,15 @@ class ElectrumRunBenchTest {
                         sourceDoneMs = (now - start) / 1_000_000;
                         sourceRoundTrips = server.replies();
                     }
+                    cpu.sample();
                     if (now - lastPrint >= 10_000_000_000L) {
                         System.out.printf("  %5.1f s: published %.0f, hashwatch_tip_height %.0f%n",
                                 (now - start) / 1e9, gauge(metricsPort, "hashwatch_source_published_height{",
                                         "source=\"electrum\""), tip);
                         lastPrint = now;
                     }
-                    Thread.sleep(20);
+                    // A scrape costs the run's JVM about 1 ms of CPU: every 20 ms it took 15% of the run's CPU.
+                    Thread.sleep(POLL_MS);
                 }
                 long firstRunMs = (System.nanoTime() - start) / 1_000_000;
                 System.out.printf("run --electrum, empty data dir to hashwatch_tip_height = %d (%d headers, 4,320"
@@ -126,6 +199,17 @@ class ElectrumRunBenchTest {
                 System.out.printf("  the source had published them at %.1f s; ceiling: its %d round trips x 50 ms ="
                         + " %.1f s. The pipeline behind it: %.1f s more%n", sourceDoneMs / 1000.0,
                         sourceRoundTrips, sourceRoundTrips * 0.05, (firstRunMs - sourceDoneMs) / 1000.0);
+                cpu.sample();
+                System.out.printf("  CPU of this JVM meanwhile %.1f s (%.0f us a header; GC and JIT included): %s;"
+                        + " load average %.1f on %d cores%n", processCpuSeconds() - cpuAtStart,
+                        (processCpuSeconds() - cpuAtStart) * 1e6 / HISTORY, cpu.byKind(),
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                        Runtime.getRuntime().availableProcessors());
+                System.out.println("  the threads that took most: " + cpu.top(12));
+                double[] gcJit = gcAndJitSeconds();
+                System.out.printf("  garbage collection %.1f s (pauses and concurrent work as the collectors count it),"
+                        + " JIT compilation %.1f s; heap max %d MiB%n", gcJit[0] - gcJitAtStart[0],
+                        gcJit[1] - gcJitAtStart[1], Runtime.getRuntime().maxMemory() >> 20);
                 long[] latencies = new long[TIPS];
                 for (int i = 0; i < TIPS; i++) {
                     int height = HISTORY + 1 + i;
@@ -134,7 +218,7 @@ class ElectrumRunBenchTest {
                     server.announce();
                     long tipDeadline = t0 + Duration.ofSeconds(30).toNanos();
                     while (tipHeight(metricsPort) < height && System.nanoTime() < tipDeadline) {
-                        Thread.sleep(2);
+                        Thread.sleep(TIP_POLL_MS);
                     }
                     latencies[i] = (System.nanoTime() - t0) / 1_000_000;
                     assertEquals(height, tipHeight(metricsPort), "tip " + height + " within 30 s");

@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
  *
  * <ul>
  *   <li>tip: {@code blockchain.headers.subscribe}, which also subscribes: each new tip the server pushes wakes the
- *   follower ({@link #onNewTip}), so tips arrive without polling; network from the genesis header
+ *   follower ({@link #onNewTip}), so tips arrive without polling, and the pushed header (checked as any) is that
+ *   round's tip and header, unasked; network from the genesis header
  *   ({@code blockchain.block.header 0})</li>
  *   <li>headers: {@code blockchain.block.headers} in runs of up to {@value #MAX_HEADERS} (the protocol's most); each
  *   header must meet its own proof of work and link to the one before it</li>
@@ -90,6 +91,20 @@ public final class ElectrumSource implements ChainSource {
     private BlockHeader lastAsked;
     private long lastAskedHeight = -1;
     private volatile Duration fillSpacing = DEFAULT_FILL_SPACING;
+    /**
+     * The tip the followed server pushed last, its header checked: the next round's tip and that height's header
+     * without asking (a pushed tip then costs the two coinbase requests alone). Set on the session's reader thread,
+     * which must never wait for the source's lock (a round holding it waits for that thread's replies).
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Pushed> pushed =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A pushed tip; {@code pending} until a round took it as its tip. */
+    private record Pushed(ElectrumConnection from, long height, BlockHeader header, boolean pending) {
+        Pushed taken() {
+            return new Pushed(from, height, header, false);
+        }
+    }
 
     public ElectrumSource(List<ElectrumServer> servers, ChainSettings settings, int coinbaseBlocks, SSLContext tls,
                           ChainSourceMetrics metrics, SourceLog log, Rejects rejects) {
@@ -156,6 +171,11 @@ public final class ElectrumSource implements ChainSource {
             first = leaveIfLagging(first);
         }
         ElectrumConnection c = first;
+        Pushed p = pushed.getAndUpdate(x -> x == null ? null : x.taken());
+        if (p != null && p.pending() && p.from() == c) {
+            tipHeight = p.height();
+            return new Tip(network, p.height(), p.header().hash(), false);
+        }
         long[] height = new long[1];
         BlockHeader h = guarded(c, () -> subscribe(c, height));
         return new Tip(network, height[0], h.hash(), false);
@@ -167,7 +187,9 @@ public final class ElectrumSource implements ChainSource {
             return null;
         }
         ElectrumConnection c = connection();
-        BlockHeader h = guarded(c, () -> header(c, height));
+        Pushed p = pushed.get();
+        BlockHeader h = p != null && p.from() == c && p.height() == height ? p.header()
+                : guarded(c, () -> header(c, height));
         lastAsked = h;
         lastAskedHeight = height;
         return h.hash();
@@ -415,6 +437,16 @@ public final class ElectrumSource implements ChainSource {
             return;
         }
         if (from == current) {
+            JsonNode tip = message.path("params").path(0);
+            long height = tip.path("height").asLong(-1);
+            try {
+                if (height >= 0) {
+                    pushed.set(new Pushed(from, height, parse(from, tip.path("hex").asText(""), height), true));
+                    metrics.success(clockMs.getAsLong());
+                }
+            } catch (SourceException e) {
+                pushed.set(null); // not a header: the round asks for the tip as it would without a push
+            }
             onNewTip.run();
         }
     }

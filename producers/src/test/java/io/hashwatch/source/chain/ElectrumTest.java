@@ -139,8 +139,15 @@ class ElectrumTest {
             for (int i = 4; i < 6; i++) {
                 Real next = real.get(i);
                 server.put(next.height(), next.header(), next.block());
+                Map<String, Long> before = calls(server);
                 server.announce();
                 h.await(() -> h.topic.last() == next.height(), "pushed tip " + next.height());
+                // The pushed header is the tip and its header: the coinbase's two requests are all it costs.
+                Map<String, Long> after = calls(server);
+                for (String m : before.keySet()) {
+                    assertEquals(before.get(m) + (m.startsWith("blockchain.transaction") ? 1 : 0), after.get(m),
+                            m + " for pushed tip " + next.height());
+                }
             }
             assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
             TopicList.assertLinked(h.topic.records);
@@ -164,8 +171,8 @@ class ElectrumTest {
                     "the txids were proven without the witness");
             assertTrue(rejected.records.isEmpty());
             assertEquals(0, h.metrics.errors(), h.lines());
-            // Tips by subscription: one subscribe to connect, one per round (start, two pushes), no polling rounds.
-            assertTrue(server.calls("blockchain.headers.subscribe") <= 4, h.lines());
+            // Tips by subscription: one subscribe to connect, one for the first round, none for the pushes.
+            assertTrue(server.calls("blockchain.headers.subscribe") <= 2, h.lines());
         }
     }
 
@@ -250,6 +257,15 @@ class ElectrumTest {
             assertTrue(h.topic.records.stream().allMatch(r -> r.coinbaseHex() != null));
             assertEquals(0, h.metrics.errors(), h.lines());
         }
+    }
+
+    private static Map<String, Long> calls(FakeElectrum server) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String m : List.of("blockchain.headers.subscribe", "blockchain.block.header", "blockchain.block.headers",
+                "blockchain.transaction.id_from_pos", "blockchain.transaction.get")) {
+            out.put(m, server.calls(m));
+        }
+        return out;
     }
 
     @Test
