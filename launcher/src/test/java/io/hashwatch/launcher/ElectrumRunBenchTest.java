@@ -171,6 +171,7 @@ class ElectrumRunBenchTest {
                 long sourceDoneMs = -1;
                 long sourceRoundTrips = 0;
                 long lastPrint = start;
+                long lastSample = start;
                 double tip;
                 while ((tip = tipHeight(metricsPort)) < HISTORY) {
                     if (exit.isDone() || System.nanoTime() > deadline) {
@@ -182,7 +183,10 @@ class ElectrumRunBenchTest {
                         sourceDoneMs = (now - start) / 1_000_000;
                         sourceRoundTrips = server.replies();
                     }
-                    cpu.sample();
+                    if (now - lastSample >= 1_000_000_000L) {
+                        cpu.sample(); // about 10 ms of this JVM's CPU a sample: once a second
+                        lastSample = now;
+                    }
                     if (now - lastPrint >= 10_000_000_000L) {
                         System.out.printf("  %5.1f s: published %.0f, hashwatch_tip_height %.0f%n",
                                 (now - start) / 1e9, gauge(metricsPort, "hashwatch_source_published_height{",
@@ -211,9 +215,11 @@ class ElectrumRunBenchTest {
                         + " JIT compilation %.1f s; heap max %d MiB%n", gcJit[0] - gcJitAtStart[0],
                         gcJit[1] - gcJitAtStart[1], Runtime.getRuntime().maxMemory() >> 20);
                 long[] latencies = new long[TIPS];
+                long fewestTrips = Long.MAX_VALUE;
                 for (int i = 0; i < TIPS; i++) {
                     int height = HISTORY + 1 + i;
                     server.put(height, chain.headers().get(height), chain.blocks().get(height));
+                    long repliesBefore = server.replies();
                     long t0 = System.nanoTime();
                     server.announce();
                     long tipDeadline = t0 + Duration.ofSeconds(30).toNanos();
@@ -221,13 +227,16 @@ class ElectrumRunBenchTest {
                         Thread.sleep(TIP_POLL_MS);
                     }
                     latencies[i] = (System.nanoTime() - t0) / 1_000_000;
+                    // The background coinbase fill's requests may fall in between: the fewest are the tip's own.
+                    fewestTrips = Math.min(fewestTrips, server.replies() - repliesBefore);
                     assertEquals(height, tipHeight(metricsPort), "tip " + height + " within 30 s");
                     Thread.sleep(200);
                 }
                 long[] sorted = latencies.clone();
                 Arrays.sort(sorted);
                 System.out.printf("pushed tip to hashwatch_tip_height on /metrics: p50 %d ms, max %d ms over %d"
-                        + " tips (4 round trips of 50 ms in it)%n", sorted[TIPS / 2], sorted[TIPS - 1], TIPS);
+                        + " tips (ceiling: the fewest round trips a tip took, %d x 50 ms = %d ms)%n", sorted[TIPS / 2],
+                        sorted[TIPS - 1], TIPS, fewestTrips, fewestTrips * 50);
             } finally {
                 command.requestStop();
                 exit.get(60, TimeUnit.SECONDS);
