@@ -178,18 +178,23 @@ public final class ChainFollower implements AutoCloseable {
         log.info("following " + source.describe() + " (polling every " + human(settings.pollInterval())
                 + ", backfill " + settings.backfillBlocks() + " blocks on an empty topic)");
         boolean roundDue = true;
+        boolean fillOnly = false;
         long lastRoundMs = 0; // monotonic (the waits are): a test's clock may stand still
         long poll = settings.pollInterval().toMillis();
         try {
             while (!stopped()) {
                 long delay;
+                fillOnly = false;
                 try {
                     // A wake-up for the background fill alone asks the source for nothing else.
                     if (roundDue) {
                         round();
                         lastRoundMs = monotonicMs();
                     }
-                    delay = Math.min(Math.max(0, poll - (monotonicMs() - lastRoundMs)), fillCoinbases());
+                    long untilPoll = Math.max(0, poll - (monotonicMs() - lastRoundMs));
+                    long untilFill = fillCoinbases();
+                    delay = Math.min(untilPoll, untilFill);
+                    fillOnly = untilFill < untilPoll;
                     markUp();
                     failures = 0;
                     if (kafkaDown) {
@@ -225,7 +230,7 @@ public final class ChainFollower implements AutoCloseable {
                 try {
                     boolean woken = wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
-                    roundDue = woken || failures > 0 || monotonicMs() - lastRoundMs >= poll;
+                    roundDue = woken || failures > 0 || !fillOnly;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
