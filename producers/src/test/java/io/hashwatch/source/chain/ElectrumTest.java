@@ -224,6 +224,29 @@ class ElectrumTest {
     }
 
     @Test
+    void aFilledCoinbaseMustBeProvenToo() throws Exception {
+        List<Real> real = realBlocks();
+        Rejected rejected = new Rejected();
+        try (FakeElectrum server = serving(real, 6); Harness h = new Harness(ElectrumSource.ID)) {
+            // The server lies about the branches of 840,002 and 840,003 only: the history's last 2 prove, the fill
+            // of the 4 older ones does not for those two.
+            server.fault = FakeElectrum.Fault.WRONG_BRANCH;
+            server.wrongBranchBelow = 840_004;
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            ElectrumSource source = source(h, List.of(server), s, 2, rejected).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.logged("filled the coinbases of 4 blocks"), "the fill's end");
+            assertEquals(List.of(840_004L, 840_005L), h.topic.fills.stream().map(HeaderRecord::height).toList(),
+                    "only the proven ones filled");
+            assertEquals(List.of(840_002L, 840_003L), rejected.records.stream().map(HeaderRecord::height).toList());
+            assertTrue(rejected.reasons.stream().allMatch("coinbase_proof_failed"::equals));
+            assertEquals(2, h.metrics.errors(SourceException.Kind.COINBASE_PROOF));
+            assertTrue(h.logged("(2 without: their proofs failed, dead-lettered)"), h.lines());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
+        }
+    }
+
+    @Test
     void aServerThatFallsBehindIsLeftForOneWhoseTipAdvances() throws Exception {
         List<Real> real = realBlocks();
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
