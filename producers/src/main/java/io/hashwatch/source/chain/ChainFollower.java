@@ -95,6 +95,9 @@ public final class ChainFollower implements AutoCloseable {
     private long fillDone;
     private long fillWithout;
     private long lastFillProgressMs;
+    private int fillFailures;
+    private boolean fillAnnounced;
+    private long fillRetryAtMs;
 
     public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
                          SourceLog log) {
@@ -192,7 +195,7 @@ public final class ChainFollower implements AutoCloseable {
                         lastRoundMs = monotonicMs();
                     }
                     long untilPoll = Math.max(0, poll - (monotonicMs() - lastRoundMs));
-                    long untilFill = fillCoinbases();
+                    long untilFill = fillOrBackOff();
                     delay = Math.min(untilPoll, untilFill);
                     fillOnly = untilFill < untilPoll;
                     markUp();
@@ -454,6 +457,35 @@ public final class ChainFollower implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #fillCoinbases}, whose failure (but Kafka's) is the fill's own: counted and logged (once until it
+     * works again), retried with backoff, and the source is not marked down (its headers still come).
+     */
+    private long fillOrBackOff() throws SourceException {
+        long from = fillNext;
+        try {
+            long next = fillCoinbases();
+            if (fillFailures > 0 && fillNext != from) { // a batch went through (not a wait for the retry)
+                log.info("the background coinbase fill works again, from height " + from);
+                fillFailures = 0;
+            }
+            return next;
+        } catch (SourceException e) {
+            if (e.kind() == SourceException.Kind.KAFKA) {
+                throw e;
+            }
+            metrics.error(e.kind());
+            if (fillFailures == 0) {
+                log.warn("the background coinbase fill failed at height " + fillNext + " (" + e.kind().label()
+                        + "): " + e.getMessage() + "; retrying with backoff");
+            }
+            long delay = settings.backoffMillis(fillFailures, random.getAsDouble());
+            fillFailures = Math.min(fillFailures + 1, 30);
+            fillRetryAtMs = monotonicMs() + delay;
+            return Math.min(settings.pollInterval().toMillis(), delay);
+        }
+    }
+
     /** Coinbases still to fill in the background. */
     private long fillRemaining() {
         return fillUntil < 0 || fillNext > fillUntil ? 0 : fillUntil - fillNext + 1;
@@ -470,12 +502,16 @@ public final class ChainFollower implements AutoCloseable {
         if (fillRemaining() == 0 || stopped()) {
             return poll;
         }
+        if (monotonicMs() < fillRetryAtMs) {
+            return Math.min(poll, fillRetryAtMs - monotonicMs());
+        }
         long spacing = source.fillSpacing().toMillis();
         long now = clockMs.getAsLong();
         if (fillDone > 0 && monotonicMs() - lastFillMs < spacing) {
             return Math.min(poll, spacing - (monotonicMs() - lastFillMs));
         }
-        if (fillDone == 0) {
+        if (!fillAnnounced) {
+            fillAnnounced = true;
             fillStartedMs = now;
             lastFillProgressMs = now;
             log.info("the tip is reached: filling the coinbases of heights " + fillNext + ".." + fillUntil + " ("

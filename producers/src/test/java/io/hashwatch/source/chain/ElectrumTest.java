@@ -247,6 +247,35 @@ class ElectrumTest {
     }
 
     @Test
+    void aFailingFillIsRetriedWithoutTheSourceGoingDown() throws Exception {
+        List<Real> real = realBlocks();
+        try (FakeElectrum server = new FakeElectrum(); Harness h = new Harness(ElectrumSource.ID)) {
+            server.put(0, Harness.mainnetGenesis());
+            // 840,002 without its block: the server answers id_from_pos with an error object, until it has it.
+            server.put(real.get(0).height(), real.get(0).header());
+            for (Real r : real.subList(1, 6)) {
+                server.put(r.height(), r.header(), r.block());
+            }
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            ElectrumSource source = source(h, List.of(server), s, 2, new Rejected()).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.metrics.errors(SourceException.Kind.RPC_ERROR) >= 3, "the fill failing, retried");
+            assertTrue(h.logged("the background coinbase fill failed at height 840002 (rpc_error)"), h.lines());
+            assertEquals(1, h.count("the background coinbase fill failed"), "logged once: " + h.lines());
+            assertEquals(0, h.count("down ("), "the headers still come: the source is not down");
+            assertTrue(h.topic.fills.isEmpty());
+            Real first = real.get(0);
+            for (Real r : real) { // the fake's put cuts the chain above the height: all again, in order
+                server.put(r.height(), r.header(), r.block());
+            }
+            h.await(() -> h.topic.fills.size() == 4, "the fill once the server has the block");
+            assertTrue(h.logged("the background coinbase fill works again, from height 840002"), h.lines());
+            assertEquals(first.block().coinbaseHex(), h.topic.fills.get(0).coinbaseHex());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
+        }
+    }
+
+    @Test
     void aServerThatFallsBehindIsLeftForOneWhoseTipAdvances() throws Exception {
         List<Real> real = realBlocks();
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
