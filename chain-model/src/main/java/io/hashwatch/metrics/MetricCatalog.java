@@ -323,8 +323,9 @@ public final class MetricCatalog {
     public static final Metric SOURCE_FEES_AVAILABLE = gauge("hashwatch_source_fees_available",
             "1 while the source gives block fees, 0 when it cannot (fees published as null)", "source");
     public static final Metric SOURCE_BACKFILL_REMAINING = gauge("hashwatch_source_backfill_remaining_blocks",
-            "Blocks of the current walk (first-start history, or a restart's gap) still to publish;"
-                    + " 0 while following the tip", "source");
+            "Blocks of the current walk (first-start history, or a restart's gap) still to publish, and of the"
+                    + " history's coinbases still to fill in the background (Electrum); 0 once both are done",
+            "source");
 
     // ---- Price sources (producers): source is the exchange (coinbase, kraken, bitstamp).
     public static final Section PRICE_SOURCES = section("price-sources", "producers");

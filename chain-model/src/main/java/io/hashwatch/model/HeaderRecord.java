@@ -23,13 +23,17 @@ import java.util.List;
  *                               {@code coinbase_hex}, which holds it
  * @param coinbasePayoutAddresses the addresses the coinbase pays, from the same kind of source
  *                               ({@code extras.coinbaseAddresses}); null with {@code coinbase_hex}
+ * @param coinbaseFill   true on a record that brings the coinbase of a block already published (a source filling the
+ *                       history's coinbases in the background): it says nothing of the chain's tip, the pipeline
+ *                       attributes the block again and counts no duplicate; absent otherwise
  */
 public record HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount,
                            @Nullable String source, Long observedTimeMs,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseHex,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Long feesClaimedSat,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String coinbaseScriptSigHex,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> coinbasePayoutAddresses) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> coinbasePayoutAddresses,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean coinbaseFill) {
     /** The longest coinbase a record carries (hex characters); a source leaves a longer one out. */
     public static final int MAX_COINBASE_HEX = 200_000;
     /** A coinbase script is 2..100 bytes (consensus); a longer one is left out. */
@@ -40,6 +44,14 @@ public record HeaderRecord(String network, long height, String headerHex, Long f
 
     public HeaderRecord {
         coinbasePayoutAddresses = coinbasePayoutAddresses == null ? null : List.copyOf(coinbasePayoutAddresses);
+    }
+
+    /** A record of the chain (not a coinbase fill). */
+    public HeaderRecord(String network, long height, String headerHex, Long feesSat, Integer txCount, String source,
+                        Long observedTimeMs, String coinbaseHex, Long feesClaimedSat, String coinbaseScriptSigHex,
+                        List<String> coinbasePayoutAddresses) {
+        this(network, height, headerHex, feesSat, txCount, source, observedTimeMs, coinbaseHex, feesClaimedSat,
+                coinbaseScriptSigHex, coinbasePayoutAddresses, null);
     }
 
     /** A record with its coinbase transaction, or none (the layout of the second version). */
@@ -55,8 +67,23 @@ public record HeaderRecord(String network, long height, String headerHex, Long f
         this(network, height, headerHex, feesSat, txCount, source, observedTimeMs, null, null, null, null);
     }
 
-    /** The same record without its coinbase and claimed fees (what the pipeline keeps of one that does not parse). */
+    /**
+     * The same record without its coinbase and claimed fees (what the pipeline keeps of one that does not parse); a
+     * coinbase fill stays one.
+     */
     public HeaderRecord withoutCoinbase() {
-        return new HeaderRecord(network, height, headerHex, feesSat, txCount, source, observedTimeMs);
+        return new HeaderRecord(network, height, headerHex, feesSat, txCount, source, observedTimeMs, null, null,
+                null, null, coinbaseFill);
+    }
+
+    /** This record as a coinbase fill: the coinbase of a block already published, for the pools. */
+    public HeaderRecord asCoinbaseFill() {
+        return new HeaderRecord(network, height, headerHex, feesSat, txCount, source, observedTimeMs, coinbaseHex,
+                feesClaimedSat, coinbaseScriptSigHex, coinbasePayoutAddresses, Boolean.TRUE);
+    }
+
+    /** Whether this record only brings the coinbase of a block already published. */
+    public boolean fillsCoinbase() {
+        return Boolean.TRUE.equals(coinbaseFill);
     }
 }

@@ -45,6 +45,11 @@ public enum RejectReason {
      * the transaction does not hash to its txid): dead-lettered by the source, which publishes the header without it.
      */
     COINBASE_PROOF_FAILED(true, false),
+    /**
+     * A coinbase fill ({@link HeaderRecord#coinbaseFill()}) for a block that is not the best chain's at its height (a
+     * reorganization since the source read it, or another chain): its coinbase attributes nothing.
+     */
+    FILL_NOT_ON_BEST_CHAIN(true, false),
     /** A price that is not a number, zero or negative, or beyond the configured absurd bounds. */
     PRICE_OUT_OF_RANGE(false, true),
     /** A pair the reference price is not made of (only BTC-USD is). */

@@ -71,7 +71,10 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             DEAD_LETTERS);
     /** Each connected block, to the economics sub-topology. */
     static final Edge<ConnectedBlock> TO_ECONOMICS = new Edge<>("economics-blocks", Json.serde(ConnectedBlock.class));
-    /** Each verified header's coinbase, each connected block and each height tombstone, to the pools sub-topology. */
+    /**
+     * Each verified header's coinbase, each connected block, each coinbase filled in later and each height tombstone,
+     * to the pools sub-topology.
+     */
     static final Edge<PoolsEvent> TO_POOLS = new Edge<>("pools-events", Json.serde(PoolsEvent.class));
     /** The per-block outputs, which a reorganization to a shorter chain deletes above its new tip. */
     private static final List<TopicSink<?>> PER_BLOCK = List.of(BLOCKS, HASHRATE, DIFFICULTY, DIFFICULTY_ADJUSTMENTS);
@@ -202,6 +205,10 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
         ChainIndex chain = chains.computeIfAbsent(net, n -> new ChainIndex(n, bestChain));
         String hash = header.hash();
 
+        if (in.fillsCoinbase()) {
+            fill(record, in, net, chain, hash);
+            return;
+        }
         if (isKnown(chain, net, in.height(), hash)) {
             metrics.duplicate(net);
             return;
@@ -262,6 +269,22 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
             log.info("{}: side branch block {} at height {} kept; best chain has more work", net, hash,
                     in.height());
         }
+    }
+
+    /**
+     * A coinbase filled in for a block already on the best chain: to the pools, which attribute the height again. Not
+     * a duplicate, and nothing of the chain is emitted again (the block, its hashrate and difficulty are unchanged).
+     */
+    private void fill(Record<String, byte[]> record, HeaderRecord in, String net, ChainIndex chain, String hash) {
+        BlockSummary held = chain.isEmpty() ? null : chain.at(in.height());
+        if (held == null || !held.hash().equals(hash)) {
+            reject(record, net, RejectReason.FILL_NOT_ON_BEST_CHAIN, "coinbase fill for block " + hash
+                    + " at height " + in.height() + ", but the best chain has " + (held == null ? "no block"
+                    : "block " + held.hash()) + " there");
+            return;
+        }
+        TO_POOLS.forward(context, new Record<>(Topics.blockKey(net, in.height()), new PoolsEvent.Filled(
+                verified(in, net, hash), held.time(), held.chainwork().toString(16)), held.time() * 1000));
     }
 
     /** The first header of a network's chain state: only what needs no history is checked. */

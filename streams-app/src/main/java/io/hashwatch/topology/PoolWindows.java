@@ -105,6 +105,37 @@ final class PoolWindows implements Ancestors {
         }
     }
 
+    /**
+     * Puts {@code e} in place of the held block at its height (the same block, attributed otherwise: a coinbase
+     * filled in later), moving it between pools in each window that holds the height.
+     */
+    void replace(PoolEntry e) {
+        long h = e.height();
+        PoolEntry old = entry(h);
+        if (old == null) {
+            throw new IllegalArgumentException("height " + h + " is not held (" + lowest + ".." + tip + ")");
+        }
+        for (int w = 0; w < WINDOWS.length; w++) {
+            if (h > tip - WINDOWS[w]) {
+                add(w, old, -1);
+                add(w, e, 1);
+            }
+        }
+        ring[slot(h)] = e;
+        int p = index(e);
+        lastHeight[p] = Math.max(lastHeight[p], h);
+        int was = index(old);
+        if (was != p && lastHeight[was] == h) {
+            lastHeight[was] = -1;
+            for (long k = h - 1; k >= lowest; k--) {
+                if (index(ring[slot(k)]) == was) {
+                    lastHeight[was] = k;
+                    break;
+                }
+            }
+        }
+    }
+
     /** Removes the blocks at {@code height} and above, returning them (lowest first), and recounts the windows. */
     List<PoolEntry> rewindTo(long height) {
         List<PoolEntry> removed = new ArrayList<>();

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * later, in a reorganization); a connected block takes its attribution to the height store, replacing (and keeping
  * by hash again) whatever the old branch had there. A height tombstone from the chain processor deletes the height.
  * Each connected block's anomalies ({@link BlockAnomalies}) go to {@code block-anomalies}.
+ *
+ * <p>A coinbase filled in for a block already on the best chain (a source filling the history's coinbases in the
+ * background) attributes that height again: its {@code pools} record is emitted again, and the windows at the tip are
+ * recounted (and published again) when they hold the height. No anomalies: it is history.
  */
 final class PoolsProcessor implements Processor<String, PoolsEvent, String, Object> {
     static final String NAME = "pools";
@@ -116,6 +120,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             candidates.put(candidateKey(verified.network(), verified.hash()), e);
         } else if (v instanceof PoolsEvent.Connected connected) {
             connect(connected, record.timestamp());
+        } else if (v instanceof PoolsEvent.Filled filled) {
+            fill(filled, record.timestamp());
         } else {
             // A height's tombstone: the best chain no longer reaches it.
             String key = record.key();
@@ -215,6 +221,31 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
             ANOMALIES.forward(context, new Record<>(BlockAnomalies.key(net, a.height(), a.kind()), a, timestampMs));
             metrics.anomaly(net, a.kind(), a.poolSlug());
         }
+    }
+
+    /**
+     * A coinbase filled in for the best chain's block at its height. A height already attributed (or given no
+     * coinbase again) emits nothing.
+     */
+    private void fill(PoolsEvent.Filled f, long timestampMs) {
+        PoolsEvent.Verified v = f.verified();
+        String net = v.network();
+        PoolWindows tipWindows = windows(net);
+        PoolEntry e = attribute(v).onBestChain(f.time(), f.chainworkHex());
+        PoolEntry held = tipWindows.entry(v.height());
+        if (held != null && !held.hash().equals(v.hash())) {
+            return; // the chain processor sent it for the block on its best chain: only a tombstone in flight differs
+        }
+        if (e.poolId() == null || (held != null && held.poolId() != null)) {
+            return;
+        }
+        if (held != null) {
+            tipWindows.replace(e);
+            heights.put(ChainIndex.storeKey(net, v.height()), e);
+            // The tip's windows changed: published again, stamped as the tip's (not the filled block's) time.
+            windowsMoved.putIfAbsent(net, tipWindows.entry(tipWindows.tip()).time() * 1000);
+        }
+        POOLS.forward(context, new Record<>(Topics.blockKey(net, v.height()), record(net, e), timestampMs));
     }
 
     /** Takes heights {@code height} and above off the best chain, keeping their attributions by hash. */

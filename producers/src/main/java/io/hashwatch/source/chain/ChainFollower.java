@@ -34,6 +34,12 @@ import java.util.function.LongSupplier;
  * source's branch is published from the fork point up. A fork below the kept heights is refused
  * ({@code wrong_chain}): the topic would get headers the pipeline cannot connect.
  *
+ * <p>A source that gives coinbases only for the last blocks of a first run's history ({@link
+ * ChainSource#fillsCoinbases()}: Electrum) has the rest filled in the background once the tip is reached: a batch
+ * every {@link ChainSource#fillSpacing()}, oldest first, each block that came with its coinbase published again as a
+ * coinbase fill ({@link HeaderRecord#coinbaseFill()}), with a progress line and the backfill gauge. The fill is not
+ * resumed after a restart (the topic does not say which heights lack their coinbase).
+ *
  * <p>Rounds run every {@link ChainSettings#pollInterval()}, and at once when {@link #wakeUp} is called (a ZMQ
  * notification). A failed round is retried with exponential backoff and jitter (at least the server's Retry-After);
  * the source's state is logged once per change (down with the reason, up again with the outage's length), retries
@@ -43,6 +49,8 @@ public final class ChainFollower implements AutoCloseable {
     /** Blocks fetched one by one before they are published together (sources without a bulk call). */
     static final int CHUNK = 50;
     private static final long PROGRESS_INTERVAL_MS = 5_000;
+    /** The background coinbase fill's progress line: a minute apart (it takes about 45 minutes for 400 days). */
+    private static final long FILL_PROGRESS_INTERVAL_MS = 60_000;
 
     private final ChainSource source;
     private final ChainSettings settings;
@@ -76,6 +84,20 @@ public final class ChainFollower implements AutoCloseable {
     /** Tips of the published branches that reorganizations replaced, newest last. */
     private final Set<String> leftTips = new LinkedHashSet<>();
     private static final int LEFT_TIPS_KEPT = 64;
+    /**
+     * The background coinbase fill: the next height and the last one (-1 until the first run's walk published a
+     * coinbase: the heights below it lack theirs), when the last batch went, and its progress.
+     */
+    private long fillNext = -1;
+    private long fillUntil = -1;
+    private long lastFillMs;
+    private long fillStartedMs;
+    private long fillDone;
+    private long fillWithout;
+    private long lastFillProgressMs;
+    private int fillFailures;
+    private boolean fillAnnounced;
+    private long fillRetryAtMs;
 
     public ChainFollower(ChainSource source, ChainSettings settings, HeaderSink sink, PublishedChain.Loader loader,
                          SourceLog log) {
@@ -158,18 +180,30 @@ public final class ChainFollower implements AutoCloseable {
         int failures = 0;
         log.info("following " + source.describe() + " (polling every " + human(settings.pollInterval())
                 + ", backfill " + settings.backfillBlocks() + " blocks on an empty topic)");
+        boolean roundDue = true;
+        boolean fillOnly = false;
+        long lastRoundMs = 0; // monotonic (the waits are): a test's clock may stand still
+        long poll = settings.pollInterval().toMillis();
         try {
             while (!stopped()) {
                 long delay;
+                fillOnly = false;
                 try {
-                    round();
+                    // A wake-up for the background fill alone asks the source for nothing else.
+                    if (roundDue) {
+                        round();
+                        lastRoundMs = monotonicMs();
+                    }
+                    long untilPoll = Math.max(0, poll - (monotonicMs() - lastRoundMs));
+                    long untilFill = fillOrBackOff();
+                    delay = Math.min(untilPoll, untilFill);
+                    fillOnly = untilFill < untilPoll;
                     markUp();
                     failures = 0;
                     if (kafkaDown) {
                         kafkaDown = false;
                         log.info("publishing to the headers topic works again");
                     }
-                    delay = settings.pollInterval().toMillis();
                 } catch (SourceException e) {
                     if (e.kind() == SourceException.Kind.KAFKA) {
                         kafkaFailed(e);
@@ -197,8 +231,9 @@ public final class ChainFollower implements AutoCloseable {
                     break;
                 }
                 try {
-                    wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
+                    boolean woken = wake.tryAcquire(delay, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
+                    roundDue = woken || failures > 0 || !fillOnly;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -318,6 +353,9 @@ public final class ChainFollower implements AutoCloseable {
         }
         if (published.isEmpty()) {
             long from = Math.max(0, tip.height() - settings.backfillBlocks() + 1);
+            if (source.fillsCoinbases()) {
+                fillNext = from; // up to below the first coinbase the walk publishes
+            }
             walk(from, tip.height(), true);
             return;
         }
@@ -379,6 +417,9 @@ public final class ChainFollower implements AutoCloseable {
                 markUp(); // progress: the source works, even if the rest of a long backfill is still to come
                 for (HeaderRecord r : out) {
                     published.append(r.height(), chunk.get((int) (r.height() - next)).hash());
+                    if (fillNext >= 0 && fillUntil < 0 && r.coinbaseHex() != null) {
+                        fillUntil = r.height() - 1;
+                    }
                 }
                 HeaderRecord lastOut = out.get(out.size() - 1);
                 metrics.published(lastOut.height(), out.size());
@@ -396,7 +437,7 @@ public final class ChainFollower implements AutoCloseable {
                     log.info(progress(done, total, lastOut.height(), now - started));
                     lastProgress = now;
                 }
-                metrics.backfillRemaining(Math.max(0, to - next + 1));
+                metrics.backfillRemaining(Math.max(0, to - next + 1) + fillRemaining());
             }
             if (broken) {
                 if (++reorgs > 3) {
@@ -409,21 +450,131 @@ public final class ChainFollower implements AutoCloseable {
                 total = to - fork;
             }
         }
-        metrics.backfillRemaining(0);
+        metrics.backfillRemaining(fillRemaining());
         if (done > 1) {
             log.info("published " + done + " headers, " + from + ".." + (next - 1) + ", in "
                     + (clockMs.getAsLong() - started) / 1000 + " s");
         }
     }
 
+    /**
+     * {@link #fillCoinbases}, whose failure (but Kafka's) is the fill's own: counted and logged (once until it
+     * works again), retried with backoff, and the source is not marked down (its headers still come).
+     */
+    private long fillOrBackOff() throws SourceException {
+        long from = fillNext;
+        try {
+            long next = fillCoinbases();
+            if (fillFailures > 0 && fillNext != from) { // a batch went through (not a wait for the retry)
+                log.info("the background coinbase fill works again, from height " + from);
+                fillFailures = 0;
+            }
+            return next;
+        } catch (SourceException e) {
+            if (e.kind() == SourceException.Kind.KAFKA) {
+                throw e;
+            }
+            metrics.error(e.kind());
+            if (fillFailures == 0) {
+                log.warn("the background coinbase fill failed at height " + fillNext + " (" + e.kind().label()
+                        + "): " + e.getMessage() + "; retrying with backoff");
+            }
+            long delay = settings.backoffMillis(fillFailures, random.getAsDouble());
+            fillFailures = Math.min(fillFailures + 1, 30);
+            fillRetryAtMs = monotonicMs() + delay;
+            return Math.min(settings.pollInterval().toMillis(), delay);
+        }
+    }
+
+    /** Coinbases still to fill in the background. */
+    private long fillRemaining() {
+        return fillUntil < 0 || fillNext > fillUntil ? 0 : fillUntil - fillNext + 1;
+    }
+
+    /**
+     * One batch of the background coinbase fill when one is due: the blocks that came with their coinbase are
+     * published as coinbase fills (one whose proof failed was dead-lettered by the source and stays without).
+     *
+     * @return how long to wait before the next round: the poll interval, or less while the fill goes on
+     */
+    private long fillCoinbases() throws SourceException {
+        long poll = settings.pollInterval().toMillis();
+        if (fillRemaining() == 0 || stopped()) {
+            return poll;
+        }
+        if (monotonicMs() < fillRetryAtMs) {
+            return Math.min(poll, fillRetryAtMs - monotonicMs());
+        }
+        long spacing = source.fillSpacing().toMillis();
+        long now = clockMs.getAsLong();
+        if (fillDone > 0 && monotonicMs() - lastFillMs < spacing) {
+            return Math.min(poll, spacing - (monotonicMs() - lastFillMs));
+        }
+        if (!fillAnnounced) {
+            fillAnnounced = true;
+            fillStartedMs = now;
+            lastFillProgressMs = now;
+            log.info("the tip is reached: filling the coinbases of heights " + fillNext + ".." + fillUntil + " ("
+                    + fillRemaining() + " blocks) in the background, a request every " + human(source.fillSpacing()));
+        }
+        lastFillMs = monotonicMs();
+        List<ChainSource.Block> got = source.coinbasesUpFrom(fillNext, fillUntil);
+        long observed = clockMs.getAsLong();
+        List<HeaderRecord> out = new ArrayList<>(got.size());
+        long n = 0;
+        for (ChainSource.Block b : got) {
+            if (b.height() != fillNext + n || b.height() > fillUntil) {
+                break;
+            }
+            n++;
+            if (b.coinbaseHex() != null) {
+                out.add(record(b, observed).asCoinbaseFill());
+            } else {
+                fillWithout++;
+            }
+        }
+        if (n == 0) {
+            throw new SourceException(SourceException.Kind.MALFORMED, source.describe() + " gave no block from height "
+                    + fillNext + " for the coinbase fill");
+        }
+        if (!out.isEmpty()) {
+            sink.publish(out);
+        }
+        fillNext += n;
+        fillDone += n;
+        metrics.backfillRemaining(fillRemaining());
+        now = clockMs.getAsLong();
+        if (fillRemaining() == 0) {
+            log.info("filled the coinbases of " + fillDone + " blocks, up to height " + fillUntil + ", in "
+                    + (now - fillStartedMs) / 1000 + " s" + (fillWithout == 0 ? ""
+                    : " (" + fillWithout + " without: their proofs failed, dead-lettered)"));
+            return poll;
+        }
+        if (now - lastFillProgressMs >= FILL_PROGRESS_INTERVAL_MS) {
+            log.info(progress("filled the coinbases of", fillDone, fillDone + fillRemaining(), "blocks",
+                    fillNext - 1, now - fillStartedMs));
+            lastFillProgressMs = now;
+        }
+        return Math.min(poll, Math.max(spacing - (monotonicMs() - lastFillMs), 0));
+    }
+
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** "published 3000 of 57600 headers, height 880000, 150 headers/s, about 6 min left". */
     static String progress(long done, long total, long height, long elapsedMs) {
+        return progress("published", done, total, "headers", height, elapsedMs);
+    }
+
+    /** "{@code verb} 3000 of 57600 {@code unit}, height 880000, 150 {@code unit}/s, about 6 min left". */
+    static String progress(String verb, long done, long total, String unit, long height, long elapsedMs) {
         double rate = done * 1000.0 / Math.max(1, elapsedMs);
         long leftSeconds = Math.round((total - done) / Math.max(rate, 1e-9));
         String left = leftSeconds < 120 ? leftSeconds + " s" : leftSeconds < 7200 ? Math.round(leftSeconds / 60.0)
                 + " min" : String.format(java.util.Locale.ROOT, "%.1f h", leftSeconds / 3600.0);
-        return "published " + done + " of " + total + " headers, height " + height + ", "
-                + Math.round(rate) + " headers/s, about " + left + " left";
+        return verb + " " + done + " of " + total + " " + unit + ", height " + height + ", "
+                + Math.round(rate) + " " + unit + "/s, about " + left + " left";
     }
 
     /**

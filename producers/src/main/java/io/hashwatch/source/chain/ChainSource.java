@@ -106,6 +106,28 @@ public interface ChainSource extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Blocks {@code from..to} (or fewer: one polite batch), lowest first and contiguous, each with its coinbase where
+     * the source could give (and prove) it: the coinbases of history published without them, filled in the
+     * background ({@link #fillsCoinbases()}). Empty when the source has no such call.
+     */
+    default List<Block> coinbasesUpFrom(long from, long to) throws SourceException {
+        return List.of();
+    }
+
+    /**
+     * Whether the follower should fill in the background the coinbases of the history it published without them (a
+     * source that gives coinbases only for the last blocks of a first run's history: Electrum).
+     */
+    default boolean fillsCoinbases() {
+        return false;
+    }
+
+    /** The least time between two {@link #coinbasesUpFrom} calls: what keeps a background fill polite. */
+    default java.time.Duration fillSpacing() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Whether {@link #blocksUpFrom} is what the follower should use for more than one block. */
     /** The node's chain tips, active one included; empty for a source that cannot tell (Esplora). */
     default List<ChainTip> chainTips() throws SourceException {

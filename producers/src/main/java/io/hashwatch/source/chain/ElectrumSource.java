@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
  *
  * <ul>
  *   <li>tip: {@code blockchain.headers.subscribe}, which also subscribes: each new tip the server pushes wakes the
- *   follower ({@link #onNewTip}), so tips arrive without polling; network from the genesis header
+ *   follower ({@link #onNewTip}), so tips arrive without polling, and the pushed header (checked as any) is that
+ *   round's tip and header, unasked; network from the genesis header
  *   ({@code blockchain.block.header 0})</li>
  *   <li>headers: {@code blockchain.block.headers} in runs of up to {@value #MAX_HEADERS} (the protocol's most); each
  *   header must meet its own proof of work and link to the one before it</li>
@@ -49,6 +50,12 @@ public final class ElectrumSource implements ChainSource {
     public static final int DEFAULT_COINBASE_BLOCKS = 4320;
     /** Calls in one batch (politeness: servers meter each session's cost). */
     static final int BATCH = 100;
+    /**
+     * The background fill of the older history's coinbases: one batch of {@link #BATCH} blocks (a header call and two
+     * batches, 201 calls) this often, about 20 blocks a second: 400 days' remaining 53,280 coinbases in about 45
+     * minutes, well below what the history's first 4,320 ask at once.
+     */
+    public static final Duration DEFAULT_FILL_SPACING = Duration.ofSeconds(5);
     static final Duration COOLDOWN = Duration.ofMinutes(5);
     static final Duration REPROBE_INTERVAL = Duration.ofMinutes(10);
     /** A server whose tip is this many blocks below another's is lagging: the other is followed. */
@@ -83,6 +90,21 @@ public final class ElectrumSource implements ChainSource {
     /** The header {@link #hashAt} fetched last: {@link #block} of the same hash needs no second request. */
     private BlockHeader lastAsked;
     private long lastAskedHeight = -1;
+    private volatile Duration fillSpacing = DEFAULT_FILL_SPACING;
+    /**
+     * The tip the followed server pushed last, its header checked: the next round's tip and that height's header
+     * without asking (a pushed tip then costs the two coinbase requests alone). Set on the session's reader thread,
+     * which must never wait for the source's lock (a round holding it waits for that thread's replies).
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Pushed> pushed =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A pushed tip; {@code pending} until a round took it as its tip. */
+    private record Pushed(ElectrumConnection from, long height, BlockHeader header, boolean pending) {
+        Pushed taken() {
+            return new Pushed(from, height, header, false);
+        }
+    }
 
     public ElectrumSource(List<ElectrumServer> servers, ChainSettings settings, int coinbaseBlocks, SSLContext tls,
                           ChainSourceMetrics metrics, SourceLog log, Rejects rejects) {
@@ -114,6 +136,15 @@ public final class ElectrumSource implements ChainSource {
                 Duration.ofSeconds(20), Duration.ofMillis(50));
     }
 
+    /** Spaces the background fill's batches by {@code d} instead of {@link #DEFAULT_FILL_SPACING} (tests, benches). */
+    public ElectrumSource fillSpacing(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("fill spacing must be >= 0, got " + d);
+        }
+        fillSpacing = d;
+        return this;
+    }
+
     /** What to run when a server pushes a new tip (the follower's wake-up); called on the session's thread. */
     public void onNewTip(Runnable r) {
         onNewTip = r;
@@ -140,6 +171,11 @@ public final class ElectrumSource implements ChainSource {
             first = leaveIfLagging(first);
         }
         ElectrumConnection c = first;
+        Pushed p = pushed.getAndUpdate(x -> x == null ? null : x.taken());
+        if (p != null && p.pending() && p.from() == c) {
+            tipHeight = p.height();
+            return new Tip(network, p.height(), p.header().hash(), false);
+        }
         long[] height = new long[1];
         BlockHeader h = guarded(c, () -> subscribe(c, height));
         return new Tip(network, height[0], h.hash(), false);
@@ -151,7 +187,9 @@ public final class ElectrumSource implements ChainSource {
             return null;
         }
         ElectrumConnection c = connection();
-        BlockHeader h = guarded(c, () -> header(c, height));
+        Pushed p = pushed.get();
+        BlockHeader h = p != null && p.from() == c && p.height() == height ? p.header()
+                : guarded(c, () -> header(c, height));
         lastAsked = h;
         lastAskedHeight = height;
         return h.hash();
@@ -167,7 +205,8 @@ public final class ElectrumSource implements ChainSource {
                 throw new SourceException(SourceException.Kind.WRONG_CHAIN, c.server() + ": block " + height
                         + " is now " + h.hash() + ", not " + hash + " (its chain changed)");
             }
-            return withCoinbases(c, height, List.of(h)).get(0);
+            long lowest = coinbaseBlocks == 0 ? Long.MAX_VALUE : Math.max(0, tipHeight - coinbaseBlocks + 1);
+            return withCoinbases(c, height, List.of(h), lowest).get(0);
         });
     }
 
@@ -175,32 +214,56 @@ public final class ElectrumSource implements ChainSource {
     public synchronized List<Block> blocksUpFrom(long from, long to) throws SourceException {
         ElectrumConnection c = connection();
         return guarded(c, () -> {
-            int count = (int) Math.min(MAX_HEADERS, to - from + 1);
-            JsonNode r = c.call("blockchain.block.headers", from, count);
-            metrics.success(clockMs.getAsLong());
-            String hex = r.path("hex").asText("");
-            int got = r.path("count").asInt(-1);
-            if (got < 0 || hex.length() != got * BlockHeader.SIZE * 2 || got > count) {
-                throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": blockchain.block.headers "
-                        + from + " " + count + " answered count " + got + " with " + hex.length()
-                        + " hex characters");
-            }
-            if (got == 0) {
-                // An empty page below the tip the server announced: an error to retry, not the end of the chain.
-                throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": no headers from height "
-                        + from + " though its tip is " + tipHeight);
-            }
-            List<BlockHeader> headers = new ArrayList<>(got);
-            for (int i = 0; i < got; i++) {
-                BlockHeader h = parse(c, hex.substring(i * 160, (i + 1) * 160), from + i);
-                if (!headers.isEmpty() && !h.prevHash().equals(headers.get(i - 1).hash())) {
-                    throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": header " + (from + i)
-                            + " does not link to header " + (from + i - 1) + " of the same reply");
-                }
-                headers.add(h);
-            }
-            return withCoinbases(c, from, headers);
+            List<BlockHeader> headers = headers(c, from, (int) Math.min(MAX_HEADERS, to - from + 1));
+            long lowest = coinbaseBlocks == 0 ? Long.MAX_VALUE : Math.max(0, tipHeight - coinbaseBlocks + 1);
+            return withCoinbases(c, from, headers, lowest);
         });
+    }
+
+    /** Every block's coinbase, proven, a batch at a time: the history's older coinbases, in the background. */
+    @Override
+    public synchronized List<Block> coinbasesUpFrom(long from, long to) throws SourceException {
+        ElectrumConnection c = connection();
+        return guarded(c, () -> withCoinbases(c, from, headers(c, from, (int) Math.min(BATCH, to - from + 1)),
+                from));
+    }
+
+    @Override
+    public boolean fillsCoinbases() {
+        return coinbaseBlocks > 0;
+    }
+
+    @Override
+    public Duration fillSpacing() {
+        return fillSpacing;
+    }
+
+    /** Headers {@code from..from + count - 1} (or fewer, the server's chain ending), each checked and linked. */
+    private List<BlockHeader> headers(ElectrumConnection c, long from, int count) throws SourceException {
+        JsonNode r = c.call("blockchain.block.headers", from, count);
+        metrics.success(clockMs.getAsLong());
+        String hex = r.path("hex").asText("");
+        int got = r.path("count").asInt(-1);
+        if (got < 0 || hex.length() != got * BlockHeader.SIZE * 2 || got > count) {
+            throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": blockchain.block.headers "
+                    + from + " " + count + " answered count " + got + " with " + hex.length()
+                    + " hex characters");
+        }
+        if (got == 0) {
+            // An empty page below the tip the server announced: an error to retry, not the end of the chain.
+            throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": no headers from height "
+                    + from + " though its tip is " + tipHeight);
+        }
+        List<BlockHeader> headers = new ArrayList<>(got);
+        for (int i = 0; i < got; i++) {
+            BlockHeader h = parse(c, hex.substring(i * 160, (i + 1) * 160), from + i);
+            if (!headers.isEmpty() && !h.prevHash().equals(headers.get(i - 1).hash())) {
+                throw new SourceException(SourceException.Kind.MALFORMED, c.server() + ": header " + (from + i)
+                        + " does not link to header " + (from + i - 1) + " of the same reply");
+            }
+            headers.add(h);
+        }
+        return headers;
     }
 
     @Override
@@ -234,10 +297,9 @@ public final class ElectrumSource implements ChainSource {
 
     // ---- coinbases
 
-    /** The blocks of consecutive {@code headers} from {@code from}, with proven coinbases where they are wanted. */
-    private List<Block> withCoinbases(ElectrumConnection c, long from, List<BlockHeader> headers)
+    /** The blocks of consecutive {@code headers} from {@code from}, with proven coinbases from {@code lowest} up. */
+    private List<Block> withCoinbases(ElectrumConnection c, long from, List<BlockHeader> headers, long lowest)
             throws SourceException {
-        long lowest = coinbaseBlocks == 0 ? Long.MAX_VALUE : Math.max(0, tipHeight - coinbaseBlocks + 1);
         List<Block> out = new ArrayList<>(headers.size());
         for (int i = 0; i < headers.size(); i++) {
             out.add(new Block(from + i, headers.get(i), null, null));
@@ -375,6 +437,16 @@ public final class ElectrumSource implements ChainSource {
             return;
         }
         if (from == current) {
+            JsonNode tip = message.path("params").path(0);
+            long height = tip.path("height").asLong(-1);
+            try {
+                if (height >= 0) {
+                    pushed.set(new Pushed(from, height, parse(from, tip.path("hex").asText(""), height), true));
+                    metrics.success(clockMs.getAsLong());
+                }
+            } catch (SourceException e) {
+                pushed.set(null); // not a header: the round asks for the tip as it would without a push
+            }
             onNewTip.run();
         }
     }

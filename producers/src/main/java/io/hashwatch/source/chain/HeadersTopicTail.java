@@ -97,7 +97,10 @@ public final class HeadersTopicTail implements PublishedChain.Loader {
                     continue;
                 }
                 try {
-                    out.add(Json.read(r.value(), HeaderRecord.class));
+                    HeaderRecord h = Json.read(r.value(), HeaderRecord.class);
+                    if (!h.fillsCoinbase()) { // a coinbase fill says nothing of the chain's end
+                        out.add(h);
+                    }
                 } catch (SerializationException e) {
                     // not a header record: the pipeline dead-letters it; it says nothing about the chain
                 }

@@ -45,9 +45,12 @@ public final class PublishedChain {
         return c;
     }
 
-    /** Folds one record in; false if it is not a header of this network. */
+    /**
+     * Folds one record in; false if it is not a header of this network, or only a coinbase fill (of a block published
+     * before: it does not end the chain).
+     */
     public boolean add(HeaderRecord r) {
-        if (r == null || !network.equals(r.network()) || r.height() < 0) {
+        if (r == null || !network.equals(r.network()) || r.height() < 0 || r.fillsCoinbase()) {
             return false;
         }
         String hash;

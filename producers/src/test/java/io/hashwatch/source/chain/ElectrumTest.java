@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -138,8 +139,15 @@ class ElectrumTest {
             for (int i = 4; i < 6; i++) {
                 Real next = real.get(i);
                 server.put(next.height(), next.header(), next.block());
+                Map<String, Long> before = calls(server);
                 server.announce();
                 h.await(() -> h.topic.last() == next.height(), "pushed tip " + next.height());
+                // The pushed header is the tip and its header: the coinbase's two requests are all it costs.
+                Map<String, Long> after = calls(server);
+                for (String m : before.keySet()) {
+                    assertEquals(before.get(m) + (m.startsWith("blockchain.transaction") ? 1 : 0), after.get(m),
+                            m + " for pushed tip " + next.height());
+                }
             }
             assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
             TopicList.assertLinked(h.topic.records);
@@ -163,9 +171,153 @@ class ElectrumTest {
                     "the txids were proven without the witness");
             assertTrue(rejected.records.isEmpty());
             assertEquals(0, h.metrics.errors(), h.lines());
-            // Tips by subscription: one subscribe to connect, one per round (start, two pushes), no polling rounds.
-            assertTrue(server.calls("blockchain.headers.subscribe") <= 4, h.lines());
+            // Tips by subscription: one subscribe to connect, one for the first round, none for the pushes.
+            assertTrue(server.calls("blockchain.headers.subscribe") <= 2, h.lines());
         }
+    }
+
+    @Test
+    void theRestOfTheHistorysCoinbasesAreFilledInTheBackgroundAfterTheTip() throws Exception {
+        List<Real> real = realBlocks();
+        Map<Long, Long> fees = knownFees();
+        Rejected rejected = new Rejected();
+        try (FakeElectrum server = serving(real, 6); Harness h = new Harness(ElectrumSource.ID)) {
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            // Coinbases with the history for its last 2 blocks only: the 4 older ones are filled afterwards.
+            ElectrumSource source = source(h, List.of(server), s, 2, rejected).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.topic.last() == 840_007 && h.topic.fills.size() == 4, "history, then the fill");
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights(),
+                    "the chain published once");
+            for (HeaderRecord r : h.topic.records) {
+                assertEquals(r.height() >= 840_006, r.coinbaseHex() != null, "coinbase with the history at "
+                        + r.height());
+                assertTrue(!r.fillsCoinbase());
+            }
+            assertEquals(LongStream.rangeClosed(840_002, 840_005).boxed().toList(),
+                    h.topic.fills.stream().map(HeaderRecord::height).toList(), "the fill, oldest first");
+            PoolList pools = PoolList.bundled();
+            Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
+                    840_005L, "antpool");
+            for (HeaderRecord r : h.topic.fills) {
+                Real b = real.get((int) (r.height() - 840_002));
+                assertTrue(r.fillsCoinbase());
+                assertEquals(b.header().hex(), r.headerHex());
+                assertEquals(b.block().coinbaseHex(), r.coinbaseHex(), "proven coinbase of " + r.height());
+                assertEquals(fees.get(r.height()), r.feesClaimedSat(), "claimed fees of " + r.height());
+                Coinbase cb = Coinbase.parseHex(r.coinbaseHex());
+                assertEquals(miners.get(r.height()), pools.attribute(cb.scriptSigHex(), cb.outputs()).pool().slug());
+            }
+            // Read back, the topic's chain still ends at the tip: the fills are not taken for a reorganization.
+            List<HeaderRecord> topic = new ArrayList<>(h.topic.records);
+            topic.addAll(h.topic.fills);
+            assertEquals(840_007, PublishedChain.fold("mainnet", 10, topic).lastHeight());
+            h.await(() -> h.logged("filled the coinbases of 4 blocks"), "the fill's last line");
+            assertTrue(h.logged("filling the coinbases of heights 840002..840005 (4 blocks) in the background"),
+                    h.lines());
+            assertEquals(0, h.metrics.backfillRemaining());
+            assertTrue(rejected.records.isEmpty());
+            assertEquals(0, h.metrics.errors(), h.lines());
+            // Six headers' worth of proofs, each once: 2 with the history, 4 in the fill.
+            assertEquals(6, server.calls("blockchain.transaction.get"), h.lines());
+        }
+    }
+
+    @Test
+    void aFilledCoinbaseMustBeProvenToo() throws Exception {
+        List<Real> real = realBlocks();
+        Rejected rejected = new Rejected();
+        try (FakeElectrum server = serving(real, 6); Harness h = new Harness(ElectrumSource.ID)) {
+            // The server lies about the branches of 840,002 and 840,003 only: the history's last 2 prove, the fill
+            // of the 4 older ones does not for those two.
+            server.fault = FakeElectrum.Fault.WRONG_BRANCH;
+            server.wrongBranchBelow = 840_004;
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            ElectrumSource source = source(h, List.of(server), s, 2, rejected).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.logged("filled the coinbases of 4 blocks"), "the fill's end");
+            assertEquals(List.of(840_004L, 840_005L), h.topic.fills.stream().map(HeaderRecord::height).toList(),
+                    "only the proven ones filled");
+            assertEquals(List.of(840_002L, 840_003L), rejected.records.stream().map(HeaderRecord::height).toList());
+            assertTrue(rejected.reasons.stream().allMatch("coinbase_proof_failed"::equals));
+            assertEquals(2, h.metrics.errors(SourceException.Kind.COINBASE_PROOF));
+            assertTrue(h.logged("(2 without: their proofs failed, dead-lettered)"), h.lines());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
+        }
+    }
+
+    @Test
+    void aFailingFillIsRetriedWithoutTheSourceGoingDown() throws Exception {
+        List<Real> real = realBlocks();
+        try (FakeElectrum server = new FakeElectrum(); Harness h = new Harness(ElectrumSource.ID)) {
+            server.put(0, Harness.mainnetGenesis());
+            // 840,002 without its block: the server answers id_from_pos with an error object, until it has it.
+            server.put(real.get(0).height(), real.get(0).header());
+            for (Real r : real.subList(1, 6)) {
+                server.put(r.height(), r.header(), r.block());
+            }
+            ChainSettings s = PUSHED.withBackfillBlocks(6);
+            ElectrumSource source = source(h, List.of(server), s, 2, new Rejected()).fillSpacing(Duration.ofMillis(1));
+            follow(h, source, s);
+            h.await(() -> h.metrics.errors(SourceException.Kind.RPC_ERROR) >= 3, "the fill failing, retried");
+            assertTrue(h.logged("the background coinbase fill failed at height 840002 (rpc_error)"), h.lines());
+            assertEquals(1, h.count("the background coinbase fill failed"), "logged once: " + h.lines());
+            assertEquals(0, h.count("down ("), "the headers still come: the source is not down");
+            assertTrue(h.topic.fills.isEmpty());
+            Real first = real.get(0);
+            for (Real r : real) { // the fake's put cuts the chain above the height: all again, in order
+                server.put(r.height(), r.header(), r.block());
+            }
+            h.await(() -> h.topic.fills.size() == 4, "the fill once the server has the block");
+            assertTrue(h.logged("the background coinbase fill works again, from height 840002"), h.lines());
+            assertEquals(first.block().coinbaseHex(), h.topic.fills.get(0).coinbaseHex());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights());
+        }
+    }
+
+    @Test
+    void aServerThatFallsBehindIsLeftForOneWhoseTipAdvances() throws Exception {
+        List<Real> real = realBlocks();
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        try (FakeElectrum first = serving(real, 4); FakeElectrum second = serving(real, 4);
+             Harness h = new Harness(ElectrumSource.ID)) {
+            // The follower's own poll (Electrum's is 60 s) is what asks again; 200 ms here.
+            ChainSettings s = PUSHED.withBackfillBlocks(4).withPollInterval(Duration.ofMillis(200));
+            ElectrumSource source = new ElectrumSource(List.of(first.address(), second.address()), s, 100,
+                    FakeElectrum.clientContext(), h.metrics, h.log, new Rejected(), clock::get);
+            ChainFollower follower = follow(h, source, s);
+            h.await(() -> h.topic.last() == 840_005, "history");
+            assertEquals(first.address(), source.following(), "equal tips: the first listed");
+            // The first server's tip stops; the second's advances by two blocks, which it pushes to its own
+            // subscribers (the source is not one: it holds one session).
+            for (Real next : real.subList(4, 6)) {
+                second.put(next.height(), next.header(), next.block());
+                second.announce();
+            }
+            long rounds = follower.rounds();
+            h.await(() -> follower.rounds() >= rounds + 3, "three polls"); // nothing moves before the re-probe
+            assertEquals(840_005, h.topic.last());
+            assertEquals(first.address(), source.following());
+            clock.addAndGet(ElectrumSource.REPROBE_INTERVAL.toMillis());
+            h.await(() -> h.topic.last() == 840_007, "the second server's tip");
+            assertEquals(second.address(), source.following());
+            assertTrue(h.logged(first.address() + " is lagging (tip 840005, " + second.address() + " has 840007)"),
+                    h.lines());
+            assertEquals(LongStream.rangeClosed(840_002, 840_007).boxed().toList(), h.topic.heights(),
+                    "each height once, none skipped");
+            TopicList.assertLinked(h.topic.records);
+            assertTrue(h.topic.records.stream().allMatch(r -> r.coinbaseHex() != null));
+            assertEquals(0, h.metrics.errors(), h.lines());
+        }
+    }
+
+    private static Map<String, Long> calls(FakeElectrum server) {
+        Map<String, Long> out = new TreeMap<>();
+        for (String m : List.of("blockchain.headers.subscribe", "blockchain.block.header", "blockchain.block.headers",
+                "blockchain.transaction.id_from_pos", "blockchain.transaction.get")) {
+            out.put(m, server.calls(m));
+        }
+        return out;
     }
 
     @Test
@@ -347,6 +499,12 @@ class ElectrumTest {
             HeaderRecord last = h.topic.records.get(h.topic.records.size() - 1);
             assertEquals(next.block().coinbaseHex(), last.coinbaseHex());
             assertEquals(LongStream.rangeClosed(840_002, 840_006).boxed().toList(), h.topic.heights());
+            // The history's coinbases the liar could not prove are filled in from the honest server.
+            h.await(() -> h.topic.fills.size() == 4, "the fill of 840,002..840,005");
+            for (HeaderRecord r : h.topic.fills) {
+                assertEquals(real.get((int) (r.height() - 840_002)).block().coinbaseHex(), r.coinbaseHex());
+            }
+            assertEquals(4, rejected.records.size(), "no more dead letters");
         }
     }
 

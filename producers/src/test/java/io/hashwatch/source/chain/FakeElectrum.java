@@ -58,6 +58,8 @@ public final class FakeElectrum implements AutoCloseable {
     private final AtomicLong replies = new AtomicLong();
     private final Thread acceptor;
     volatile Fault fault = Fault.NONE;
+    /** With {@link Fault#WRONG_BRANCH}: the heights from which the branches are true again (all lie by default). */
+    volatile long wrongBranchBelow = Long.MAX_VALUE;
     public volatile long replyDelayMs;
     private final boolean tls;
 
@@ -313,7 +315,7 @@ public final class FakeElectrum implements AutoCloseable {
                     r.put("tx_hash", b.txids().get(pos));
                     ArrayNode merkle = r.putArray("merkle");
                     List<String> branch = new ArrayList<>(MerkleBranch.of(b.txids(), pos));
-                    if (f == Fault.WRONG_BRANCH && !branch.isEmpty()) {
+                    if (f == Fault.WRONG_BRANCH && !branch.isEmpty() && p.path(0).asLong() < wrongBranchBelow) {
                         branch.set(0, tamper(branch.get(0)));
                     }
                     branch.forEach(merkle::add);

@@ -11,10 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The headers topic in memory: a {@link HeaderSink} appending to a list and a {@link PublishedChain.Loader} folding
- * that list, as the Kafka versions do. A test can make publishing fail.
+ * that list, as the Kafka versions do. Coinbase fills go to a list of their own (they say nothing of the chain, and
+ * a follower reading the topic back skips them). A test can make publishing fail.
  */
 final class TopicList implements HeaderSink, PublishedChain.Loader {
     final List<HeaderRecord> records = new CopyOnWriteArrayList<>();
+    final List<HeaderRecord> fills = new CopyOnWriteArrayList<>();
     final List<StaleBranchRecord> staleBranches = new CopyOnWriteArrayList<>();
     volatile boolean failing;
     volatile int loads;
@@ -25,7 +27,9 @@ final class TopicList implements HeaderSink, PublishedChain.Loader {
             throw new SourceException(SourceException.Kind.KAFKA, "publishing to topic headers failed: broker down"
                     + " (test)");
         }
-        records.addAll(batch);
+        for (HeaderRecord r : batch) {
+            (r.fillsCoinbase() ? fills : records).add(r);
+        }
     }
 
     @Override
