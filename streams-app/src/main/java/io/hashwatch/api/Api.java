@@ -58,6 +58,12 @@ public final class Api extends Handler.Abstract {
     static final String PREFIX = "/api/";
     static final String EVENTS_PATH = "/api/v1/events";
     /**
+     * Where another instance reads this one's part of a store it does not hold (a request's chain and pools may be
+     * on different instances): raw records in the topics' JSON, never forwarded again.
+     */
+    static final String INTERNAL_POOL_BLOCKS = "/api/internal/pool-blocks";
+    static final String INTERNAL_MINER_DAYS = "/api/internal/miner-days";
+    /**
      * Request threads of the API, and requests that may wait for one (beyond, 503): a few hundred clients at once
      * wait rather than fail, and the wait stays bounded. /metrics has threads of its own.
      */
@@ -108,7 +114,8 @@ public final class Api extends Handler.Abstract {
         }
     }
 
-    private record CachedAnswer(String tipHash, Answer answer) {
+    /** An answer and the version of the stores it was computed from (the chain's tip, the pools' tip). */
+    private record CachedAnswer(String version, Answer answer) {
     }
 
     /**
@@ -224,18 +231,15 @@ public final class Api extends Handler.Abstract {
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(a.body()), callback);
     }
 
-    /** The stores a path reads: the chain's for every answer (its tip), and the pools' or the days' where it needs them. */
-    static List<String> storesRead(String path) {
-        if (path.contains("/pool")) {
-            return List.of(StoreViews.BEST_CHAIN, StoreViews.POOL_BLOCKS);
-        }
-        if (path.contains("/miner-days")) {
-            return List.of(StoreViews.BEST_CHAIN, StoreViews.MINER_DAYS);
-        }
-        return List.of(StoreViews.BEST_CHAIN);
+    /** Whether a path reads the pools' store (and so its answer changes with the pools sub-topology's tip). */
+    static boolean readsPools(String path) {
+        return path.contains("/pool");
     }
 
-    /** Routes a GET: answers here, or forwards to the instance that holds the stores it reads. */
+    /**
+     * Routes a GET: answers here, or forwards to the instance that holds the network's chain (every answer is as of
+     * its tip); the pools' and the days' stores are read wherever they are ({@link StateStores#poolBlocks}).
+     */
     Answer answer(String path, String rawQuery, boolean forwarded) {
         try {
             Map<String, String> query = query(rawQuery);
@@ -248,8 +252,11 @@ public final class Api extends Handler.Abstract {
                 return Answer.json(hashwatch.status(Arrays.stream(Network.values()).map(Network::id).toList()),
                         null);
             }
+            if (parts.get(0).equals("internal")) {
+                return internal(path, query, network);
+            }
             if (!forwarded) {
-                Optional<HostInfo> owner = stores.owner(network, storesRead(path));
+                Optional<HostInfo> owner = stores.holder(network, StoreViews.BEST_CHAIN);
                 if (owner.isPresent()) {
                     return forward(owner.get(), path, rawQuery);
                 }
@@ -259,9 +266,15 @@ public final class Api extends Handler.Abstract {
             if (live != null) {
                 return live;
             }
+            // An answer is a function of the chain's tip and, for the pools' paths, of the pools sub-topology's tip,
+            // which follows the chain's (and restores after it on a new owner): cached for both.
+            String version = tip.hash();
+            if (readsPools(path)) {
+                version += "/" + stores.lastPoolBlock(network).map(b -> b.height() + ":" + b.hash()).orElse("-");
+            }
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
             CachedAnswer cached = cache.get(cacheKey);
-            if (cached != null && cached.tipHash().equals(tip.hash())) {
+            if (cached != null && cached.version().equals(version)) {
                 return cached.answer();
             }
             // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
@@ -272,12 +285,13 @@ public final class Api extends Handler.Abstract {
             }
             try {
                 Answer a = route(parts, query, tip);
-                // The latest hashprice and economics change with the price between blocks: not cached.
-                if (!path.endsWith("/hashprice") && !path.endsWith("/economics")) {
+                // The miner days change between the chain's tips (a sub-topology behind it, the open day), and
+                // nothing is cached while a store may still be restoring or moving.
+                if (!path.endsWith("/miner-days") && stores.streams().state() == KafkaStreams.State.RUNNING) {
                     if (cache.size() >= CACHE_ENTRIES) {
                         cache.clear();
                     }
-                    cache.put(cacheKey, new CachedAnswer(tip.hash(), a));
+                    cache.put(cacheKey, new CachedAnswer(version, a));
                 }
                 return a;
             } finally {
@@ -293,6 +307,33 @@ public final class Api extends Handler.Abstract {
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
         }
+    }
+
+    /**
+     * An internal read ({@link #INTERNAL_POOL_BLOCKS}, {@link #INTERNAL_MINER_DAYS}) of this instance's part of a
+     * store: 503 when it does not hold it (the group moved it), so that the reader retries rather than reads nothing.
+     */
+    private Answer internal(String path, Map<String, String> query, String network) {
+        String store = path.equals(INTERNAL_POOL_BLOCKS) ? StoreViews.POOL_BLOCKS
+                : path.equals(INTERNAL_MINER_DAYS) ? StoreViews.MINER_DAYS : null;
+        if (store == null) {
+            throw ApiException.notFound("no such resource (see docs/api.md)");
+        }
+        if (stores.holder(network, store).isPresent()) {
+            throw ApiException.unavailable("this instance does not hold " + network + "'s " + store
+                    + " (rebalancing)");
+        }
+        Object records;
+        if (store.equals(StoreViews.POOL_BLOCKS) && query.containsKey("last")) {
+            records = StoreViews.lastPoolBlock(stores.store(store), network).stream().toList();
+        } else if (store.equals(StoreViews.POOL_BLOCKS)) {
+            records = StoreViews.poolBlocks(stores.store(store), network, parseLong(query.get("from"), "from"),
+                    parseLong(query.get("to"), "to"));
+        } else {
+            records = StoreViews.minerDays(stores.store(store), network, HashwatchResources.date(query.get("from"), "from"),
+                    HashwatchResources.date(query.get("to"), "to"));
+        }
+        return new Answer(200, "application/json", Json.write(records), null, 0);
     }
 
     /**

@@ -233,7 +233,7 @@ final class MempoolResources {
             throw ApiException.badRequest("height must be >= 0");
         }
         long top = before == null ? tip.height() : Math.min(tip.height(), before);
-        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(), 0, top);
+        List<PoolBlock> held = stores.poolBlocks(tip.network(), 0, top);
         ReadOnlyKeyValueStore<String, Object> chain = bestChain();
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = held.size() - 1; i >= 0 && out.size() < POOL_BLOCKS_PAGE; i--) {
@@ -336,8 +336,7 @@ final class MempoolResources {
         long since = interval.since(tip.time());
         // A day holds ~144 blocks; a margin for slow days, then filtered by time.
         long from = tip.height() - interval.seconds() / 600 * 2 - 144;
-        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(), from,
-                tip.height());
+        List<PoolBlock> held = stores.poolBlocks(tip.network(), from, tip.height());
         return held.stream().filter(b -> b.time() != null && b.time() >= since).toList();
     }
 

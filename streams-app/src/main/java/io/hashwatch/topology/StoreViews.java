@@ -7,6 +7,8 @@ import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyAdjustmentRecord;
 import io.hashwatch.model.DifficultyRecord;
 import io.hashwatch.model.HashrateRecord;
+import io.hashwatch.model.MinerDayRecord;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,11 +66,31 @@ public final class StoreViews {
         List<PoolBlock> out = new ArrayList<>();
         try (KeyValueIterator<String, ?> it = poolBlocks.range(heightKey(network, Math.max(0, from)),
                 heightKey(network, to))) {
-            it.forEachRemaining(kv -> {
-                PoolEntry e = (PoolEntry) kv.value;
-                out.add(new PoolBlock(e.height(), e.hash(), e.time(), e.poolId(), e.feesClaimedSat(), e.txCount(),
-                        e.coinbaseTag()));
-            });
+            it.forEachRemaining(kv -> out.add(poolBlock((PoolEntry) kv.value)));
+        }
+        return out;
+    }
+
+    /** The last attribution of a network the pool-blocks store holds: the pools sub-topology's tip. */
+    public static Optional<PoolBlock> lastPoolBlock(ReadOnlyKeyValueStore<String, ?> poolBlocks, String network) {
+        try (KeyValueIterator<String, ?> it = poolBlocks.reverseRange(heightKey(network, 0),
+                heightKey(network, Long.MAX_VALUE / 10))) {
+            return it.hasNext() ? Optional.of(poolBlock((PoolEntry) it.next().value)) : Optional.empty();
+        }
+    }
+
+    private static PoolBlock poolBlock(PoolEntry e) {
+        return new PoolBlock(e.height(), e.hash(), e.time(), e.poolId(), e.feesClaimedSat(), e.txCount(),
+                e.coinbaseTag());
+    }
+
+    /** The miner-days records of a network from day {@code from} to {@code to}, by day. */
+    public static List<MinerDayRecord> minerDays(ReadOnlyKeyValueStore<String, ?> minerDays, String network,
+                                                 LocalDate from, LocalDate to) {
+        List<MinerDayRecord> out = new ArrayList<>();
+        // Keys network:YYYY-MM-DD sort by day; the bound after the last day is its next day's key.
+        try (KeyValueIterator<String, ?> it = minerDays.range(network + ":" + from, network + ":" + to + "~")) {
+            it.forEachRemaining(kv -> out.add((MinerDayRecord) kv.value));
         }
         return out;
     }
