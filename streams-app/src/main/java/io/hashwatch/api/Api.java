@@ -73,6 +73,11 @@ public final class Api extends Handler.Abstract {
     static final int MAX_TARGET_CHARS = 512;
     /** Answers kept per path for their tip: the same request at the same tip is not computed again. */
     static final int CACHE_ENTRIES = 256;
+    /**
+     * How old a cached answer may be and still be given at a newer tip, while one thread recomputes it: during a
+     * backfill the tip moves every millisecond, and the request threads answer rather than recompute.
+     */
+    static final long RECENT_NANOS = 1_000_000_000L;
 
     /** mempool.space's JSON: camelCase field names, as its API. */
     static final ObjectMapper MEMPOOL_JSON = JsonMapper.builder().build();
@@ -81,6 +86,8 @@ public final class Api extends Handler.Abstract {
     private final MempoolResources mempool;
     private final HashwatchResources hashwatch;
     private final ThreadPoolExecutor pool;
+    /** Recomputes cached answers at a newer tip, one at a time, off the request threads. */
+    private final ThreadPoolExecutor refresher;
     private final HttpClient forwarder;
     private final Map<String, CachedAnswer> cache = new ConcurrentHashMap<>();
     /** Paths being computed at a new tip, by one request each. */
@@ -114,8 +121,8 @@ public final class Api extends Handler.Abstract {
         }
     }
 
-    /** An answer and the version of the stores it was computed from (the chain's tip, the pools' tip). */
-    private record CachedAnswer(String version, Answer answer) {
+    /** An answer, the version of the stores it was computed from (the chain's tip, the pools' tip), and when. */
+    private record CachedAnswer(String version, Answer answer, long computedNanos) {
     }
 
     /**
@@ -132,6 +139,12 @@ public final class Api extends Handler.Abstract {
         this.pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 r -> {
                     Thread t = new Thread(r, "hashwatch-api-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.refresher = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(CACHE_ENTRIES),
+                r -> {
+                    Thread t = new Thread(r, "hashwatch-api-refresh");
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
@@ -161,6 +174,7 @@ public final class Api extends Handler.Abstract {
             e.close();
         }
         pool.shutdownNow();
+        refresher.shutdownNow();
         super.doStop();
     }
 
@@ -266,34 +280,28 @@ public final class Api extends Handler.Abstract {
             if (live != null) {
                 return live;
             }
-            // An answer is a function of the chain's tip and, for the pools' paths, of the pools sub-topology's tip,
-            // which follows the chain's (and restores after it on a new owner): cached for both.
-            String version = tip.hash();
-            if (readsPools(path)) {
-                version += "/" + stores.lastPoolBlock(network).map(b -> b.height() + ":" + b.hash()).orElse("-");
+            if (parts.get(0).equals("blocks")) {
+                return route(parts, query, tip); // the tip itself: nothing to compute or cache
             }
+            String version = version(path, network, tip);
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
             CachedAnswer cached = cache.get(cacheKey);
             if (cached != null && cached.version().equals(version)) {
                 return cached.answer();
             }
-            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
-            // X-Hashwatch-Height says so): during a backfill the tip moves faster than a year of hashrate computes.
+            if (cached != null && System.nanoTime() - cached.computedNanos() < RECENT_NANOS) {
+                // The tip moves faster than an answer ages (a backfill): the answer computed less than a second ago
+                // (its X-Hashwatch-Height says at which tip), recomputed off the request threads.
+                refreshLater(cacheKey, path, parts, query, network);
+                return cached.answer();
+            }
+            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before.
             boolean refreshing = computing.add(cacheKey);
             if (!refreshing && cached != null) {
                 return cached.answer();
             }
             try {
-                Answer a = route(parts, query, tip);
-                // The miner days change between the chain's tips (a sub-topology behind it, the open day), and
-                // nothing is cached while a store may still be restoring or moving.
-                if (!path.endsWith("/miner-days") && stores.streams().state() == KafkaStreams.State.RUNNING) {
-                    if (cache.size() >= CACHE_ENTRIES) {
-                        cache.clear();
-                    }
-                    cache.put(cacheKey, new CachedAnswer(version, a));
-                }
-                return a;
+                return computeAndCache(cacheKey, path, parts, query, tip, version);
             } finally {
                 if (refreshing) {
                     computing.remove(cacheKey);
@@ -306,6 +314,54 @@ public final class Api extends Handler.Abstract {
         } catch (RuntimeException e) {
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
+        }
+    }
+
+    /**
+     * What an answer is a function of: the chain's tip and, for the pools' paths, the pools sub-topology's tip, which
+     * follows the chain's (and restores after it on a new owner).
+     */
+    private String version(String path, String network, BlockRecord tip) {
+        if (!readsPools(path)) {
+            return tip.hash();
+        }
+        return tip.hash() + "/" + stores.lastPoolBlock(network).map(b -> b.height() + ":" + b.hash()).orElse("-");
+    }
+
+    private Answer computeAndCache(String cacheKey, String path, List<String> parts, Map<String, String> query,
+                                  BlockRecord tip, String version) {
+        Answer a = route(parts, query, tip);
+        // The miner days change between the chain's tips (a sub-topology behind it, the open day), and nothing is
+        // cached while a store may still be restoring or moving.
+        if (!path.endsWith("/miner-days") && stores.streams().state() == KafkaStreams.State.RUNNING) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(cacheKey, new CachedAnswer(version, a, System.nanoTime()));
+        }
+        return a;
+    }
+
+    /** Recomputes a path at the tip of then on the refresh thread, unless it is being computed already. */
+    private void refreshLater(String cacheKey, String path, List<String> parts, Map<String, String> query,
+                              String network) {
+        if (!computing.add(cacheKey)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    BlockRecord tip = mempool.tip(network);
+                    computeAndCache(cacheKey, path, parts, query, tip, version(path, network, tip));
+                } catch (RuntimeException e) {
+                    // A store moving or restoring: the next request computes the path itself.
+                    log.debug("refresh of {} failed: {}", clip(path), e.toString());
+                } finally {
+                    computing.remove(cacheKey);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            computing.remove(cacheKey);
         }
     }
 
