@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -18,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A scraper cannot be locked out of {@code /metrics} by clients that open connections and stall. */
@@ -48,6 +53,67 @@ class MetricsServerTest {
             assertEquals(200, response.statusCode());
             assertTrue(response.body().contains("hashwatch_test_events_total 1.0"), response.body());
         }
+    }
+
+    @Test
+    void concurrentScrapesShareOneRenderingAndTheNextRendersAgain() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counter events = Counter.builder("hashwatch_test_events").register(registry);
+        AtomicInteger renderings = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        // The first rendering waits inside this gauge until the other scrapes are waiting for it.
+        Gauge.builder("hashwatch_test_renderings", () -> {
+            if (renderings.incrementAndGet() == 1) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return renderings.get();
+        }).register(registry);
+        events.increment();
+        try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), registry)) {
+            List<CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+            HttpClient client = HttpClient.newHttpClient();
+            for (int i = 0; i < 3; i++) {
+                scrapes.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.address().getPort() + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (waitingForTheRendering() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(2, waitingForTheRendering(), "two scrapes wait for the one rendering");
+            release.countDown();
+            for (CompletableFuture<HttpResponse<String>> f : scrapes) {
+                HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode());
+                assertTrue(r.body().contains("hashwatch_test_events_total 1.0"), r.body());
+                assertTrue(r.body().contains("hashwatch_test_renderings 1.0"), r.body());
+            }
+            events.increment();
+            HttpResponse<String> next = scrape(server, Duration.ofSeconds(10));
+            assertTrue(next.body().contains("hashwatch_test_events_total 2.0"), "rendered again: " + next.body());
+            assertTrue(next.body().contains("hashwatch_test_renderings 2.0"), next.body());
+        }
+    }
+
+    /** Request threads waiting in MetricsServer.scrape for a rendering another one does. */
+    private static long waitingForTheRendering() {
+        return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().getName()
+                .startsWith("hashwatch-metrics-http")).filter(e -> {
+                    StackTraceElement[] st = e.getValue();
+                    boolean inScrape = false;
+                    boolean joining = false;
+                    for (StackTraceElement f : st) {
+                        inScrape |= f.getClassName().equals(MetricsServer.class.getName())
+                                && f.getMethodName().equals("scrape");
+                        joining |= f.getClassName().equals(CompletableFuture.class.getName());
+                    }
+                    return inScrape && joining;
+                }).count();
     }
 
     @Test
