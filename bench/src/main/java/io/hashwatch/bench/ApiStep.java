@@ -78,7 +78,8 @@ final class ApiStep {
                 }
                 long preloadTip = all.get(preload - 1).height();
                 awaitTip(http, base, preloadTip, Duration.ofMinutes(5));
-                // The ceiling, in the same run: the same clients and paths on the preloaded chain, nothing else running.
+                // The ceiling, in the same run: the same clients and paths on the preloaded chain, nothing else
+                // running.
                 Load idleMempool = new Load();
                 Load idleMetrics = new Load();
                 long idle0 = System.nanoTime();

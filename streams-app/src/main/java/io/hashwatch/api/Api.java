@@ -59,7 +59,7 @@ public final class Api extends Handler.Abstract {
     static final String EVENTS_PATH = "/api/v1/events";
     /**
      * Where another instance reads this one's part of a store it does not hold (a request's chain and pools may be
-     * on different instances): raw records in the topics' JSON, never forwarded again.
+     * on different instances): its records as JSON (snake_case), never forwarded again.
      */
     static final String INTERNAL_POOL_BLOCKS = "/api/internal/pool-blocks";
     static final String INTERNAL_MINER_DAYS = "/api/internal/miner-days";
@@ -386,8 +386,8 @@ public final class Api extends Handler.Abstract {
             records = StoreViews.poolBlocks(stores.store(store), network, parseLong(query.get("from"), "from"),
                     parseLong(query.get("to"), "to"));
         } else {
-            records = StoreViews.minerDays(stores.store(store), network, HashwatchResources.date(query.get("from"), "from"),
-                    HashwatchResources.date(query.get("to"), "to"));
+            records = StoreViews.minerDays(stores.store(store), network,
+                    HashwatchResources.date(query.get("from"), "from"), HashwatchResources.date(query.get("to"), "to"));
         }
         return new Answer(200, "application/json", Json.write(records), null, 0);
     }
