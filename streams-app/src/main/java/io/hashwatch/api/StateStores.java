@@ -66,7 +66,8 @@ final class StateStores {
         if (self == null) {
             return Optional.empty();
         }
-        KeyQueryMetadata m = streams().queryMetadataForKey(name, network, new NetworkPartitioner<>());
+        KafkaStreams s = running();
+        KeyQueryMetadata m = s.queryMetadataForKey(name, network, new NetworkPartitioner<>());
         if (m == null || KeyQueryMetadata.NOT_AVAILABLE.equals(m) || m.activeHost() == null
                 || m.activeHost().port() < 0) {
             throw ApiException.unavailable("the owner of " + network + "'s " + name + " is not known yet"
@@ -134,17 +135,23 @@ final class StateStores {
         }
     }
 
+    /** The streams app, when it runs or rebalances: interactive queries throw in any other state. */
+    private KafkaStreams running() {
+        KafkaStreams s = streams();
+        KafkaStreams.State state = s.state();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            throw ApiException.unavailable("the streams app is " + state.name().toLowerCase());
+        }
+        return s;
+    }
+
     /**
      * A store of this instance, active or standby.
      *
      * @throws ApiException 503 while it restores, migrates or the app is not running
      */
     <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        KafkaStreams s = streams();
-        KafkaStreams.State state = s.state();
-        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-            throw ApiException.unavailable("the streams app is " + state.name().toLowerCase());
-        }
+        KafkaStreams s = running();
         try {
             return s.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, V>>fromNameAndType(name,
                     QueryableStoreTypes.keyValueStore()).enableStaleStores());
