@@ -153,6 +153,28 @@ class ApiThreeInstancesIntegrationTest {
                     assertEquals(expected, answersOnceEqual(i.base(), paths, expected), i.base());
                     assertEquals(200, get(i.base() + "/api/v1/hashwatch/status").statusCode(), i.base());
                 }
+                // The internal reads: the holder of a store answers its records, the others 503 (never nothing).
+                String days = "/api/internal/miner-days?network=mainnet&from=2019-07-01&to=2019-08-31";
+                JsonNode publicDays = Json.MAPPER.readTree(expected.get(
+                        "/api/v1/hashwatch/miner-days?from=2019-07-01&to=2019-08-31")).get("miner_days");
+                String lastPool = "/api/internal/pool-blocks?network=mainnet&last=1";
+                for (Instance i : instances) {
+                    String self = i.base().substring("http://".length());
+                    HttpResponse<String> d = get(i.base() + days);
+                    HttpResponse<String> last = get(i.base() + lastPool);
+                    if (self.equals(owners.get("miner-days").asText())) {
+                        assertEquals(200, d.statusCode(), d.body());
+                        assertEquals(publicDays, Json.MAPPER.readTree(d.body()));
+                    } else {
+                        assertEquals(503, d.statusCode(), d.body());
+                    }
+                    if (self.equals(owners.get("pool-blocks").asText())) {
+                        assertEquals(200, last.statusCode(), last.body());
+                        assertEquals(tip, Json.MAPPER.readTree(last.body()).get(0).get("height").asLong());
+                    } else {
+                        assertEquals(503, last.statusCode(), last.body());
+                    }
+                }
             } finally {
                 for (Instance i : instances) {
                     i.close();
