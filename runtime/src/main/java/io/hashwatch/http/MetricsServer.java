@@ -1,23 +1,43 @@
 package io.hashwatch.http;
 
-import io.hashwatch.http.HttpEndpoints.Reply;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
-/** Serves the registry in the Prometheus text format on {@code /metrics}. */
+/**
+ * Serves the registry in the Prometheus text format on {@code /metrics}. The registry is rendered on a thread of its
+ * own, and a scrape waits for a rendering without holding a request thread: those also take the API's requests to
+ * its pool (beside {@code /metrics} on the streams role), which concurrent scrapes would otherwise hold up.
+ */
 public final class MetricsServer implements AutoCloseable {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final String PATH = "/metrics";
+    /** Scrapes that may wait for a rendering at once (beyond, 503): Prometheus servers are a handful. */
+    static final int MAX_WAITING = 64;
 
     private final HttpEndpoints server;
     private final PrometheusMeterRegistry registry;
-    /** The rendering under way, which scrapes arriving meanwhile wait for. */
-    private final AtomicReference<CompletableFuture<byte[]>> rendering = new AtomicReference<>();
+    private final ExecutorService renderer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hashwatch-metrics-render");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object lock = new Object();
+    /** The rendering under way, which scrapes arriving meanwhile wait for; null when none. Guarded by lock. */
+    private CompletableFuture<byte[]> rendering;
+    private final AtomicInteger waiting = new AtomicInteger();
 
     public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry) throws IOException {
         this(address, registry, HttpEndpoints.Settings.DEFAULTS);
@@ -35,31 +55,94 @@ public final class MetricsServer implements AutoCloseable {
     public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, HttpEndpoints.Settings settings,
                          Handler api) throws IOException {
         this.registry = registry;
-        server = HttpEndpoints.start(address, "hashwatch-metrics-http", Map.of("/metrics", (method, body) ->
-                "GET".equals(method) || "HEAD".equals(method)
-                        ? new Reply(200, CONTENT_TYPE, scrape())
-                        : Reply.text(405, "GET /metrics\n")), api, settings);
+        try {
+            server = HttpEndpoints.start(address, "hashwatch-metrics-http", Map.of(), new Scrapes(api), settings);
+        } catch (IOException | RuntimeException e) {
+            renderer.shutdownNow();
+            throw e;
+        }
     }
 
     /**
-     * The registry in the text format. Scrapes that arrive while one renders share its rendering, begun at most one
-     * rendering earlier, rather than each render again: a streams app has a few thousand series, and concurrent
-     * scrapers (several Prometheus servers, a load test) would otherwise take every request thread and the CPU.
+     * The rendering a scrape arriving now gets: the one under way (begun at most one rendering earlier), else a new
+     * one. Concurrent scrapers (several Prometheus servers, a load test) share it rather than each render a few
+     * thousand series again.
      */
-    private byte[] scrape() {
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> running = rendering.compareAndExchange(null, mine);
-        if (running != null) {
-            return running.join();
+    private CompletableFuture<byte[]> rendering() {
+        synchronized (lock) {
+            CompletableFuture<byte[]> current = rendering;
+            if (current == null) {
+                CompletableFuture<byte[]> next = CompletableFuture.supplyAsync(
+                        () -> registry.scrape().getBytes(StandardCharsets.UTF_8), renderer);
+                rendering = next;
+                // Runs at once, on this thread, if the rendering is already done: the local is returned regardless.
+                next.whenComplete((body, error) -> {
+                    synchronized (lock) {
+                        if (rendering == next) {
+                            rendering = null;
+                        }
+                    }
+                });
+                current = next;
+            }
+            return current;
         }
-        try {
-            mine.complete(registry.scrape().getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-        } finally {
-            rendering.set(null);
+    }
+
+    /** Scrapes waiting for a rendering now. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    /** {@code /metrics}, answered when its rendering is done; every other path goes to the API, if any. */
+    private final class Scrapes extends Handler.Wrapper {
+        Scrapes(Handler api) {
+            super(api);
         }
-        return mine.join();
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (!PATH.equals(Request.getPathInContext(request))) {
+                return super.handle(request, response, callback);
+            }
+            String method = request.getMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                write(response, callback, 405, "text/plain; charset=utf-8", "GET /metrics\n".getBytes(
+                        StandardCharsets.UTF_8));
+                return true;
+            }
+            if (waiting.incrementAndGet() > MAX_WAITING) {
+                waiting.decrementAndGet();
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+                write(response, callback, 503, "text/plain; charset=utf-8", "too many scrapes at once\n".getBytes(
+                        StandardCharsets.UTF_8));
+                return true;
+            }
+            CompletableFuture<byte[]> body;
+            try {
+                body = rendering();
+            } catch (RuntimeException e) { // the renderer stopped: the server is closing
+                waiting.decrementAndGet();
+                throw e;
+            }
+            body.whenComplete((bytes, error) -> {
+                waiting.decrementAndGet();
+                if (error != null) {
+                    write(response, callback, 500, "text/plain; charset=utf-8", "scrape failed\n".getBytes(
+                            StandardCharsets.UTF_8));
+                } else {
+                    write(response, callback, 200, CONTENT_TYPE, bytes);
+                }
+            });
+            return true;
+        }
+
+        private void write(Response response, Callback callback, int status, String contentType, byte[] body) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
     }
 
     /** The bound address (the port is the real one when 0 was asked for). */
@@ -70,5 +153,6 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        renderer.shutdownNow();
     }
 }

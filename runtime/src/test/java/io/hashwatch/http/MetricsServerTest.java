@@ -56,12 +56,12 @@ class MetricsServerTest {
     }
 
     @Test
-    void concurrentScrapesShareOneRenderingAndTheNextRendersAgain() throws Exception {
+    void scrapesWaitForOneRenderingWithoutHoldingTheRequestThreadsAndTheNextRendersAgain() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Counter events = Counter.builder("hashwatch_test_events").register(registry);
         AtomicInteger renderings = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        // The first rendering waits inside this gauge until the other scrapes are waiting for it.
+        // The first rendering waits inside this gauge until the test has seen the scrapes wait for it.
         Gauge.builder("hashwatch_test_renderings", () -> {
             if (renderings.incrementAndGet() == 1) {
                 try {
@@ -74,18 +74,22 @@ class MetricsServerTest {
         }).register(registry);
         events.increment();
         try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), registry)) {
-            List<CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+            String base = "http://127.0.0.1:" + server.address().getPort();
             HttpClient client = HttpClient.newHttpClient();
-            for (int i = 0; i < 3; i++) {
-                scrapes.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + server.address().getPort() + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString()));
+            List<CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+            int n = HttpEndpoints.THREADS + 2;
+            for (int i = 0; i < n; i++) {
+                scrapes.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (waitingForTheRendering() < 2 && System.nanoTime() < deadline) {
+            while (server.waiting() < n && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertEquals(2, waitingForTheRendering(), "two scrapes wait for the one rendering");
+            assertEquals(n, server.waiting(), "every scrape waits for the one rendering");
+            // More scrapes wait than there are request threads, and another path is still answered.
+            assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(base + "/other"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
             release.countDown();
             for (CompletableFuture<HttpResponse<String>> f : scrapes) {
                 HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
@@ -97,23 +101,10 @@ class MetricsServerTest {
             HttpResponse<String> next = scrape(server, Duration.ofSeconds(10));
             assertTrue(next.body().contains("hashwatch_test_events_total 2.0"), "rendered again: " + next.body());
             assertTrue(next.body().contains("hashwatch_test_renderings 2.0"), next.body());
+            assertEquals(405, client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
         }
-    }
-
-    /** Request threads waiting in MetricsServer.scrape for a rendering another one does. */
-    private static long waitingForTheRendering() {
-        return Thread.getAllStackTraces().entrySet().stream().filter(e -> e.getKey().getName()
-                .startsWith("hashwatch-metrics-http")).filter(e -> {
-                    StackTraceElement[] st = e.getValue();
-                    boolean inScrape = false;
-                    boolean joining = false;
-                    for (StackTraceElement f : st) {
-                        inScrape |= f.getClassName().equals(MetricsServer.class.getName())
-                                && f.getMethodName().equals("scrape");
-                        joining |= f.getClassName().equals(CompletableFuture.class.getName());
-                    }
-                    return inScrape && joining;
-                }).count();
     }
 
     @Test
