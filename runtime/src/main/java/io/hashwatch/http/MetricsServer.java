@@ -24,8 +24,11 @@ import org.eclipse.jetty.util.Callback;
 public final class MetricsServer implements AutoCloseable {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     static final String PATH = "/metrics";
-    /** Scrapes that may wait for a rendering at once (beyond, 503): Prometheus servers are a handful. */
-    static final int MAX_WAITING = 64;
+    /**
+     * Scrapes that may wait for a rendering at once (beyond, 503): Prometheus servers are a handful, the bench's
+     * api step has up to 200 clients, and a waiting scrape holds no thread, only its connection.
+     */
+    static final int MAX_WAITING = 256;
 
     private final HttpEndpoints server;
     private final PrometheusMeterRegistry registry;
