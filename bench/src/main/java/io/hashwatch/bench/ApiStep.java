@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The api step: concurrent clients on loopback against the HTTP API's mempool.space endpoints and {@code /metrics}
  * of one streams instance, while that instance backfills the rest of the header file. The first
  * {@link #PRELOAD_SHARE} of the file is processed first, so that the API has a chain to answer from; the clients
- * then run for a bounded time while the remaining headers are published and processed. Prints requests/s, p50 and
- * p99 per kind, and every answer other than 200 as an error.
+ * then run for a bounded time with nothing else running (the ceiling, in the same run), and again while the remaining
+ * headers are published and processed. Prints requests/s, p50 and p99 per kind, and every answer other than 200 as
+ * an error.
  */
 final class ApiStep {
     static final double PRELOAD_SHARE = 0.2;
@@ -77,6 +78,15 @@ final class ApiStep {
                 }
                 long preloadTip = all.get(preload - 1).height();
                 awaitTip(http, base, preloadTip, Duration.ofMinutes(5));
+                // The ceiling, in the same run: the same clients and paths on the preloaded chain, nothing else
+                // running.
+                Load idleMempool = new Load();
+                Load idleMetrics = new Load();
+                long idle0 = System.nanoTime();
+                load(http, base, idleMempool, idleMetrics);
+                double idleSeconds = (System.nanoTime() - idle0) / 1e9;
+                report.line("api: ceiling, no backfill: mempool endpoints: %s", idleMempool.summary(idleSeconds));
+                report.line("api: ceiling, no backfill: /metrics beside them: %s", idleMetrics.summary(idleSeconds));
                 // The backfill of the rest runs while the clients do.
                 AtomicLong backfillDoneNanos = new AtomicLong();
                 ExecutorService backfill = Executors.newSingleThreadExecutor();
@@ -94,8 +104,8 @@ final class ApiStep {
                 load(http, base, mempool, metrics);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String tipAtEnd = get(http, base + "/api/blocks/tip/height").body();
-                report.line("api: mempool endpoints: %s", mempool.summary(seconds));
-                report.line("api: /metrics beside them: %s", metrics.summary(seconds));
+                report.line("api: during the backfill: mempool endpoints: %s", mempool.summary(seconds));
+                report.line("api: during the backfill: /metrics beside them: %s", metrics.summary(seconds));
                 publishing.get(15, TimeUnit.MINUTES);
                 backfill.shutdownNow();
                 double backfillSeconds = (backfillDoneNanos.get() - t0) / 1e9;

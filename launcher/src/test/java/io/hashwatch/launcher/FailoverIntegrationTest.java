@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hashwatch.launcher.PipelineOutput.Rec;
 import io.hashwatch.model.Topics;
 import io.hashwatch.testing.SharedData;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * to the next committed output is measured. Then one broker of the three is stopped for the rest of the run. At the
  * end every output topic, read_committed, holds every height exactly once and equals an uninterrupted run; and the
  * survivor's /metrics serves mainnet's tip, the last height, while nothing else does, and its HTTP API answers it.
+ * The survivor's API (each instance with {@code application.server}, forwarding to the other) is polled from the
+ * kill on, and the time until it answers every path is printed beside the failover of the committed output.
  */
 class FailoverIntegrationTest {
     @TempDir
@@ -109,6 +113,47 @@ class FailoverIntegrationTest {
         }
     }
 
+    /** The API paths polled on the survivor after the kill: the chain's, the pools' and the miner days' stores. */
+    private static final List<String> API_PATHS = List.of("/api/blocks/tip/height", "/api/v1/difficulty-adjustment",
+            "/api/v1/mining/hashrate/1w", "/api/v1/mining/pools/1w", "/api/v1/hashwatch/pools",
+            "/api/v1/hashwatch/miner-days");
+
+    /**
+     * When the survivor's API first answered every path 200 after the kill (seconds, -1 when not within 120 s), the
+     * 503s before, and the last answer that was not 200.
+     */
+    private record ApiFailover(double seconds, int unavailable, String last) {
+    }
+
+    private static ApiFailover apiAnswersEveryPath(int port, long killedNanos) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = killedNanos + Duration.ofSeconds(120).toNanos();
+        int unavailable = 0;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (String path : API_PATHS) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        all = false;
+                        unavailable += r.statusCode() == 503 ? 1 : 0;
+                        last = path + ": " + r.statusCode() + " " + r.body();
+                    }
+                } catch (Exception e) {
+                    all = false;
+                    last = path + ": " + e;
+                }
+            }
+            if (all) {
+                return new ApiFailover((System.nanoTime() - killedNanos) / 1e9, unavailable, last);
+            }
+            Thread.sleep(250);
+        }
+        return new ApiFailover(-1, unavailable, last);
+    }
+
     @Test
     @Timeout(600)
     void killingTheOwnerMidBackfillLosesNothingAndTheOtherInstanceTakesOver() throws Exception {
@@ -127,18 +172,25 @@ class FailoverIntegrationTest {
             }
             CrashRecoveryIntegrationTest.publish(bootstrap, partA, from);
             CrashRecoveryIntegrationTest.phase(t0, "three brokers up, " + before + " headers published");
-            // Replication 3 for the app's changelogs too; the 6 s session is the broker's minimum.
-            Path config = CrashRecoveryIntegrationTest.clientConfig(tmp, "kafka.replication.factor=3");
             ChildJvm[] children = new ChildJvm[2];
             try (PipelineOutput.CommittedKeys blocks = new PipelineOutput.CommittedKeys(bootstrap, Map.of(),
                     Topics.BLOCKS.name());
                  PipelineOutput.CommittedKeys lastTopic = new PipelineOutput.CommittedKeys(bootstrap, Map.of(),
                          PipelineOutput.LAST_PER_BLOCK)) {
                 for (int i = 0; i < 2; i++) {
+                    // Replication 3 for the app's changelogs too; the 6 s session is the broker's minimum. Each
+                    // instance's application.server is its metrics port, where the other forwards API requests.
+                    int port;
+                    try (ServerSocket free = new ServerSocket(0)) {
+                        port = free.getLocalPort();
+                    }
+                    Path config = CrashRecoveryIntegrationTest.clientConfig(Files.createDirectories(
+                            tmp.resolve("config-" + i)), "kafka.replication.factor=3",
+                            "kafka.application.server=127.0.0.1:" + port);
                     children[i] = ChildJvm.start(ChildJvm.logFile("failover-" + i), List.of("run", "--role",
                             "streams", "--bootstrap-servers", bootstrap, "--data-dir", tmp.resolve("data-" + i)
-                                    .toString(), "--metrics-port", "0", "--alerts-port", "-1", "--exchanges", "none",
-                            "--esplora", "none", "--config", config.toString()));
+                                    .toString(), "--metrics-port", Integer.toString(port), "--alerts-port", "-1",
+                            "--exchanges", "none", "--esplora", "none", "--config", config.toString()));
                 }
                 children[0].await(() -> blocks.count() >= count / 3, "a third of the heights committed",
                         Duration.ofSeconds(240));
@@ -151,6 +203,10 @@ class FailoverIntegrationTest {
 
                 long killed = System.nanoTime();
                 assertEquals(ChildJvm.SIGKILL_EXIT, children[owner].kill(), "the owner died of SIGKILL");
+                // The survivor's API from the kill on: polled until every path answers 200 (503 with Retry-After
+                // while the group moves the tasks), beside the failover of the committed output.
+                ExecutorService poller = Executors.newSingleThreadExecutor();
+                Future<ApiFailover> apiFailover = poller.submit(() -> apiAnswersEveryPath(ports[other], killed));
                 // Everything committed before the kill, read (a read_committed consumer's end is the stable offset):
                 // the next key is the new owner's work.
                 int atKill = blocks.drain();
@@ -160,6 +216,13 @@ class FailoverIntegrationTest {
                 double failoverSeconds = (System.nanoTime() - killed) / 1e9;
                 System.out.printf("FAILOVER from SIGKILL to the next committed output: %.1f s (session timeout 6 s;"
                         + " %d heights committed at the kill)%n", failoverSeconds, atKill);
+                ApiFailover api = apiFailover.get(150, TimeUnit.SECONDS);
+                poller.shutdownNow();
+                System.out.printf("FAILOVER from SIGKILL to the survivor's API answering all of %s: %.1f s (%d"
+                        + " answers 503 before; the committed output: %.1f s)%n", API_PATHS, api.seconds(),
+                        api.unavailable(), failoverSeconds);
+                assertTrue(api.seconds() >= 0, "the survivor's API answered every path within 120 s of the kill: "
+                        + api.last());
 
                 // One broker of three stops for the rest of the run (min ISR 2: writes go on).
                 int stopped = cluster.brokers().keySet().stream().max(Integer::compare).orElseThrow();

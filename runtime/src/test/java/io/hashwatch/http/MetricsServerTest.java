@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -18,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A scraper cannot be locked out of {@code /metrics} by clients that open connections and stall. */
@@ -47,6 +52,58 @@ class MetricsServerTest {
             HttpResponse<String> response = scrape(server, Duration.ofSeconds(10));
             assertEquals(200, response.statusCode());
             assertTrue(response.body().contains("hashwatch_test_events_total 1.0"), response.body());
+        }
+    }
+
+    @Test
+    void scrapesWaitForOneRenderingWithoutHoldingTheRequestThreadsAndTheNextRendersAgain() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counter events = Counter.builder("hashwatch_test_events").register(registry);
+        AtomicInteger renderings = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        // The first rendering waits inside this gauge until the test has seen the scrapes wait for it.
+        Gauge.builder("hashwatch_test_renderings", () -> {
+            if (renderings.incrementAndGet() == 1) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return renderings.get();
+        }).register(registry);
+        events.increment();
+        try (MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", 0), registry)) {
+            String base = "http://127.0.0.1:" + server.address().getPort();
+            HttpClient client = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+            int n = HttpEndpoints.THREADS + 2;
+            for (int i = 0; i < n; i++) {
+                scrapes.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (server.waiting() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(n, server.waiting(), "every scrape waits for the one rendering");
+            // More scrapes wait than there are request threads, and another path is still answered.
+            assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(base + "/other"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            release.countDown();
+            for (CompletableFuture<HttpResponse<String>> f : scrapes) {
+                HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode());
+                assertTrue(r.body().contains("hashwatch_test_events_total 1.0"), r.body());
+                assertTrue(r.body().contains("hashwatch_test_renderings 1.0"), r.body());
+            }
+            events.increment();
+            HttpResponse<String> next = scrape(server, Duration.ofSeconds(10));
+            assertTrue(next.body().contains("hashwatch_test_events_total 2.0"), "rendered again: " + next.body());
+            assertTrue(next.body().contains("hashwatch_test_renderings 2.0"), next.body());
+            assertEquals(405, client.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 

@@ -62,6 +62,12 @@ public final class Api extends Handler.Abstract {
     static final String PREFIX = "/api/";
     static final String EVENTS_PATH = "/api/v1/events";
     /**
+     * Where another instance reads this one's part of a store it does not hold (a request's chain and pools may be
+     * on different instances): its records as JSON (snake_case), never forwarded again.
+     */
+    static final String INTERNAL_POOL_BLOCKS = "/api/internal/pool-blocks";
+    static final String INTERNAL_MINER_DAYS = "/api/internal/miner-days";
+    /**
      * Request threads of the API, and requests that may wait for one (beyond, 503): a few hundred clients at once
      * wait rather than fail, and the wait stays bounded. /metrics has threads of its own.
      */
@@ -71,6 +77,11 @@ public final class Api extends Handler.Abstract {
     static final int MAX_TARGET_CHARS = 512;
     /** Answers kept per path for their tip: the same request at the same tip is not computed again. */
     static final int CACHE_ENTRIES = 256;
+    /**
+     * How old a cached answer may be and still be given at a newer tip, while one thread recomputes it: during a
+     * backfill the tip moves every millisecond, and the request threads answer rather than recompute.
+     */
+    static final long RECENT_NANOS = 1_000_000_000L;
 
     /** mempool.space's JSON: camelCase field names, as its API. */
     static final ObjectMapper MEMPOOL_JSON = JsonMapper.builder().build();
@@ -80,6 +91,8 @@ public final class Api extends Handler.Abstract {
     private final MempoolResources mempool;
     private final HashwatchResources hashwatch;
     private final ThreadPoolExecutor pool;
+    /** Recomputes cached answers at a newer tip, one at a time, off the request threads. */
+    private final ThreadPoolExecutor refresher;
     private final HttpClient forwarder;
     private final Map<String, CachedAnswer> cache = new ConcurrentHashMap<>();
     /** Paths being computed at a new tip, by one request each. */
@@ -113,24 +126,8 @@ public final class Api extends Handler.Abstract {
         }
     }
 
-    /** An answer and the state it was computed from ({@link #version}). */
-    private record CachedAnswer(String version, Answer answer) {
-    }
-
-    /**
-     * What an answer of {@code path} is a function of: the chain's tip, and the last entry of each other store it
-     * reads. Those stores are other sub-topologies' (the pools', the miner-stress days'), which follow the chain
-     * through a repartition topic, and restore on their own after a failover: an answer computed while they lag is
-     * not kept once they catch up at the same tip.
-     */
-    private String version(String path, String network, BlockRecord tip) {
-        StringBuilder v = new StringBuilder(tip.hash());
-        for (String name : storesRead(path)) {
-            if (!name.equals(StoreViews.BEST_CHAIN)) {
-                v.append('/').append(StoreViews.lastEntry(stores.store(name), network));
-            }
-        }
-        return v.toString();
+    /** An answer, the version of the stores it was computed from (the chain's tip, the pools' tip), and when. */
+    private record CachedAnswer(String version, Answer answer, long computedNanos) {
     }
 
     /**
@@ -150,6 +147,12 @@ public final class Api extends Handler.Abstract {
         this.pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 r -> {
                     Thread t = new Thread(r, "hashwatch-api-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.refresher = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(CACHE_ENTRIES),
+                r -> {
+                    Thread t = new Thread(r, "hashwatch-api-refresh");
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
@@ -179,6 +182,7 @@ public final class Api extends Handler.Abstract {
             e.close();
         }
         pool.shutdownNow();
+        refresher.shutdownNow();
         super.doStop();
     }
 
@@ -249,18 +253,15 @@ public final class Api extends Handler.Abstract {
         response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(a.body()), callback);
     }
 
-    /** The stores a path reads: the chain's for every answer (its tip), and the pools' or the days' where it needs them. */
-    static List<String> storesRead(String path) {
-        if (path.contains("/pool")) {
-            return List.of(StoreViews.BEST_CHAIN, StoreViews.POOL_BLOCKS);
-        }
-        if (path.contains("/miner-days")) {
-            return List.of(StoreViews.BEST_CHAIN, StoreViews.MINER_DAYS);
-        }
-        return List.of(StoreViews.BEST_CHAIN);
+    /** Whether a path reads the pools' store (and so its answer changes with the pools sub-topology's tip). */
+    static boolean readsPools(String path) {
+        return path.contains("/pool");
     }
 
-    /** Routes a GET: answers here, or forwards to the instance that holds the stores it reads. */
+    /**
+     * Routes a GET: answers here, or forwards to the instance that holds the network's chain (every answer is as of
+     * its tip); the pools' and the days' stores are read wherever they are ({@link StateStores#poolBlocks}).
+     */
     Answer answer(String path, String rawQuery, boolean forwarded) {
         try {
             Map<String, String> query = query(rawQuery);
@@ -273,8 +274,11 @@ public final class Api extends Handler.Abstract {
                 return Answer.json(hashwatch.status(Arrays.stream(Network.values()).map(Network::id).toList()),
                         null);
             }
+            if (parts.get(0).equals("internal")) {
+                return internal(path, query, network);
+            }
             if (!forwarded) {
-                Optional<HostInfo> owner = stores.owner(network, storesRead(path));
+                Optional<HostInfo> owner = stores.holder(network, StoreViews.BEST_CHAIN);
                 if (owner.isPresent()) {
                     return forward(owner.get(), path, rawQuery);
                 }
@@ -284,28 +288,28 @@ public final class Api extends Handler.Abstract {
             if (live != null) {
                 return live;
             }
+            if (parts.get(0).equals("blocks")) {
+                return route(parts, query, tip); // the tip itself: nothing to compute or cache
+            }
             String cacheKey = path + "?" + (rawQuery == null ? "" : rawQuery);
             String version = version(path, network, tip);
             CachedAnswer cached = cache.get(cacheKey);
             if (cached != null && cached.version().equals(version)) {
                 return cached.answer();
             }
-            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before (its
-            // X-Hashwatch-Height says so): during a backfill the tip moves faster than a year of hashrate computes.
+            if (cached != null && System.nanoTime() - cached.computedNanos() < RECENT_NANOS) {
+                // The tip moves faster than an answer ages (a backfill): the answer computed less than a second ago
+                // (its X-Hashwatch-Height says at which tip), recomputed off the request threads.
+                refreshLater(cacheKey, path, parts, query, network);
+                return cached.answer();
+            }
+            // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before.
             boolean refreshing = computing.add(cacheKey);
             if (!refreshing && cached != null) {
                 return cached.answer();
             }
             try {
-                Answer a = route(parts, query, tip);
-                // The latest hashprice and economics change with the price between blocks: not cached.
-                if (!path.endsWith("/hashprice") && !path.endsWith("/economics")) {
-                    if (cache.size() >= CACHE_ENTRIES) {
-                        cache.clear();
-                    }
-                    cache.put(cacheKey, new CachedAnswer(version, a));
-                }
-                return a;
+                return computeAndCache(cacheKey, path, parts, query, tip, version);
             } finally {
                 if (refreshing) {
                     computing.remove(cacheKey);
@@ -319,6 +323,81 @@ public final class Api extends Handler.Abstract {
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
         }
+    }
+
+    /**
+     * What an answer is a function of: the chain's tip and, for the pools' paths, the pools sub-topology's tip, which
+     * follows the chain's (and restores after it on a new owner).
+     */
+    private String version(String path, String network, BlockRecord tip) {
+        if (!readsPools(path)) {
+            return tip.hash();
+        }
+        return tip.hash() + "/" + stores.lastPoolBlock(network).map(b -> b.height() + ":" + b.hash()).orElse("-");
+    }
+
+    private Answer computeAndCache(String cacheKey, String path, List<String> parts, Map<String, String> query,
+                                  BlockRecord tip, String version) {
+        Answer a = route(parts, query, tip);
+        // The miner days change between the chain's tips (a sub-topology behind it, the open day), and nothing is
+        // cached while a store may still be restoring or moving.
+        if (!path.endsWith("/miner-days") && stores.streams().state() == KafkaStreams.State.RUNNING) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(cacheKey, new CachedAnswer(version, a, System.nanoTime()));
+        }
+        return a;
+    }
+
+    /** Recomputes a path at the tip of then on the refresh thread, unless it is being computed already. */
+    private void refreshLater(String cacheKey, String path, List<String> parts, Map<String, String> query,
+                              String network) {
+        if (!computing.add(cacheKey)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    BlockRecord tip = mempool.tip(network);
+                    computeAndCache(cacheKey, path, parts, query, tip, version(path, network, tip));
+                } catch (RuntimeException e) {
+                    // A store moving or restoring: the next request computes the path itself.
+                    log.debug("refresh of {} failed: {}", clip(path), e.toString());
+                } finally {
+                    computing.remove(cacheKey);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            computing.remove(cacheKey);
+        }
+    }
+
+    /**
+     * An internal read ({@link #INTERNAL_POOL_BLOCKS}, {@link #INTERNAL_MINER_DAYS}) of this instance's part of a
+     * store: 503 when it does not hold it (the group moved it), so that the reader retries rather than reads nothing.
+     */
+    private Answer internal(String path, Map<String, String> query, String network) {
+        String store = path.equals(INTERNAL_POOL_BLOCKS) ? StoreViews.POOL_BLOCKS
+                : path.equals(INTERNAL_MINER_DAYS) ? StoreViews.MINER_DAYS : null;
+        if (store == null) {
+            throw ApiException.notFound("no such resource (see docs/api.md)");
+        }
+        if (stores.holder(network, store).isPresent()) {
+            throw ApiException.unavailable("this instance does not hold " + network + "'s " + store
+                    + " (rebalancing)");
+        }
+        Object records;
+        if (store.equals(StoreViews.POOL_BLOCKS) && query.containsKey("last")) {
+            records = StoreViews.lastPoolBlock(stores.store(store), network).stream().toList();
+        } else if (store.equals(StoreViews.POOL_BLOCKS)) {
+            records = StoreViews.poolBlocks(stores.store(store), network, parseLong(query.get("from"), "from"),
+                    parseLong(query.get("to"), "to"));
+        } else {
+            records = StoreViews.minerDays(stores.store(store), network,
+                    HashwatchResources.date(query.get("from"), "from"), HashwatchResources.date(query.get("to"), "to"));
+        }
+        return new Answer(200, "application/json", Json.write(records), null, 0);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.hashwatch.api;
 import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.HashrateRecord;
-import io.hashwatch.model.MinerDayRecord;
 import io.hashwatch.topology.StoreViews;
 import io.hashwatch.topology.StoreViews.ChainSlice;
 import io.hashwatch.topology.StoreViews.PoolBlock;
@@ -20,8 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * hashwatch's own resources under {@code /api/v1/hashwatch/}: the topics' records (snake_case, as on the topics,
@@ -100,14 +97,7 @@ final class HashwatchResources {
         if (to.toEpochDay() - from.toEpochDay() + 1 > MAX_DAYS) {
             throw ApiException.badRequest("at most " + MAX_DAYS + " days a request");
         }
-        ReadOnlyKeyValueStore<String, MinerDayRecord> days = stores.store(StoreViews.MINER_DAYS);
-        List<MinerDayRecord> out = new ArrayList<>();
-        // Keys network:YYYY-MM-DD sort by day; the bound after the last day is its next day's key.
-        try (KeyValueIterator<String, MinerDayRecord> it = days.range(tip.network() + ":" + from,
-                tip.network() + ":" + to + "~")) {
-            it.forEachRemaining(kv -> out.add(kv.value));
-        }
-        return answer(tip, "miner_days", out);
+        return answer(tip, "miner_days", stores.minerDays(tip.network(), from, to));
     }
 
     /**
@@ -115,7 +105,7 @@ final class HashwatchResources {
      * measures (shares of the blocks with a coinbase, HHI of the identified pools, Nakamoto coefficient).
      */
     Map<String, Object> pools(BlockRecord tip) {
-        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(),
+        List<PoolBlock> held = stores.poolBlocks(tip.network(),
                 tip.height() - POOL_WINDOWS.get(POOL_WINDOWS.size() - 1) + 1, tip.height());
         List<Map<String, Object>> windows = new ArrayList<>();
         for (int size : POOL_WINDOWS) {
@@ -182,6 +172,16 @@ final class HashwatchResources {
                     v.put("owner", meta.activeHost().host() + ":" + meta.activeHost().port());
                     v.put("standbys", meta.standbyHosts().stream().map(h -> h.host() + ":" + h.port()).toList());
                     v.put("partition", meta.partition());
+                    // The pools' and the days' tasks are sub-topologies of their own: their owners may differ.
+                    Map<String, Object> owners = new LinkedHashMap<>();
+                    for (String store : List.of(StoreViews.BEST_CHAIN, StoreViews.POOL_BLOCKS,
+                            StoreViews.MINER_DAYS)) {
+                        var o = streams.queryMetadataForKey(store, n, new io.hashwatch.topology.NetworkPartitioner<>());
+                        if (o != null && o.activeHost() != null && o.activeHost().port() >= 0) {
+                            owners.put(store, o.activeHost().host() + ":" + o.activeHost().port());
+                        }
+                    }
+                    v.put("store_owners", owners);
                 }
                 StoreViews.tip(chain.bestChain(), n).ifPresent(t -> v.put("tip", asOf(t)));
             } catch (ApiException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
@@ -249,9 +249,9 @@ final class HashwatchResources {
         });
     }
 
-    private static LocalDate date(String s, String name) {
+    static LocalDate date(String s, String name) {
         try {
-            return LocalDate.parse(s);
+            return LocalDate.parse(s == null ? "" : s);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(name + " must be a date YYYY-MM-DD");
         }

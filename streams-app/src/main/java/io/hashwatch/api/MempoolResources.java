@@ -56,7 +56,7 @@ final class MempoolResources {
     /** GET /api/v1/difficulty-adjustment: mempool's calcDifficultyAdjustment with "now" = the tip's time. */
     Map<String, Object> difficultyAdjustment(BlockRecord tip) {
         long h = tip.height();
-        ChainSlice chain = StoreViews.load(bestChain(), tip.network(), h, h);
+        ChainSlice chain = StoreViews.view(bestChain(), tip.network(), h);
         long epochStartHeight = h - h % Network.RETARGET_INTERVAL;
         BlockSummary epochStart = chain.at(epochStartHeight);
         BlockSummary lastOfPrevious = chain.at(epochStartHeight - 1);
@@ -92,9 +92,11 @@ final class MempoolResources {
      */
     Map<String, Object> hashrate(BlockRecord tip, Interval interval) {
         long since = interval.since(tip.time());
-        ChainSlice chain = sliceSince(tip, since);
+        ChainSlice chain = StoreViews.view(bestChain(), tip.network(), tip.height());
         List<Map<String, Object>> hashrates = new ArrayList<>();
         long from = firstAtOrAfter(chain, since, tip.height());
+        // Every height's time (the days' last blocks), and the windows' history below the first.
+        chain.prefetch(from - StoreViews.WINDOW_BLOCKS, tip.height());
         for (long h = from; h <= tip.height(); h++) {
             long day = Math.floorDiv(chain.at(h).time(), 86_400L);
             boolean lastOfDay = h == tip.height() || Math.floorDiv(chain.at(h + 1).time(), 86_400L) != day;
@@ -129,7 +131,7 @@ final class MempoolResources {
     /** GET /api/v1/mining/difficulty-adjustments/{interval}: [time, height, difficulty, ratio], newest first. */
     List<List<Object>> difficultyAdjustments(BlockRecord tip, Interval interval) {
         long since = interval.since(tip.time());
-        ChainSlice chain = sliceSince(tip, since);
+        ChainSlice chain = StoreViews.view(bestChain(), tip.network(), tip.height());
         List<DifficultyAdjustmentRecord> all = adjustments(chain, firstAtOrAfter(chain, since, tip.height()),
                 tip.height());
         List<List<Object>> out = new ArrayList<>();
@@ -233,16 +235,15 @@ final class MempoolResources {
             throw ApiException.badRequest("height must be >= 0");
         }
         long top = before == null ? tip.height() : Math.min(tip.height(), before);
-        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(), 0, top);
-        ReadOnlyKeyValueStore<String, Object> chain = bestChain();
+        List<PoolBlock> held = stores.poolBlocks(tip.network(), 0, top);
+        ChainSlice chain = StoreViews.view(bestChain(), tip.network(), tip.height());
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = held.size() - 1; i >= 0 && out.size() < POOL_BLOCKS_PAGE; i--) {
             PoolBlock b = held.get(i);
             if (b.poolId() == null || b.poolId() != pool.id()) {
                 continue;
             }
-            ChainSlice one = StoreViews.load(chain, tip.network(), b.height(), b.height());
-            BlockRecord r = one.block(b.height());
+            BlockRecord r = chain.block(b.height());
             if (r == null) {
                 continue;
             }
@@ -336,8 +337,7 @@ final class MempoolResources {
         long since = interval.since(tip.time());
         // A day holds ~144 blocks; a margin for slow days, then filtered by time.
         long from = tip.height() - interval.seconds() / 600 * 2 - 144;
-        List<PoolBlock> held = StoreViews.poolBlocks(stores.store(StoreViews.POOL_BLOCKS), tip.network(), from,
-                tip.height());
+        List<PoolBlock> held = stores.poolBlocks(tip.network(), from, tip.height());
         return held.stream().filter(b -> b.time() != null && b.time() >= since).toList();
     }
 
@@ -353,26 +353,43 @@ final class MempoolResources {
                 .orElseThrow(() -> ApiException.notFound("no pool '" + Api.clip(slug) + "' in " + pools.origin()));
     }
 
-    /** The chain from a little below {@code since} (in block time) to the tip. */
-    private ChainSlice sliceSince(BlockRecord tip, long since) {
-        long lowest = StoreViews.lowestHeight(bestChain(), tip.network());
-        long from = lowest;
-        if (since != Long.MIN_VALUE) {
-            // Heights are found by time from an estimate: at least one block every 600 s on average, with margin.
-            long seconds = tip.time() - since;
-            from = Math.max(lowest, tip.height() - seconds / 600 * 3 - 2016);
-        }
-        return StoreViews.load(bestChain(), tip.network(), from, tip.height());
-    }
-
-    /** The first height of the slice whose block time is at or after {@code since} (the slice's windows margin kept). */
-    private static long firstAtOrAfter(ChainSlice chain, long since, long tipHeight) {
+    /**
+     * The first height at or below the tip from which every block's time is at or after {@code since} (the slice's
+     * lowest height at most). The median time past of eleven blocks never decreases and each block's time is above
+     * its parent's (consensus), so every block after the first height whose median is at or after {@code since} is
+     * too: a binary search over the medians, then a walk down of a few blocks, reads some hundred blocks, not the
+     * interval's every block.
+     */
+    static long firstAtOrAfter(ChainSlice chain, long since, long tipHeight) {
         long lowest = chain.first();
-        long h = tipHeight;
-        while (h - 1 >= lowest && chain.at(h - 1).time() >= since) {
+        long lo = lowest + MEDIAN_SPAN - 1;
+        long hi = tipHeight;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (medianTimePast(chain, mid) >= since) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        // Blocks above max(lo, lowest + 10) have times after their parent's median, at or after since when it is.
+        long h = Math.min(Math.max(lo, lowest), tipHeight - 1);
+        while (h >= lowest && chain.time(h) >= since) {
             h--;
         }
-        return h;
+        return Math.min(h + 1, tipHeight);
+    }
+
+    /** Blocks the median time past is taken over. */
+    static final int MEDIAN_SPAN = 11;
+
+    private static long medianTimePast(ChainSlice chain, long height) {
+        long[] t = new long[MEDIAN_SPAN];
+        for (int i = 0; i < MEDIAN_SPAN; i++) {
+            t[i] = chain.time(height - i);
+        }
+        java.util.Arrays.sort(t);
+        return t[MEDIAN_SPAN / 2];
     }
 
     static LocalDate day(long epochSeconds) {

@@ -7,9 +7,12 @@ import io.hashwatch.model.BlockRecord;
 import io.hashwatch.model.DifficultyAdjustmentRecord;
 import io.hashwatch.model.DifficultyRecord;
 import io.hashwatch.model.HashrateRecord;
+import io.hashwatch.model.MinerDayRecord;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -51,24 +54,6 @@ public final class StoreViews {
         }
     }
 
-    /**
-     * The last entry of a network in a store keyed {@code network/height} or {@code network:day} (the pool blocks,
-     * the miner days), as its key and its value's hash: it changes whenever the store's processor moves on.
-     */
-    public static String lastEntry(ReadOnlyKeyValueStore<String, ?> store, String network) {
-        // '/' and ':' sort below '0'..'9' and above nothing a key holds after them: the network's keys lie between
-        // "network/" or "network:" and the same prefix followed by '~'.
-        for (char separator : new char[] {'/', ':'}) {
-            try (KeyValueIterator<String, ?> it = store.reverseRange(network + separator, network + separator + '~')) {
-                if (it.hasNext()) {
-                    var kv = it.next();
-                    return kv.key + "#" + Objects.hashCode(kv.value);
-                }
-            }
-        }
-        return "";
-    }
-
     /** The lowest height of a network the best chain holds, or -1. */
     public static long lowestHeight(ReadOnlyKeyValueStore<String, ?> bestChain, String network) {
         try (KeyValueIterator<String, ?> it = bestChain.range(heightKey(network, 0),
@@ -83,79 +68,135 @@ public final class StoreViews {
         List<PoolBlock> out = new ArrayList<>();
         try (KeyValueIterator<String, ?> it = poolBlocks.range(heightKey(network, Math.max(0, from)),
                 heightKey(network, to))) {
-            it.forEachRemaining(kv -> {
-                PoolEntry e = (PoolEntry) kv.value;
-                out.add(new PoolBlock(e.height(), e.hash(), e.time(), e.poolId(), e.feesClaimedSat(), e.txCount(),
-                        e.coinbaseTag()));
-            });
+            it.forEachRemaining(kv -> out.add(poolBlock((PoolEntry) kv.value)));
+        }
+        return out;
+    }
+
+    /** The last attribution of a network the pool-blocks store holds: the pools sub-topology's tip. */
+    public static Optional<PoolBlock> lastPoolBlock(ReadOnlyKeyValueStore<String, ?> poolBlocks, String network) {
+        try (KeyValueIterator<String, ?> it = poolBlocks.reverseRange(heightKey(network, 0),
+                heightKey(network, Long.MAX_VALUE / 10))) {
+            return it.hasNext() ? Optional.of(poolBlock((PoolEntry) it.next().value)) : Optional.empty();
+        }
+    }
+
+    private static PoolBlock poolBlock(PoolEntry e) {
+        return new PoolBlock(e.height(), e.hash(), e.time(), e.poolId(), e.feesClaimedSat(), e.txCount(),
+                e.coinbaseTag());
+    }
+
+    /** The miner-days records of a network from day {@code from} to {@code to}, by day. */
+    public static List<MinerDayRecord> minerDays(ReadOnlyKeyValueStore<String, ?> minerDays, String network,
+                                                 LocalDate from, LocalDate to) {
+        List<MinerDayRecord> out = new ArrayList<>();
+        // Keys network:YYYY-MM-DD sort by day; the bound after the last day is its next day's key.
+        try (KeyValueIterator<String, ?> it = minerDays.range(network + ":" + from, network + ":" + to + "~")) {
+            it.forEachRemaining(kv -> out.add((MinerDayRecord) kv.value));
         }
         return out;
     }
 
     /**
      * Loads the best chain of {@code network} from {@code from - WINDOW_BLOCKS} (or the first height held) to
-     * {@code to}: the records of heights {@code from..to}, with the history their windows read.
+     * {@code to} in one range read: the records of heights {@code from..to}, with the history their windows read.
      */
     public static ChainSlice load(ReadOnlyKeyValueStore<String, ?> bestChain, String network, long from, long to) {
-        long lowest = lowestHeight(bestChain, network);
-        long start = Math.max(Math.max(0, lowest), from - WINDOW_BLOCKS);
-        List<StoredBlock> blocks = new ArrayList<>();
-        if (lowest >= 0 && to >= start) {
-            try (KeyValueIterator<String, ?> it = bestChain.range(heightKey(network, start), heightKey(network, to))) {
-                it.forEachRemaining(kv -> blocks.add((StoredBlock) kv.value));
-            }
-        }
-        return new ChainSlice(network, lowest, blocks);
+        ChainSlice slice = view(bestChain, network, to);
+        slice.prefetch(from - WINDOW_BLOCKS, to);
+        return slice;
     }
 
     /**
-     * Consecutive best-chain blocks of one network in memory, as {@link Ancestors}: what the chain processor's
-     * record methods read, answered as the chain index would have at each height (every height from the store's
-     * lowest one is known, so the windows reach as deep as they did when the block connected).
+     * The best chain of {@code network} up to {@code to}, read a height at a time as it is asked for (and kept): for
+     * answers that read a few heights spread over a long range (a year's difficulty adjustments read three blocks
+     * an epoch), where loading the range would read every block of it.
+     */
+    public static ChainSlice view(ReadOnlyKeyValueStore<String, ?> bestChain, String network, long to) {
+        return new ChainSlice(bestChain, network, lowestHeight(bestChain, network), to);
+    }
+
+    /**
+     * The best chain of one network from the store's lowest height to a given one, as {@link Ancestors}: what the
+     * chain processor's record methods read, answered as the chain index would have at each height (every height
+     * from the store's lowest one is known, so the windows reach as deep as they did when the block connected).
+     * Blocks are read from the store when first asked for, or ahead by {@link #prefetch}, and kept; one request's.
      */
     public static final class ChainSlice implements Ancestors {
+        private final ReadOnlyKeyValueStore<String, ?> store;
         private final String network;
         private final long storeLowest;
-        private final long first;
-        private final List<StoredBlock> blocks;
-        private final BlockSummary[] summaries;
+        private final long last;
+        private final Map<Long, StoredBlock> blocks = new HashMap<>();
+        private final Map<Long, BlockSummary> summaries = new HashMap<>();
 
-        ChainSlice(String network, long storeLowest, List<StoredBlock> blocks) {
+        ChainSlice(ReadOnlyKeyValueStore<String, ?> store, String network, long storeLowest, long last) {
+            this.store = store;
             this.network = network;
             this.storeLowest = storeLowest;
-            this.blocks = blocks;
-            this.first = blocks.isEmpty() ? 0 : blocks.get(0).height();
-            this.summaries = new BlockSummary[blocks.size()];
+            this.last = last;
         }
 
         public boolean isEmpty() {
-            return blocks.isEmpty();
+            return storeLowest < 0 || last < storeLowest;
         }
 
-        /** Lowest height loaded. */
+        /** Lowest height held. */
         public long first() {
-            return first;
+            return isEmpty() ? 0 : storeLowest;
         }
 
-        /** Highest height loaded, or -1. */
+        /** Highest height of the slice, or -1. */
         public long last() {
-            return blocks.isEmpty() ? -1 : first + blocks.size() - 1;
+            return isEmpty() ? -1 : last;
         }
 
         public boolean holds(long height) {
-            return !blocks.isEmpty() && height >= first && height <= last();
+            return !isEmpty() && height >= storeLowest && height <= last;
+        }
+
+        /** Reads heights {@code from..to} (within the slice) in one range read. */
+        public void prefetch(long from, long to) {
+            if (isEmpty()) {
+                return;
+            }
+            long a = Math.max(storeLowest, from);
+            long b = Math.min(last, to);
+            if (a > b) {
+                return;
+            }
+            try (KeyValueIterator<String, ?> it = store.range(heightKey(network, a), heightKey(network, b))) {
+                it.forEachRemaining(kv -> {
+                    StoredBlock block = (StoredBlock) kv.value;
+                    blocks.put(block.height(), block);
+                });
+            }
+        }
+
+        private StoredBlock stored(long height) {
+            if (!holds(height)) {
+                return null;
+            }
+            StoredBlock b = blocks.get(height);
+            if (b == null) {
+                b = (StoredBlock) store.get(heightKey(network, height));
+                if (b != null) {
+                    blocks.put(height, b);
+                }
+            }
+            return b;
         }
 
         @Override
         public BlockSummary at(long height) {
-            if (!holds(height)) {
-                return null;
-            }
-            int i = (int) (height - first);
-            BlockSummary s = summaries[i];
+            BlockSummary s = summaries.get(height);
             if (s == null) {
-                s = blocks.get(i).summary();
-                summaries[i] = s;
+                StoredBlock b = stored(height);
+                if (b == null) {
+                    return null;
+                }
+                s = b.summary();
+                summaries.put(height, s);
             }
             return s;
         }
@@ -163,14 +204,15 @@ public final class StoreViews {
         @Override
         public int knownDepth(long tipHeight, int max) {
             // As ChainIndex: the store holds every height from its lowest to the tip.
-            if (blocks.isEmpty() || tipHeight - 1 > last()) {
+            if (isEmpty() || tipHeight - 1 > last) {
                 return 0;
             }
             return (int) Math.max(0, Math.min(max, tipHeight - Math.max(0, storeLowest)));
         }
 
         public BlockRecord block(long height) {
-            return holds(height) ? blocks.get((int) (height - first)).toRecord() : null;
+            StoredBlock b = stored(height);
+            return b == null ? null : b.toRecord();
         }
 
         /** The {@code hashrate} topic's record at {@code height}, or null outside the slice. */

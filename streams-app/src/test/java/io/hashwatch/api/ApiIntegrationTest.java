@@ -24,6 +24,7 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.EmbeddedCluster;
 import io.hashwatch.testing.SharedData;
+import io.hashwatch.topology.StoreViews;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -60,6 +61,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -340,6 +344,57 @@ class ApiIntegrationTest {
         assertEquals(adjustmentsSince(since), adj);
         assertFalse(adj.isEmpty(), "the retarget at 588,672 is in the last month");
         assertSampleKeys("get-hashrate", h);
+    }
+
+    /**
+     * The shorter intervals start inside the chain held: the first height is found by a binary search over the median
+     * time past, checked here against the definition (walking down from the tip while the blocks' times are at or
+     * after the interval's start) on the topics' records.
+     */
+    @Test
+    void intervalsStartWhereTheWalkDownFromTheTipStops() throws Exception {
+        for (Interval interval : List.of(Interval.H24, Interval.D3, Interval.W1)) {
+            long since = interval.since(tip().time());
+            int first = blocks.size() - 1;
+            while (first - 1 >= 0 && blocks.get(first - 1).time() >= since) {
+                first--;
+            }
+            Map<Long, Double> expected = new LinkedHashMap<>();
+            for (BlockRecord b : blocks.subList(first, blocks.size())) {
+                Double d1 = hashrates.get(b.height()).hashrate1dHps();
+                if (d1 != null) {
+                    expected.put(Math.floorDiv(b.time(), 86_400L) * 86_400L, d1);
+                }
+            }
+            JsonNode h = json("/api/v1/mining/hashrate/" + interval.word());
+            Map<Long, Double> actual = new LinkedHashMap<>();
+            h.get("hashrates").forEach(p -> actual.put(p.get("timestamp").asLong(), p.get("avgHashrate").asDouble()));
+            assertEquals(expected, actual, interval.word());
+            assertTrue(first > 0, interval.word() + " starts inside the chain held");
+        }
+    }
+
+    /**
+     * The binary search over the median time past finds, for every start time across the chain held, the height the
+     * walk down from the tip stops at: each block's time, and one second either side.
+     */
+    @Test
+    void theFirstHeightOfAnIntervalIsTheWalkDownsForEveryStartTime() {
+        ReadOnlyKeyValueStore<String, Object> store = streams.kafkaStreams().store(
+                StoreQueryParameters.fromNameAndType(StoreViews.BEST_CHAIN,
+                        QueryableStoreTypes.<String, Object>keyValueStore()));
+        StoreViews.ChainSlice chain = StoreViews.view(store, "mainnet", tip().height());
+        long lowest = blocks.get(0).height();
+        for (BlockRecord b : blocks) {
+            for (long since = b.time() - 1; since <= b.time() + 1; since++) {
+                int first = blocks.size() - 1;
+                while (first - 1 >= 0 && blocks.get(first - 1).time() >= since) {
+                    first--;
+                }
+                assertEquals(lowest + first, MempoolResources.firstAtOrAfter(chain, since, tip().height()),
+                        "since " + since);
+            }
+        }
     }
 
     @Test
