@@ -187,6 +187,10 @@ public final class BackfillCommand implements Callable<Integer> {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
+            // The group and transaction coordinators' topics are created on their first lookup: looked up now, they
+            // load while the topics are created, not during the streams app's first rebalance and commit.
+            admin.describeConsumerGroups(List.of(APPLICATION_ID));
+            admin.describeTransactions(List.of(APPLICATION_ID));
             TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
             // Following the outputs from the start, the export is done soon after the last commit.
             try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
