@@ -28,8 +28,8 @@ class MetricFilesGeneratedTest {
             #   %s
             """;
     static final String EXTERNAL_HEADER = """
-            # Served beside them by Micrometer's binders: Kafka clients and Kafka Streams (KafkaStreamsMetrics), JVM and
-            # process. Captured from a real scrape of `./hashwatch run --headers .../mainnet_80001-100000.btcrelay.bin`
+            # Served beside them by Micrometer's binders: JVM and process, and of Kafka Streams and its clients
+            # (KafkaStreamsMetrics) the seven names HashwatchStreams.KAFKA_METRICS_SERVED lets through. Captured from a real scrape of `./hashwatch run --headers .../mainnet_80001-100000.btcrelay.bin`
             # (Kafka 4.3.1 clients) after the replay, and kept by the generator: refresh with
             #   curl -s localhost:9336/metrics | grep -v '^#' | sed 's/[{ ].*//' | grep -v '^hashwatch_' | sort -u
             """;
