@@ -5,30 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hashwatch.HashwatchStreams;
-import io.hashwatch.config.EconomicsSettings;
-import io.hashwatch.config.StreamsSettings;
-import io.hashwatch.http.HttpEndpoints;
-import io.hashwatch.http.MetricsServer;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.Topics;
-import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.EmbeddedCluster;
 import io.hashwatch.testing.SharedData;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,37 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * owner, which reads the pools' and the days' stores from their owners.
  */
 class ApiThreeInstancesIntegrationTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @TempDir
     Path stateDir;
-
-    private record Instance(MetricsServer server, HashwatchStreams streams, String base) implements AutoCloseable {
-        @Override
-        public void close() {
-            streams.close();
-            server.close();
-        }
-    }
-
-    private Instance start(EmbeddedCluster cluster, String name) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Api api = new Api(new HostInfo("127.0.0.1", port), PoolList.bundled(), EconomicsSettings.defaults(), registry);
-        MetricsServer server = new MetricsServer(new InetSocketAddress("127.0.0.1", port), registry,
-                HttpEndpoints.Settings.DEFAULTS, api);
-        HashwatchStreams streams = new HashwatchStreams(new StreamsSettings(cluster.bootstrapServers(),
-                "hashwatch-api-three", stateDir.resolve(name), 1, 100,
-                Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port)),
-                EconomicsSettings.defaults(), registry);
-        api.attach(streams.kafkaStreams());
-        api.startEvents(Map.of("bootstrap.servers", cluster.bootstrapServers()));
-        streams.start();
-        return new Instance(server, streams, "http://127.0.0.1:" + port);
-    }
 
     @Test
     @Timeout(240)
@@ -100,10 +55,10 @@ class ApiThreeInstancesIntegrationTest {
         }
         try (EmbeddedCluster cluster = EmbeddedCluster.start(Duration.ofSeconds(90))) {
             cluster.createTopics();
-            List<Instance> instances = new ArrayList<>();
+            List<ApiInstance> instances = new ArrayList<>();
             try {
                 for (String name : List.of("a", "b", "c")) {
-                    instances.add(start(cluster, name));
+                    instances.add(ApiInstance.start(cluster, "hashwatch-api-three", stateDir.resolve(name), true));
                 }
                 Properties p = new Properties();
                 p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -121,10 +76,10 @@ class ApiThreeInstancesIntegrationTest {
                                 Json.write(r)));
                     }
                 }
-                for (Instance i : instances) {
-                    awaitTip(i.base(), tip);
+                for (ApiInstance i : instances) {
+                    i.awaitTip(tip, Duration.ofSeconds(120));
                 }
-                JsonNode owners = Json.MAPPER.readTree(get(instances.get(0).base() + "/api/v1/hashwatch/status")
+                JsonNode owners = Json.MAPPER.readTree(instances.get(0).get("/api/v1/hashwatch/status")
                         .body()).get("networks").get("mainnet").get("store_owners");
                 Set<String> distinct = new LinkedHashSet<>();
                 owners.forEach(o -> distinct.add(o.asText()));
@@ -133,7 +88,7 @@ class ApiThreeInstancesIntegrationTest {
                 // What this test is about: the chain's and the pools' (or the days') stores on different instances.
                 assertNotEquals(1, distinct.size(), "the sub-topologies on one instance: " + owners);
 
-                String slug = topPoolSlug(instances.get(0).base());
+                String slug = topPoolSlug(instances.get(0));
                 List<String> paths = List.of("/api/blocks/tip/height", "/api/blocks/tip/hash",
                         "/api/v1/difficulty-adjustment", "/api/v1/mining/hashrate/1w",
                         "/api/v1/mining/difficulty-adjustments/all", "/api/v1/mining/pools/24h",
@@ -144,24 +99,24 @@ class ApiThreeInstancesIntegrationTest {
                         "/api/v1/hashwatch/miner-days?from=2019-07-01&to=2019-08-31",
                         "/api/v1/hashwatch/hashprice", "/api/v1/hashwatch/economics", "/api/v1/hashwatch/alerts",
                         "/api/v1/hashwatch/pool-shares");
-                Map<String, String> expected = settled(instances.get(0).base(), paths);
+                Map<String, String> expected = settled(instances.get(0), paths);
                 assertTrue(expected.get("/api/v1/mining/pools/24h").contains("\"blockCount\":"),
                         expected.get("/api/v1/mining/pools/24h"));
                 assertNotEquals(0, Json.MAPPER.readTree(expected.get("/api/v1/mining/pools/1w")).get("blockCount")
                         .asInt(), "the pools' store read");
-                for (Instance i : instances) {
-                    assertEquals(expected, answersOnceEqual(i.base(), paths, expected), i.base());
-                    assertEquals(200, get(i.base() + "/api/v1/hashwatch/status").statusCode(), i.base());
+                for (ApiInstance i : instances) {
+                    assertEquals(expected, answersOnceEqual(i, paths, expected), i.base());
+                    assertEquals(200, i.get("/api/v1/hashwatch/status").statusCode(), i.base());
                 }
                 // The internal reads: the holder of a store answers its records, the others 503 (never nothing).
                 String days = "/api/internal/miner-days?network=mainnet&from=2019-07-01&to=2019-08-31";
                 JsonNode publicDays = Json.MAPPER.readTree(expected.get(
                         "/api/v1/hashwatch/miner-days?from=2019-07-01&to=2019-08-31")).get("miner_days");
                 String lastPool = "/api/internal/pool-blocks?network=mainnet&last=1";
-                for (Instance i : instances) {
+                for (ApiInstance i : instances) {
                     String self = i.base().substring("http://".length());
-                    HttpResponse<String> d = get(i.base() + days);
-                    HttpResponse<String> last = get(i.base() + lastPool);
+                    HttpResponse<String> d = i.get(days);
+                    HttpResponse<String> last = i.get(lastPool);
                     if (self.equals(owners.get("miner-days").asText())) {
                         assertEquals(200, d.statusCode(), d.body());
                         assertEquals(publicDays, Json.MAPPER.readTree(d.body()));
@@ -176,7 +131,7 @@ class ApiThreeInstancesIntegrationTest {
                     }
                 }
             } finally {
-                for (Instance i : instances) {
+                for (ApiInstance i : instances) {
                     i.close();
                 }
             }
@@ -184,63 +139,22 @@ class ApiThreeInstancesIntegrationTest {
     }
 
     /** The slug of the pool with the most blocks in the last week. */
-    private String topPoolSlug(String base) throws Exception {
-        HttpResponse<String> r = getRetrying(base + "/api/v1/mining/pools/1w");
+    private static String topPoolSlug(ApiInstance at) throws Exception {
+        HttpResponse<String> r = at.getRetrying("/api/v1/mining/pools/1w");
         assertEquals(200, r.statusCode(), r.body());
         return Json.MAPPER.readTree(r.body()).get("pools").get(0).get("slug").asText();
-    }
-
-    private Map<String, String> answers(String base, List<String> paths) throws Exception {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String path : paths) {
-            HttpResponse<String> r = getRetrying(base + path);
-            assertEquals(200, r.statusCode(), base + path + ": " + r.body());
-            m.put(path, r.body());
-        }
-        return m;
-    }
-
-    /** A GET, retried while it answers 503 with Retry-After (a store restoring or moving), 60 s at most. */
-    private HttpResponse<String> getRetrying(String url) throws Exception {
-        HttpResponse<String> r = get(url);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (r.statusCode() == 503 && System.nanoTime() < deadline) {
-            assertTrue(r.headers().firstValue("Retry-After").isPresent(), r.body());
-            Thread.sleep(500);
-            r = get(url);
-        }
-        return r;
-    }
-
-    private void awaitTip(String base, long tip) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = get(base + "/api/blocks/tip/height");
-            last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && r.body().equals(Long.toString(tip))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(base + " did not reach the tip " + tip + ": " + last);
-    }
-
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
      * The answers once two reads a second apart agree (at most 60 s): the pools' and the miner-stress sub-topologies
      * follow the chain's.
      */
-    private Map<String, String> settled(String base, List<String> paths) throws Exception {
+    private static Map<String, String> settled(ApiInstance at, List<String> paths) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, String> last = answers(base, paths);
+        Map<String, String> last = at.answers(paths);
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
-            Map<String, String> now = answers(base, paths);
+            Map<String, String> now = at.answers(paths);
             if (now.equals(last)) {
                 return now;
             }
@@ -250,13 +164,13 @@ class ApiThreeInstancesIntegrationTest {
     }
 
     /** The answers once they equal {@code expected} (at most 30 s), else the last. */
-    private Map<String, String> answersOnceEqual(String base, List<String> paths, Map<String, String> expected)
-            throws Exception {
+    private static Map<String, String> answersOnceEqual(ApiInstance at, List<String> paths,
+                                                        Map<String, String> expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, String> now = answers(base, paths);
+        Map<String, String> now = at.answers(paths);
         while (!now.equals(expected) && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            now = answers(base, paths);
+            now = at.answers(paths);
         }
         return now;
     }
