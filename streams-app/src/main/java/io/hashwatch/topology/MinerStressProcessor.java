@@ -19,12 +19,9 @@ import io.hashwatch.stress.Fleets;
 import io.hashwatch.stress.Halving;
 import io.hashwatch.stress.Indicators;
 import io.hashwatch.stress.Signals;
-import io.hashwatch.config.StreamsSettings;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +32,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -124,7 +119,7 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         blockCache.clear();
         bases.clear();
         openDays.clear();
-        context.schedule(flushInterval(context), PunctuationType.WALL_CLOCK_TIME, now -> flushOpenDays());
+        HeldAggregates.publishEachCommitInterval(context, this::flushOpenDays);
         // The gauges at once from mainnet's latest final day held here (after a restart or a failover), not NaN
         // until the next day closes.
         try (KeyValueIterator<String, MinerDayRecord> it = days.reverseRange("mainnet:", "mainnet:~")) {
@@ -332,13 +327,6 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         boolean isEmpty() {
             return totals.isEmpty();
         }
-    }
-
-    /** The commit interval: a held open day is published within one. */
-    static Duration flushInterval(ProcessorContext<?, ?> context) {
-        Object ms = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-        return Duration.ofMillis(ms == null ? StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS
-                : Long.parseLong(ms.toString()));
     }
 
     /** The totals of the consecutive days before day {@code d}, as many as its indicators look back over. */

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -102,8 +101,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         windowsMoved.clear();
         feeShocks.clear();
         unknownTags.clear();
-        context.schedule(MinerStressProcessor.flushInterval(context), PunctuationType.WALL_CLOCK_TIME,
-                now -> publishWindows());
+        HeldAggregates.publishEachCommitInterval(context, this::publishWindows);
     }
 
     /** The task closes (it moved to another instance, or the app stops): its networks' pool gauges go with it. */
