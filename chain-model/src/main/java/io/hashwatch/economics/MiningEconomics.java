@@ -3,8 +3,6 @@ package io.hashwatch.economics;
 import io.hashwatch.model.EconomicsRecord.NextHalving;
 import io.hashwatch.model.EconomicsRecord.ProfileEconomics;
 import io.hashwatch.stress.Halving;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What mining costs and earns at a hashprice, as pure functions (the streams app's economics processor only wires
@@ -60,27 +58,30 @@ public final class MiningEconomics {
     }
 
     /**
-     * The next halving seen from a block: when, the hashprice after it at this difficulty and fees, and per profile
-     * the all-in cost per BTC and the margin then.
+     * The next halving seen from a block: when, and the hashprice after it at this difficulty and fees.
      *
      * @param epochMeanIntervalSeconds  the epoch's mean block interval, null without one (no estimated time then)
      * @param feesSatPerBlock           the fees a block is taken to earn (0 when the hashprice is subsidy-only)
      * @param priceUsd                  null without a price
-     * @param allInCostUsdPerPhDay      per profile name, its all-in cost per PH/s per day
      */
     public static NextHalving nextHalving(long height, long time, Double epochMeanIntervalSeconds, double difficulty,
-                                          double feesSatPerBlock, Double priceUsd,
-                                          Map<String, Double> allInCostUsdPerPhDay) {
+                                          double feesSatPerBlock, Double priceUsd) {
         Halving halving = Halving.at(height, time, epochMeanIntervalSeconds);
         double btc = halving.hashpriceAfterBtcPerPhDay(difficulty, feesSatPerBlock);
-        Double usd = priceUsd == null ? null : btc * priceUsd;
-        Map<String, Double> cost = new LinkedHashMap<>();
-        Map<String, Double> margin = new LinkedHashMap<>();
-        allInCostUsdPerPhDay.forEach((name, allIn) -> {
-            cost.put(name, costPerBtcUsd(allIn, btc));
-            margin.put(name, usd == null ? null : usd - allIn);
-        });
-        return new NextHalving(halving.blocksLeft(), halving.estimatedTime(), halving.nextSubsidySat(), btc, usd, cost,
-                margin);
+        return new NextHalving(halving.blocksLeft(), halving.estimatedTime(), halving.nextSubsidySat(), btc,
+                priceUsd == null ? null : btc * priceUsd);
+    }
+
+    /**
+     * A cost profile after the next halving: its all-in cost per BTC, and its margin per PH/s per day (null without a
+     * price).
+     */
+    public record AfterHalving(double allInCostPerBtcUsd, Double marginUsdPerPhDay) {
+    }
+
+    public static AfterHalving afterHalving(NextHalving halving, double allInCostUsdPerPhDay) {
+        Double usd = halving.hashpriceUsdPerPhDay();
+        return new AfterHalving(costPerBtcUsd(allInCostUsdPerPhDay, halving.hashpriceBtcPerPhDay()),
+                usd == null ? null : usd - allInCostUsdPerPhDay);
     }
 }

@@ -1,8 +1,12 @@
 package io.hashwatch.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Difficulty and the projected next adjustment at a block (topic {@code difficulty}, key {@code network:height}),
- * projected in event time: the block's own timestamp is "now".
+ * projected in event time: the block's own timestamp is "now". The block's bits and difficulty are {@code blocks}'s
+ * record under the same key, not repeated here (schema 2). The quantiles are named {@code forecast_change_p05} and so
+ * on, as the forecast's documentation spells them (not the naming strategy's {@code p_05}).
  *
  * @param progress                ratio of the epoch's blocks mined (height mod 2016) / 2016
  * @param projectedChange         projected next adjustment as a ratio (+0.05 is +5%); at the epoch's last block,
@@ -19,12 +23,15 @@ package io.hashwatch.model;
  * @param forecastChangeP95       its 95% quantile: with p05, a 90% band (all three equal at the epoch's last block)
  * @param forecastProbabilityDecrease probability (0..1) that the next difficulty is lower than this one
  */
-public record DifficultyRecord(String network, long height, String hash, long time, String bits,
-                               double difficulty, long epoch, long epochStartHeight, int blocksInEpoch,
-                               double progress, int blocksRemaining, long nextRetargetHeight,
-                               Double projectedChange, @Nullable String projectedNextBits, Long projectedRetargetTime,
-                               Double meanBlockIntervalSeconds, Double previousChange,
-                               @Nullable String projectionMethod, Double forecastChangeP05, Double forecastChangeP10,
-                               Double forecastChangeP50, Double forecastChangeP90, Double forecastChangeP95,
+public record DifficultyRecord(String network, long height, String hash, long time, long epoch,
+                               long epochStartHeight, int blocksInEpoch, double progress, int blocksRemaining,
+                               long nextRetargetHeight, Double projectedChange, @Nullable String projectedNextBits,
+                               Long projectedRetargetTime, Double meanBlockIntervalSeconds, Double previousChange,
+                               @Nullable String projectionMethod,
+                               @JsonProperty("forecast_change_p05") Double forecastChangeP05,
+                               @JsonProperty("forecast_change_p10") Double forecastChangeP10,
+                               @JsonProperty("forecast_change_p50") Double forecastChangeP50,
+                               @JsonProperty("forecast_change_p90") Double forecastChangeP90,
+                               @JsonProperty("forecast_change_p95") Double forecastChangeP95,
                                Double forecastProbabilityDecrease) {
 }

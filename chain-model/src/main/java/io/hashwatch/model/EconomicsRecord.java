@@ -23,8 +23,10 @@ public record EconomicsRecord(String network, long height, long time, Map<String
     }
 
     /**
-     * The next halving seen from a block: when, and what mining earns and costs after it if difficulty and fees
-     * stayed as they are (the comparison behind the usual "cost to mine one BTC after the halving" figures).
+     * The next halving seen from a block: when, and what mining earns after it if difficulty and fees stayed as they
+     * are. A profile's all-in cost per BTC and margin then follow from these and its settings
+     * ({@link io.hashwatch.economics.MiningEconomics#afterHalving}): the API's economics resource states them, the
+     * per-block record does not repeat them (schema 4).
      *
      * @param blocksLeft            210,000 - height mod 210,000
      * @param estimatedTime         the block's time + blocks left x the epoch's mean interval (seconds; null
@@ -32,16 +34,9 @@ public record EconomicsRecord(String network, long height, long time, Map<String
      * @param nextSubsidySat        the subsidy from the halving on
      * @param hashpriceBtcPerPhDay  (next subsidy + the 144-block average fees) per PH/s per day at this difficulty
      * @param hashpriceUsdPerPhDay  the same at this block's price (null without a price)
-     * @param allInCostPerBtcUsd    per profile: its all-in cost per PH/day / the BTC hashprice after the halving
-     * @param marginUsdPerPhDay     per profile: the USD hashprice after the halving - its all-in cost per PH/day
      */
     public record NextHalving(long blocksLeft, Long estimatedTime, long nextSubsidySat, double hashpriceBtcPerPhDay,
-                              Double hashpriceUsdPerPhDay, Map<String, Double> allInCostPerBtcUsd,
-                              Map<String, Double> marginUsdPerPhDay) {
-        public NextHalving {
-            allInCostPerBtcUsd = Collections.unmodifiableMap(new LinkedHashMap<>(allInCostPerBtcUsd));
-            marginUsdPerPhDay = Collections.unmodifiableMap(new LinkedHashMap<>(marginUsdPerPhDay));
-        }
+                              Double hashpriceUsdPerPhDay) {
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Topics {
     public static final Topic<String, HashrateRecord> HASHRATE =
             new Topic<>("hashrate", Serdes.String(), Json.serde(HashrateRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, DifficultyRecord> DIFFICULTY =
-            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), Retention.COMPACTED, 1);
+            new Topic<>("difficulty", Serdes.String(), Json.serde(DifficultyRecord.class), Retention.COMPACTED, 2);
     public static final Topic<String, DifficultyAdjustmentRecord> DIFFICULTY_ADJUSTMENTS =
             new Topic<>("difficulty-adjustments", Serdes.String(), Json.serde(DifficultyAdjustmentRecord.class),
                     Retention.COMPACTED, 1);
@@ -78,7 +78,7 @@ public final class Topics {
     public static final Topic<String, HashpriceRecord> HASHPRICE =
             new Topic<>("hashprice", Serdes.String(), Json.serde(HashpriceRecord.class), Retention.COMPACTED, 2);
     public static final Topic<String, EconomicsRecord> ECONOMICS =
-            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 3);
+            new Topic<>("economics", Serdes.String(), Json.serde(EconomicsRecord.class), Retention.COMPACTED, 4);
     public static final Topic<String, MinerDayRecord> MINER_DAYS =
             new Topic<>("miner-days", Serdes.String(), Json.serde(MinerDayRecord.class), Retention.COMPACTED, 1);
     public static final Topic<String, MinerSignalRecord> MINER_SIGNALS =

@@ -53,23 +53,24 @@ class MiningEconomicsTest {
         allIn.put("s21", 35.0);
         allIn.put("s19", 29.5 * 24 * 0.05 / 0.6);
         NextHalving n = MiningEconomics.nextHalving(839_999, 1_713_571_200L, 600.0, DIFFICULTY, 50_000_000.0,
-                60_000.0, allIn);
+                60_000.0);
         assertEquals(1, n.blocksLeft());
         assertEquals(1_713_571_800L, n.estimatedTime());
         assertEquals(312_500_000L, n.nextSubsidySat());
         assertEquals(0.0000625, n.hashpriceBtcPerPhDay(), 1e-18);
         assertEquals(3.75, n.hashpriceUsdPerPhDay(), 1e-12);
         allIn.forEach((name, cost) -> {
-            assertEquals(cost / 0.0000625, n.allInCostPerBtcUsd().get(name), 1e-6);
-            assertEquals(3.75 - cost, n.marginUsdPerPhDay().get(name), 1e-9);
+            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(n, cost);
+            assertEquals(cost / 0.0000625, after.allInCostPerBtcUsd(), 1e-6, name);
+            assertEquals(3.75 - cost, after.marginUsdPerPhDay(), 1e-9, name);
         });
-        NextHalving m = MiningEconomics.nextHalving(840_000, 1_713_571_767L, null, DIFFICULTY, 0.0, null, allIn);
+        NextHalving m = MiningEconomics.nextHalving(840_000, 1_713_571_767L, null, DIFFICULTY, 0.0, null);
         assertEquals(210_000, m.blocksLeft());
         assertEquals(156_250_000L, m.nextSubsidySat());
         assertEquals(null, m.estimatedTime(), "no epoch interval");
         assertEquals(null, m.hashpriceUsdPerPhDay(), "no price");
         assertEquals(0.0000625 * 1.5625 / 3.625, m.hashpriceBtcPerPhDay(), 1e-18);
-        assertNull(m.marginUsdPerPhDay().get("s21"), "no margin without a price");
+        assertNull(MiningEconomics.afterHalving(m, allIn.get("s21")).marginUsdPerPhDay(), "no margin without a price");
     }
 
     /** Without a price the USD figures are null: no gap, no breakeven, no revenue per MW. */

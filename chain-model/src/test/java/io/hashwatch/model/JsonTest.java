@@ -85,7 +85,7 @@ class JsonTest {
                 14_484.1623612254, "full", null, 4, "file"));
         records.add(new HashrateRecord("mainnet", 100_000, "h", 1_293_623_863L, 1.0e14, 1.1e14, null, 9.5e13, null,
                 null, null, 0.9e14, 1.2e14, true, true, false, false, 1));
-        records.add(new DifficultyRecord("mainnet", 100_000, "h", 1_293_623_863L, "1b04864c", 14_484.16, 49, 98_784,
+        records.add(new DifficultyRecord("mainnet", 100_000, "h", 1_293_623_863L, 49, 98_784,
                 1216, 1216 / 2016.0, 800, 100_800, 0.0531, null, 1_294_100_000L, 553.2, 0.0735, "epoch", 0.012, 0.021,
                 0.05, 0.083, 0.091, 0.02));
         records.add(new DifficultyAdjustmentRecord("mainnet", 102_816, "h", 1_294_700_000L, 51, "1b04864c", "1b038dee",

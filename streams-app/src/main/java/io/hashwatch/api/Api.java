@@ -1,6 +1,7 @@
 package io.hashwatch.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.hashwatch.bitcoin.Network;
@@ -88,6 +89,7 @@ public final class Api extends Handler.Abstract {
 
     private final StateStores stores;
     private final Map<String, Object> economicsSettings;
+    private final EconomicsSettings economics;
     private final MempoolResources mempool;
     private final HashwatchResources hashwatch;
     private final ThreadPoolExecutor pool;
@@ -140,6 +142,7 @@ public final class Api extends Handler.Abstract {
      */
     public Api(HostInfo self, PoolList pools, EconomicsSettings economics, MeterRegistry registry) {
         this.economicsSettings = settings(economics);
+        this.economics = economics;
         this.stores = new StateStores(self);
         this.mempool = new MempoolResources(stores, pools);
         this.hashwatch = new HashwatchResources(stores, mempool, registry);
@@ -437,6 +440,8 @@ public final class Api extends Handler.Abstract {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("as_of", asOf);
         m.putAll(e.latest().economics(tip.network(), from));
+        m.computeIfPresent("economics", (k, v) -> HashwatchResources.withProfilesAfterHalving((JsonNode) v,
+                economics));
         m.put("settings", economicsSettings);
         return ownJson(m, tip);
     }

@@ -1,7 +1,13 @@
 package io.hashwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hashwatch.config.CostProfile;
+import io.hashwatch.config.EconomicsSettings;
+import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.BlockRecord;
+import io.hashwatch.model.EconomicsRecord.NextHalving;
 import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.topology.StoreViews;
 import io.hashwatch.topology.StoreViews.ChainSlice;
@@ -80,10 +86,40 @@ final class HashwatchResources {
         return answer(tip, "hashrate", out);
     }
 
-    /** GET /api/v1/hashwatch/difficulty: the difficulty topic's record of the tip (progress, projection). */
+    /**
+     * GET /api/v1/hashwatch/difficulty: the difficulty topic's record of the tip (progress, projection, forecast),
+     * and the blocks topic's, which holds the tip's bits and difficulty.
+     */
     Map<String, Object> difficulty(BlockRecord tip) {
         ChainSlice slice = StoreViews.load(chain.bestChain(), tip.network(), tip.height(), tip.height());
-        return answer(tip, "difficulty", slice.difficulty(tip.height()));
+        Map<String, Object> m = answer(tip, "difficulty", slice.difficulty(tip.height()));
+        m.put("block", tip);
+        return m;
+    }
+
+    /**
+     * The economics record with each profile's all-in cost per BTC and margin after the next halving added to its
+     * {@code next_halving} (keyed by profile name, as the record's {@code profiles}): the per-block record leaves out
+     * what its hashprice after the halving and the settings give.
+     */
+    static JsonNode withProfilesAfterHalving(JsonNode economics, EconomicsSettings settings) {
+        JsonNode halving = economics.get("next_halving");
+        if (halving == null || !halving.isObject()) {
+            return economics;
+        }
+        JsonNode usd = halving.get("hashprice_usd_per_ph_day");
+        NextHalving next = new NextHalving(halving.path("blocks_left").asLong(), null,
+                halving.path("next_subsidy_sat").asLong(), halving.path("hashprice_btc_per_ph_day").asDouble(),
+                usd != null && usd.isNumber() ? usd.asDouble() : null);
+        ObjectNode copy = economics.deepCopy();
+        ObjectNode cost = ((ObjectNode) copy.get("next_halving")).putObject("all_in_cost_per_btc_usd");
+        ObjectNode margin = ((ObjectNode) copy.get("next_halving")).putObject("margin_usd_per_ph_day");
+        for (CostProfile p : settings.profiles()) {
+            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(next, p.allInCostUsdPerPhDay());
+            cost.put(p.name(), after.allInCostPerBtcUsd());
+            margin.put(p.name(), after.marginUsdPerPhDay());
+        }
+        return copy;
     }
 
     /** GET /api/v1/hashwatch/miner-days?from=YYYY-MM-DD&to=YYYY-MM-DD: the miner-days records, with signals. */

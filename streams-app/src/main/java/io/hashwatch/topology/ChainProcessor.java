@@ -461,8 +461,7 @@ final class ChainProcessor implements Processor<String, byte[], String, Object> 
                     tip.bits(), epochStart.time(), tip.time(), inEpoch < DifficultyForecast.QUARTER_WINDOW_INTERVALS
                             ? quarterTime : null, previousChange, true);
         }
-        return new DifficultyRecord(net, h, tip.hash(), tip.time(), CompactTarget.toHex(tip.bits()), difficulty,
-                h / Network.RETARGET_INTERVAL, epochStartHeight, inEpoch,
+        return new DifficultyRecord(net, h, tip.hash(), tip.time(), h / Network.RETARGET_INTERVAL, epochStartHeight, inEpoch,
                 (double) inEpoch / Network.RETARGET_INTERVAL, remaining, h + remaining, projectedChange,
                 projectedNextBits, projectedRetargetTime, meanInterval, previousChange, method,
                 forecast == null ? null : forecast.changeP05(), forecast == null ? null : forecast.changeP10(),

@@ -169,17 +169,12 @@ final class EconomicsProcessor implements Processor<String, EconomicsEvent, Stri
         for (CostProfile p : settings.profiles()) {
             profiles.put(p.name(), profile(h, p, settings.aiHpcLeaseUsdPerKwMonth()));
         }
-        return new EconomicsRecord(h.network(), h.height(), h.time(), profiles, nextHalving(h, block, settings));
+        return new EconomicsRecord(h.network(), h.height(), h.time(), profiles, nextHalving(h, block));
     }
 
-    static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block,
-                                                   EconomicsSettings settings) {
-        Map<String, Double> allIn = new LinkedHashMap<>();
-        for (CostProfile p : settings.profiles()) {
-            allIn.put(p.name(), p.allInCostUsdPerPhDay());
-        }
+    static EconomicsRecord.NextHalving nextHalving(HashpriceRecord h, ConnectedBlock block) {
         return MiningEconomics.nextHalving(block.height(), block.time(), block.epochMeanIntervalSeconds(),
-                block.difficulty(), block.feesIncluded() ? block.feesSatAvg144() : 0, h.priceUsd(), allIn);
+                block.difficulty(), block.feesIncluded() ? block.feesSatAvg144() : 0, h.priceUsd());
     }
 
     static ProfileEconomics profile(HashpriceRecord h, CostProfile p, double leaseUsdPerKwMonth) {

@@ -121,7 +121,6 @@ class ChainTopologyTest {
         List<TestRecord<String, DifficultyRecord>> difficulty = drain(Topics.DIFFICULTY);
         assertEquals(201, difficulty.size());
         DifficultyRecord d = difficulty.get(200).value();
-        assertEquals("207fffff", d.bits());
         assertEquals(200, d.blocksInEpoch());
         assertEquals(2016 - 200, d.blocksRemaining());
         assertEquals(2016, d.nextRetargetHeight());

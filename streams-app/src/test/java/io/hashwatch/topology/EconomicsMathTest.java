@@ -84,20 +84,15 @@ class EconomicsMathTest {
         EconomicsRecord e = EconomicsProcessor.economics(EconomicsProcessor.hashprice(before, price, SETTINGS),
                 before, SETTINGS);
         // The figures are chain-model's MiningEconomics.nextHalving (MiningEconomicsTest derives them by hand): here,
-        // that the processor hands it this block's height, time, interval, difficulty, fees, price and every profile.
-        java.util.Map<String, Double> allIn = new java.util.LinkedHashMap<>();
-        for (CostProfile p : SETTINGS.profiles()) {
-            allIn.put(p.name(), p.allInCostUsdPerPhDay());
-        }
-        assertEquals(MiningEconomics.nextHalving(839_999, 1_713_571_200L, 600.0, difficulty, 50_000_000.0, 60_000.0,
-                allIn), e.nextHalving());
+        // that the processor hands it this block's height, time, interval, difficulty, fees and price.
+        assertEquals(MiningEconomics.nextHalving(839_999, 1_713_571_200L, 600.0, difficulty, 50_000_000.0, 60_000.0),
+                e.nextHalving());
         assertEquals(1, e.nextHalving().blocksLeft());
-        assertEquals(SETTINGS.profiles().size(), e.nextHalving().allInCostPerBtcUsd().size());
         ConnectedBlock at = new ConnectedBlock("mainnet", 840_000, "h", 1_713_571_767L, difficulty, 312_500_000L,
                 0.0, false, 0x17034219L, null, null);
         EconomicsRecord.NextHalving m = EconomicsProcessor.economics(EconomicsProcessor.hashprice(at, null,
                 SETTINGS), at, SETTINGS).nextHalving();
-        assertEquals(MiningEconomics.nextHalving(840_000, 1_713_571_767L, null, difficulty, 0.0, null, allIn), m);
+        assertEquals(MiningEconomics.nextHalving(840_000, 1_713_571_767L, null, difficulty, 0.0, null), m);
     }
 
     /** Without fees from the source the hashprice is subsidy-only and says so; without a price, USD is null. */

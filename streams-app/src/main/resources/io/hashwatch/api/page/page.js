@@ -213,8 +213,8 @@
     $('hr-caption').textContent = drawn ? alt + '. Shaded: the 95% band.' : '7-day hashrate: not enough blocks held for a chart yet.';
   }
 
-  function renderDifficulty(d, adjustments) {
-    text('diff-now', difficulty(d.difficulty), d.difficulty);
+  function renderDifficulty(d, block, adjustments) {
+    text('diff-now', difficulty(block.difficulty), block.difficulty);
     text('diff-progress', `${share(d.progress)} (${int.format(d.blocks_in_epoch)} of 2,016 blocks, ${int.format(d.blocks_remaining)} left)`, d.progress);
     $('diff-bar').value = ok(d.progress) ? d.progress * 100 : 0;
     text('diff-change', ok(d.projected_change) ? pct(d.projected_change, 2) : 'not known: the epoch began before the history held', d.projected_change);
@@ -443,8 +443,8 @@
     $('loading').hidden = true;
     let poolRecord = null;
     const tasks = [
-      section('network', async () => [await hashrateSeries(tip.height), (await api('/api/v1/hashwatch/difficulty')).difficulty,
-        await api('/api/v1/mining/difficulty-adjustments/all')], ([hr, d, adj]) => { renderHashrate(hr); renderDifficulty(d, adj); }),
+      section('network', async () => [await hashrateSeries(tip.height), await api('/api/v1/hashwatch/difficulty'),
+        await api('/api/v1/mining/difficulty-adjustments/all')], ([hr, d, adj]) => { renderHashrate(hr); renderDifficulty(d.difficulty, d.block, adj); }),
       section('economics', () => api('/api/v1/hashwatch/economics'), renderEconomics),
       section('pools', () => api('/api/v1/hashwatch/pool-shares'), (p) => { poolRecord = p.tip; renderPools(p.pools); }),
       section('stress', () => {
