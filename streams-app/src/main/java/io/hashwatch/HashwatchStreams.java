@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.rocksdb.RocksDB;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,29 @@ public final class HashwatchStreams implements AutoCloseable {
 
     public void start() {
         streams.start();
+    }
+
+    /**
+     * Loads, on a thread of its own, what building and starting the app loads: the topology's classes (a throwaway
+     * build) and RocksDB's native library. Started before an embedded broker, it runs on the second core while the
+     * broker starts, instead of after it (a short backfill's start-up, docs/performance.md). Best effort: a failure
+     * here is left for the real build to report.
+     */
+    public static void warmUpInBackground(EconomicsSettings economics, PoolList pools) {
+        Thread t = new Thread(() -> {
+            try {
+                RocksDB.loadLibrary();
+                SimpleMeterRegistry scratch = new SimpleMeterRegistry();
+                HashwatchTopology.build(new ChainMetrics(scratch), new EconomicsMetrics(scratch, economics),
+                        new PoolMetrics(scratch), pools, economics, () -> System.currentTimeMillis() / 1000)
+                        .describe();
+                scratch.close();
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("warm-up failed (the app's own build reports it): {}", e.toString());
+            }
+        }, "hashwatch-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     public KafkaStreams.State state() {

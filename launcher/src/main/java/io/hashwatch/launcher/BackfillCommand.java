@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.hashwatch.model.PriceTick;
+import io.hashwatch.pools.PoolList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -183,6 +184,8 @@ public final class BackfillCommand implements Callable<Integer> {
         log.info("backfill of {} headers {}..{} from {}", source.count(), source.startHeight(), source.lastHeight(),
                 source.file());
         List<String> outputs = Topics.outputs().stream().map(Topic::name).toList();
+        PoolList pools = PoolList.bundled();
+        HashwatchStreams.warmUpInBackground(economicsSettings, pools);
         try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
@@ -199,7 +202,7 @@ public final class BackfillCommand implements Callable<Integer> {
                         : commitIntervalMs(source.count()), Map.of());
                 AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, registry);
+                HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, pools, registry);
                 try {
                     streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
                         streamsFailure.compareAndSet(null, e);

@@ -118,6 +118,9 @@ final class Pipeline implements AutoCloseable {
 
         bootstrap = s.bootstrapServers();
         if (s.embedded()) {
+            if (s.role().runsStreams()) {
+                HashwatchStreams.warmUpInBackground(s.economics(), s.pools());
+            }
             bootstrap = parts.add("embedded broker", EmbeddedKafka.start(s.dataDir().resolve("kafka"),
                     s.kafkaPort())).bootstrapServers();
         }
