@@ -183,7 +183,11 @@ final class HashwatchResources {
                     }
                     v.put("store_owners", owners);
                 }
-                StoreViews.tip(chain.bestChain(), n).ifPresent(t -> v.put("tip", asOf(t)));
+                StoreViews.tip(chain.bestChain(), n).ifPresent(t -> {
+                    v.put("tip", asOf(t));
+                    // Where a range may start: the page asks for the history held without a 400 to learn it.
+                    v.put("first_height", StoreViews.lowestHeight(chain.bestChain(), n));
+                });
             } catch (ApiException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 v.put("error", e.getMessage());
             }

@@ -92,9 +92,13 @@
   /**
    * series: [{ points: [[x, y|null]], color, dash, label }], band: [[x, lo, hi]] or null; yFmt formats a y tick.
    */
+  // Drawn at the box's own width (one SVG unit a CSS pixel), so the axis text keeps its size on a phone; the last
+  // arguments of each chart are kept to draw it again when the width changes.
+  const charts = new Map();
   function lineChart(id, series, band, yFmt, xFmt, alt) {
-    const W = 600, H = 190, L = 62, R = 8, T = 8, B = 24;
+    charts.set(id, [series, band, yFmt, xFmt, alt]);
     const box = $(id);
+    const W = Math.max(280, Math.round(box.clientWidth) || 600), H = 190, L = 62, R = 8, T = 8, B = 24;
     const all = series.flatMap((s) => s.points.filter((p) => ok(p[1])));
     const lows = band ? band.filter((b) => ok(b[1])).map((b) => b[1]) : [];
     const highs = band ? band.filter((b) => ok(b[2])).map((b) => b[2]) : [];
@@ -107,7 +111,7 @@
     y0 -= pad; y1 += pad;
     const sx = (x) => L + (x - x0) / (x1 - x0) * (W - L - R);
     const sy = (y) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
-    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': alt });
+    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': alt });
     for (let i = 0; i <= 3; i++) {
       const y = y0 + (y1 - y0) * i / 3;
       svg.append(svgEl('line', { x1: L, x2: W - R, y1: sy(y), y2: sy(y), class: 'grid-line' }));
@@ -142,6 +146,11 @@
     box.replaceChildren(svg);
     return true;
   }
+  let resized = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => charts.forEach((args, id) => lineChart(id, ...args)), 100);
+  });
   /** At most n points, evenly picked, the last one always kept. */
   function thin(list, n) {
     if (list.length <= n) return list;
@@ -153,7 +162,7 @@
   }
 
   // ---- sections ----
-  let heldFrom = null; // the lowest height the API holds, learnt from its 400
+  let heldFrom = null; // the lowest height the API holds: from the status, else learnt from a 400
   async function hashrateSeries(tip) {
     const want = Math.max(0, tip - 2015);
     const from = heldFrom !== null && heldFrom > want ? heldFrom : want;
@@ -228,11 +237,11 @@
       dd.append('date not known yet');
     }
     // The forecast's band, once the difficulty record carries it.
-    const hasForecast = ok(d.forecast_change_p05) && ok(d.forecast_change_p95);
+    const hasForecast = ok(d.forecast_change_p_05) && ok(d.forecast_change_p_95);
     $('diff-forecast-row').hidden = !hasForecast;
     if (hasForecast) {
-      let t = `${pct(d.forecast_change_p05, 1)} to ${pct(d.forecast_change_p95, 1)}`;
-      if (ok(d.forecast_change_p50)) t += `, median ${pct(d.forecast_change_p50, 1)}`;
+      let t = `${pct(d.forecast_change_p_05, 1)} to ${pct(d.forecast_change_p_95, 1)}`;
+      if (ok(d.forecast_change_p_50)) t += `, median ${pct(d.forecast_change_p_50, 1)}`;
       if (ok(d.forecast_probability_decrease)) t += `; chance of a decrease ${share(d.forecast_probability_decrease)}`;
       text('diff-forecast', t);
     }
@@ -262,7 +271,7 @@
       : 'fees not known: the figures above are subsidy only');
     if (ok(hp.price_usd)) {
       text('price', usd(hp.price_usd, 0), hp.price_usd);
-      $('price').append(' ', timeEl(hp.price_time_ms / 1000));
+      $('price').append(' (', timeEl(hp.price_time_ms / 1000), ')');
     } else {
       text('price', 'no price yet');
     }
@@ -412,7 +421,8 @@
   }
 
   async function section(id, load, render) {
-    try { render(await load()); sectionOk(id); } catch (e) { sectionError(id, e); }
+    // Shown before it is drawn: a hidden section's charts would read a width of 0.
+    try { const data = await load(); sectionOk(id); render(data); } catch (e) { sectionError(id, e); }
   }
 
   async function refresh() {
@@ -440,6 +450,7 @@
       return;
     }
     const tip = status.networks[network].tip;
+    if (ok(status.networks[network].first_height)) heldFrom = status.networks[network].first_height;
     $('loading').hidden = true;
     let poolRecord = null;
     const tasks = [
@@ -456,6 +467,7 @@
     await Promise.all(tasks);
     lastPool = poolRecord;
     renderHeader(status, tip, poolRecord);
+    document.body.dataset.network = network;
     document.body.dataset.height = tip.height;
   }
 
