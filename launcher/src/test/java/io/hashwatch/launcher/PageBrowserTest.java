@@ -223,6 +223,7 @@ class PageBrowserTest {
                 assertEquals(Double.parseDouble(unpriced.path("hashprice").get("hashprice_btc_per_ph_day").asText()),
                         value(d, "hp-btc"));
                 assertEquals("No reference price from any exchange yet.", textOf(d, "price-exchanges"));
+                assertEquals("Hashprice in USD by day: no price yet.", textOf(d, "hp-caption"));
                 for (var gap : d.findElements(By.cssSelector("#profiles td:nth-child(3)"))) {
                     assertEquals("no price yet", gap.getText());
                 }
@@ -297,10 +298,44 @@ class PageBrowserTest {
                     assertTrue(!table.findElement(By.tagName("caption")).getText().isBlank());
                 }
                 assertEquals("img", d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("role"));
-                assertTrue(d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("aria-label")
-                        .contains("latest " + ehs(hr.get("hashrate_7d_hps").asDouble()).replace(' ', '\u00a0')));
-                assertTrue(d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
-                        .contains("latest " + dollars(usd)));
+                // The charts cover the history held: the hashrate's from the first height held, the hashprice's
+                // from the first day held, with the latest value in words.
+                String hrAlt = d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                // About 300 records from the first height held, as the page asks; it draws the full windows.
+                long every = (last - 1 - FIRST + 1 + 299) / 300;
+                long firstFull = -1;
+                for (JsonNode r : json("/api/v1/hashwatch/hashrate?from=" + FIRST + "&to=" + (last - 1) + "&every="
+                        + every).path("hashrate")) {
+                    if (firstFull < 0 && r.get("window_7d_full").asBoolean()) {
+                        firstFull = r.get("height").asLong();
+                    }
+                }
+                // The first full 1,008-block window held, within a step (this replay holds 2,633 blocks).
+                assertTrue(firstFull >= FIRST + 1007 && firstFull <= FIRST + 1008 + every, "" + firstFull);
+                assertTrue(hrAlt.contains("full 7-day windows from height " + NumberFormat.getIntegerInstance(
+                        Locale.US).format(firstFull) + " to " + NumberFormat.getIntegerInstance(Locale.US).format(
+                        last - 1) + ": latest " + ehs(hr.get("hashrate_7d_hps").asDouble())), hrAlt);
+                JsonNode days = json("/api/v1/hashwatch/miner-days?from=" + LocalDate.ofInstant(Instant.ofEpochSecond(
+                        diff.get("time").asLong() - 400 * 86_400L), ZoneOffset.UTC)).path("miner_days");
+                assertTrue(days.size() >= 10, "" + days.size());
+                JsonNode lastPriced = null;
+                for (JsonNode day : days) {
+                    if (day.path("totals").path("mean_hashprice_usd_per_ph_day").isNumber()) {
+                        lastPriced = day;
+                    }
+                }
+                assertNotNull(lastPriced, "no priced day");
+                String span = days.get(0).get("day").asText() + " to " + days.get(days.size() - 1).get("day").asText();
+                String hpAlt = d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                assertTrue(hpAlt.contains(span + ": latest (" + lastPriced.get("day").asText() + ") " + dollars(
+                        lastPriced.path("totals").get("mean_hashprice_usd_per_ph_day").asDouble()) + " with fees"), hpAlt);
+                JsonNode lastDay = days.get(days.size() - 1);
+                String btcAlt = d.findElement(By.cssSelector("#hp-btc-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                assertTrue(btcAlt.contains(span + ": latest (" + lastDay.get("day").asText() + ") " + btc(
+                        lastDay.path("totals").get("mean_hashprice_btc_per_ph_day").asDouble()) + " with fees"), btcAlt);
                 d.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
                 assertEquals("Skip to the figures", d.switchTo().activeElement().getText());
                 // The skip link moves the keyboard past the header: the next stop is the first link after the figures.
@@ -564,6 +599,12 @@ class PageBrowserTest {
     /** EH/s with three significant digits, as a person reads it. */
     static String ehs(double hps) {
         return new BigDecimal(hps / 1e18).round(new MathContext(3)).stripTrailingZeros().toPlainString() + " EH/s";
+    }
+
+    /** BTC with four significant digits. */
+    static String btc(double v) {
+        return new BigDecimal(v).round(new MathContext(4, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros()
+                .toPlainString() + " BTC";
     }
 
     static String dollars(double v) {

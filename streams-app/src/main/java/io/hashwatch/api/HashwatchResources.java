@@ -59,23 +59,34 @@ final class HashwatchResources {
         return m;
     }
 
-    /** GET /api/v1/hashwatch/hashrate?from=H&to=H: the hashrate topic's records (95% intervals) of the heights. */
+    /**
+     * GET /api/v1/hashwatch/hashrate?from=H&to=H[&every=N]: the hashrate topic's records (95% intervals) of the
+     * heights, or of every Nth height from {@code from} and of {@code to} (a chart over the whole history held).
+     */
     Map<String, Object> hashrate(BlockRecord tip, Map<String, String> query) {
         long to = query.containsKey("to") ? Api.parseLong(query.get("to"), "to") : tip.height();
         long from = query.containsKey("from") ? Api.parseLong(query.get("from"), "from") : to;
+        long every = query.containsKey("every") ? Api.parseLong(query.get("every"), "every") : 1;
         if (from < 0 || to < from || to > tip.height()) {
             throw ApiException.badRequest("need 0 <= from <= to <= tip height " + tip.height());
         }
-        if (to - from + 1 > MAX_HEIGHTS) {
-            throw ApiException.badRequest("at most " + MAX_HEIGHTS + " heights a request");
+        if (every < 1) {
+            throw ApiException.badRequest("need every >= 1");
+        }
+        if ((to - from) / every + 1 > MAX_HEIGHTS) {
+            throw ApiException.badRequest("at most " + MAX_HEIGHTS + " heights a request (a larger every= spaces"
+                    + " them out)");
         }
         ChainSlice slice = StoreViews.load(chain.bestChain(), tip.network(), from, to);
         if (!slice.holds(from)) {
             throw ApiException.badRequest("the history held starts at height " + slice.first());
         }
         List<HashrateRecord> out = new ArrayList<>();
-        for (long h = from; h <= to; h++) {
+        for (long h = from; h <= to; h += every) {
             out.add(slice.hashrate(h));
+        }
+        if ((to - from) % every != 0) {
+            out.add(slice.hashrate(to));
         }
         return answer(tip, "hashrate", out);
     }
