@@ -12,6 +12,7 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.http.MetricsServer;
+import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
@@ -105,7 +106,7 @@ class PageBrowserTest {
               const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
               if (!own || !el.getClientRects().length || el.closest('[hidden]')) continue;
               const r = el.getBoundingClientRect();
-              if (r.right < 0 || r.bottom < 0) continue;
+              if (r.right + scrollX < 0 || r.bottom + scrollY < 0) continue; // off the page (the skip link)
               const st = getComputedStyle(el);
               const bg = background(el);
               let fg = rgb(el instanceof SVGElement ? st.fill : st.color);
@@ -281,6 +282,34 @@ class PageBrowserTest {
                 double usd = econ.path("hashprice").get("hashprice_usd_per_ph_day").asDouble();
                 assertTrue(econ.path("hashprice").path("price_usd").asDouble() > 10_000,
                         "August 2019 priced about $10,000: " + econ.path("hashprice"));
+                // The other figures of each section, as the API gives them.
+                assertEquals(ehs(hr.get("hashrate_3d_hps").asDouble()), textOf(d, "hr-3d"));
+                assertEquals(ehs(hr.get("hashrate_1d_hps").asDouble()), textOf(d, "hr-1d"));
+                long retarget = diff.get("projected_retarget_time").asLong();
+                assertTrue(textOf(d, "diff-date").startsWith("block " + NumberFormat.getIntegerInstance(Locale.US)
+                        .format(diff.get("next_retarget_height").asLong()) + ", about " + String.format(Locale.US,
+                        "%.1f", (retarget - diff.get("time").asLong()) / 86_400.0) + " days after the tip ("),
+                        textOf(d, "diff-date"));
+                assertEquals(Instant.ofEpochSecond(retarget).toString().replace('T', ' '),
+                        d.findElement(By.cssSelector("#diff-date time")).getAttribute("title"));
+                JsonNode adjustments = json("/api/v1/mining/difficulty-adjustments/all");
+                var adjustmentRows = d.findElements(By.cssSelector("#adjustments tr"));
+                assertEquals(Math.min(10, adjustments.size()), adjustmentRows.size());
+                assertTrue(adjustmentRows.get(0).getText().startsWith(NumberFormat.getIntegerInstance(Locale.US)
+                        .format(adjustments.get(0).get(1).asLong()) + " "), adjustmentRows.get(0).getText());
+                List<String> exchanges = new ArrayList<>();
+                econ.path("reference_price").path("exchanges").forEach(x -> exchanges.add(x.asText()));
+                assertTrue(exchanges.size() == 2 && textOf(d, "price-exchanges").contains("the median of "
+                        + String.join(", ", exchanges)), textOf(d, "price-exchanges") + " " + exchanges);
+                JsonNode first = econ.path("economics").path("profiles").elements().next();
+                var cells = d.findElements(By.cssSelector("#profiles tr:first-child td"));
+                assertEquals(dollars0(first.get("all_in_cost_per_btc_usd").asDouble()), cells.get(0).getText());
+                assertEquals(dollars(first.get("breakeven_power_price_usd_per_kwh").asDouble()) + " per kWh",
+                        cells.get(2).getText());
+                assertEquals(dollars0(first.get("mining_revenue_usd_per_mw_day").asDouble()) + " per MW per day",
+                        cells.get(4).getText());
+                assertEquals(dollars0(econ.path("settings").get("hosting_revenue_usd_per_mw_day").asDouble())
+                        + " per MW per day", cells.get(5).getText());
                 assertTrue(d.findElements(By.cssSelector("#pool-rows tr")).size() >= 3);
                 JsonNode alerts = json("/api/v1/hashwatch/alerts").path("alerts");
                 var alertRows = d.findElements(By.cssSelector("#alert-rows tr"));
@@ -326,6 +355,8 @@ class PageBrowserTest {
                     }
                 }
                 assertNotNull(lastPriced, "no priced day");
+                // Fewer than 60 days held: the hash ribbon says so, with the days the API holds.
+                assertEquals("not enough history yet (needs 60 days; " + days.size() + " held)", textOf(d, "ribbon"));
                 String span = days.get(0).get("day").asText() + " to " + days.get(days.size() - 1).get("day").asText();
                 String hpAlt = d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
                         .replace('\u00a0', ' ');
@@ -384,6 +415,15 @@ class PageBrowserTest {
                 waitFor("the source-down banner", () -> d.findElement(By.id("banner")).isDisplayed()
                         && textOf(d, "banner").contains("source header-replay is down"));
                 replay.up(true);
+                waitFor("the banner gone", () -> !d.findElement(By.id("banner")).isDisplayed());
+                // A chain source loading its history (the backfill gauge): the banner says how many blocks are left.
+                java.util.concurrent.atomic.AtomicLong backfill = new java.util.concurrent.atomic.AtomicLong(1234);
+                MetricCatalog.SOURCE_BACKFILL_REMAINING.gauge(backfill, java.util.concurrent.atomic.AtomicLong::get)
+                        .tag("source", "header-replay").strongReference(true).register(registry);
+                waitFor("the history-loading banner", () -> d.findElement(By.id("banner")).isDisplayed()
+                        && textOf(d, "banner").equals("history still loading: 1,234 blocks left (header-replay)."
+                        + " Figures may be incomplete."));
+                backfill.set(0);
                 waitFor("the banner gone", () -> !d.findElement(By.id("banner")).isDisplayed());
 
                 metrics(d, 390, 844, true);
@@ -605,6 +645,14 @@ class PageBrowserTest {
     static String btc(double v) {
         return new BigDecimal(v).round(new MathContext(4, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros()
                 .toPlainString() + " BTC";
+    }
+
+    /** USD without cents, rounded half up as the browser's Intl.NumberFormat does. */
+    static String dollars0(double v) {
+        NumberFormat f = NumberFormat.getCurrencyInstance(Locale.US);
+        f.setMaximumFractionDigits(0);
+        f.setRoundingMode(java.math.RoundingMode.HALF_UP);
+        return f.format(v);
     }
 
     static String dollars(double v) {

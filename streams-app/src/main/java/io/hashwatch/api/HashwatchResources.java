@@ -244,7 +244,7 @@ final class HashwatchResources {
             }
         }
         // A chain source's history still to load: the page's "history loading" banner.
-        for (Gauge g : registry.find("hashwatch_source_backfill_remaining_blocks").gauges()) {
+        for (Gauge g : registry.find(MetricCatalog.SOURCE_BACKFILL_REMAINING.name()).gauges()) {
             double v = g.value();
             if (Double.isFinite(v)) {
                 source(out, g).put("backfill_remaining_blocks", (long) v);
