@@ -89,12 +89,12 @@
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     return e;
   }
-  /**
-   * series: [{ points: [[x, y|null]], color, dash, label }], band: [[x, lo, hi]] or null; yFmt formats a y tick.
-   */
   // Drawn at the box's own width (one SVG unit a CSS pixel), so the axis text keeps its size on a phone; the last
   // arguments of each chart are kept to draw it again when the width changes.
   const charts = new Map();
+  /**
+   * series: [{ points: [[x, y|null]], color, dash, label }], band: [[x, lo, hi]] or null; yFmt formats a y tick.
+   */
   function lineChart(id, series, band, yFmt, xFmt, alt) {
     charts.set(id, [series, band, yFmt, xFmt, alt]);
     const box = $(id);
@@ -283,8 +283,9 @@
         continue;
       }
       const latest = withValue[withValue.length - 1];
+      const bare = subsidyOnly(latest, t(latest)[field]);
       const alt = `Hashprice in ${unit} per PH/s per day, each day's mean over the history held, ${days[0].day} to ${days[days.length - 1].day}: `
-        + `latest (${latest.day}) ${fmt(t(latest)[field])} with fees, ${fmt(subsidyOnly(latest, t(latest)[field]))} subsidy only`;
+        + `latest (${latest.day}) ${fmt(t(latest)[field])} with fees, ${ok(bare) ? fmt(bare) + ' subsidy only' : 'subsidy only not known (the day\'s fees are not)'}`;
       const drawn = lineChart(id, [
         { points: days.map((d) => [x(d), t(d)[field]]), color: '#1f4e8c' },
         { points: days.map((d) => [x(d), subsidyOnly(d, t(d)[field])]), color: '#8a4b00', dash: true }], null,
