@@ -1,5 +1,6 @@
 package io.hashwatch.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -384,6 +385,13 @@ class NoSecretsInLogsIntegrationTest {
                 String out = child.output();
                 int metrics = port(out, "metrics");
                 int webhook = port(out, "Alertmanager webhook");
+                // The console names the live page's address (issue 22), on the metrics port.
+                assertTrue(out.contains("open http://127.0.0.1:" + metrics + "/ for the live page"), out);
+                java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metrics + "/"))
+                                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, page.statusCode());
+                assertTrue(page.body().contains("<h1>hashwatch</h1>"), page.body());
                 for (int p : new int[] {metrics, webhook}) {
                     assertTrue(accepts("127.0.0.1", p), "listening on 127.0.0.1:" + p);
                     assertTrue(!accepts("127.0.0.2", p), "loopback 127.0.0.1 only by default, not 127.0.0.2:" + p);

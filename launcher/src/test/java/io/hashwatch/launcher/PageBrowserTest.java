@@ -12,6 +12,7 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.http.HttpEndpoints;
 import io.hashwatch.http.MetricsServer;
+import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.AlertRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
@@ -87,6 +88,36 @@ class PageBrowserTest {
     /** After the last header (2019-08-14): 40 days of prices cover the blocks and the days before. */
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2019-08-20T12:00:00Z"), ZoneOffset.UTC);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Blocks published before any price. */
+    private static final int UNPRICED = 200;
+
+    /**
+     * Every visible text's WCAG contrast ratio against the first opaque background behind it: the texts below 4.5:1
+     * (3:1 for large text), as "element 'text' ratio".
+     */
+    private static final String CONTRAST = """
+            const rgb = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+            const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+              return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+            const background = (el) => { for (let e = el; e; e = e.parentElement) {
+              const c = rgb(getComputedStyle(e).backgroundColor); if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+              const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
+              if (!own || !el.getClientRects().length || el.closest('[hidden]')) continue;
+              const r = el.getBoundingClientRect();
+              if (r.right + scrollX < 0 || r.bottom + scrollY < 0) continue; // off the page (the skip link)
+              const st = getComputedStyle(el);
+              const bg = background(el);
+              let fg = rgb(el instanceof SVGElement ? st.fill : st.color);
+              fg = [0, 1, 2].map((i) => fg[i] * fg[3] + bg[i] * (1 - fg[3]));
+              const [a, b] = [lum(fg), lum(bg)];
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+              const large = size >= 24 || (bold && size >= 18.66);
+              if (ratio < (large ? 3 : 4.5)) out.push(el.tagName.toLowerCase() + '.' + (el.getAttribute('class') || '') + " '" + own.slice(0, 40) + "' " + ratio.toFixed(2));
+            }
+            return out;""";
 
     @TempDir
     Path tmp;
@@ -159,11 +190,56 @@ class PageBrowserTest {
                 // transactions for about a minute (OUT_OF_ORDER_SEQUENCE_NUMBER on the prices repartition topic).
                 waitFor("the streams app running", () -> streams.kafkaStreams().state()
                         == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
-                new PriceBootstrap(bootstrap, Map.of(), CLOCK).run(List.of("coinbase", "bitstamp"), 40, prices,
-                        history);
                 replay.up(true);
                 long last = FIRST + raw.size() - 1;
-                for (int i = 0; i < raw.size() - 1; i++) {
+                // The first blocks before any price: the page says "no price yet" rather than $0 or NaN.
+                for (int i = 0; i < UNPRICED; i++) {
+                    producer.send(new ProducerRecord<>(Topics.HEADERS.name(), "mainnet",
+                            Json.write(header(FIRST + i, raw.get(i), tags, fees))));
+                }
+                producer.flush();
+                replay.message(System.currentTimeMillis());
+                long unpricedTip = FIRST + UNPRICED - 1;
+                waitFor("the API's tip at " + unpricedTip, () -> apiTip() == unpricedTip && json(
+                        "/api/v1/hashwatch/economics").path("economics").path("height").asLong() == unpricedTip);
+                driver = chromium();
+                metrics(driver, 1280, 800, false);
+                // A network not watched has no section: asked for testnet4, the page shows the watched mainnet and
+                // offers no other.
+                driver.get(base + "/?network=testnet4");
+                ChromeDriver d = driver;
+                waitFor("the page at tip " + unpricedTip, () -> String.valueOf(unpricedTip).equals(
+                        attr(d, "body", "data-height")) && "live".equals(attr(d, "body", "data-connection")));
+                assertEquals("mainnet", attr(d, "body", "data-network"));
+                assertEquals("mainnet", textOf(d, "networks"));
+                assertTrue(!d.findElement(By.tagName("body")).getText().contains("testnet4"));
+                // The status says where the history held starts, so the page asks for no range outside it (a 400
+                // would be a console error).
+                assertEquals(FIRST, json("/api/v1/hashwatch/status").path("networks").path("mainnet")
+                        .path("first_height").asLong());
+                JsonNode unpriced = json("/api/v1/hashwatch/economics");
+                assertTrue(unpriced.path("hashprice").path("price_usd").isNull(), "" + unpriced.path("hashprice"));
+                assertEquals("no price yet", textOf(d, "hp-usd"));
+                assertEquals("no price yet", textOf(d, "price"));
+                assertEquals(Double.parseDouble(unpriced.path("hashprice").get("hashprice_btc_per_ph_day").asText()),
+                        value(d, "hp-btc"));
+                assertEquals("No reference price from any exchange yet.", textOf(d, "price-exchanges"));
+                assertEquals("Hashprice in USD by day: no price yet.", textOf(d, "hp-caption"));
+                for (var gap : d.findElements(By.cssSelector("#profiles td:nth-child(3)"))) {
+                    assertEquals("no price yet", gap.getText());
+                }
+                assertTrue(!d.findElements(By.cssSelector("#profiles tr")).isEmpty());
+                String unpricedText = d.findElement(By.tagName("body")).getText();
+                for (String bad : List.of("NaN", "$0 ", "$0.00", "undefined", "null", "Infinity")) {
+                    assertTrue(!unpricedText.contains(bad), "'" + bad + "' on the page without a price:\n"
+                            + unpricedText);
+                }
+                d.executeScript("window.hashwatchLoadedOnce = true");
+
+                // Then the prices and the rest of the blocks, while the page stays open.
+                new PriceBootstrap(bootstrap, Map.of(), CLOCK).run(List.of("coinbase", "bitstamp"), 40, prices,
+                        history);
+                for (int i = UNPRICED; i < raw.size() - 1; i++) {
                     producer.send(new ProducerRecord<>(Topics.HEADERS.name(), "mainnet",
                             Json.write(header(FIRST + i, raw.get(i), tags, fees))));
                 }
@@ -184,45 +260,56 @@ class PageBrowserTest {
                         && json("/api/v1/hashwatch/pool-shares").path("pools").path("height").asLong() == last - 1
                         && json("/api/v1/hashwatch/alerts").path("alerts").size() == 3);
 
-                driver = chromium();
-                metrics(driver, 1280, 800, false);
-                driver.get(base + "/");
-                ChromeDriver d = driver;
-                waitFor("the page at tip " + (last - 1), () -> String.valueOf(last - 1).equals(
-                        attr(d, "body", "data-height")) && "live".equals(attr(d, "body", "data-connection")));
+                // The page caught up by itself, unreloaded (each record reaching the API's reader brings an event
+                // that refreshes it), and shows the API's figures, formatted for people: the tip, the 7-day
+                // hashrate, the projected difficulty change, the USD hashprice, the first profile's gap and the top
+                // pool's share, each its value and its text. The API's latest hashprice moves once more after the
+                // tip (the price update's network:current record), so page and API are compared at one reading,
+                // again until they agree.
+                List<String> differ = new ArrayList<>();
+                waitFor("the page at tip " + (last - 1) + " showing the API's figures", () -> {
+                    differ.clear();
+                    differ.addAll(mismatches(d, last - 1));
+                    return differ.isEmpty();
+                }, () -> "" + differ);
+                assertEquals(Boolean.TRUE, d.executeScript("return window.hashwatchLoadedOnce === true"),
+                        "the page was reloaded");
                 screenshot(d, "page-1280x800.png");
                 screenshotWhole(d, "page-1280-whole.png");
-
-                // The figures equal the API's, formatted for people.
-                assertEquals(NumberFormat.getIntegerInstance(Locale.US).format(last - 1), textOf(d, "tip-height"));
                 JsonNode hr = json("/api/v1/hashwatch/hashrate").path("hashrate").get(0);
-                assertEquals(ehs(hr.get("hashrate_7d_hps").asDouble()), textOf(d, "hr-7d"));
-                assertEquals(hr.get("hashrate_7d_hps").asDouble(), value(d, "hr-7d"));
                 JsonNode diff = json("/api/v1/hashwatch/difficulty").path("difficulty");
-                assertEquals(diff.get("projected_change").asDouble(), value(d, "diff-change"));
-                assertEquals(signedPercent(diff.get("projected_change").asDouble(), 2), textOf(d, "diff-change"));
                 JsonNode econ = json("/api/v1/hashwatch/economics");
                 double usd = econ.path("hashprice").get("hashprice_usd_per_ph_day").asDouble();
-                assertEquals(usd, value(d, "hp-usd"));
-                assertEquals(dollars(usd) + " per PH/s per day", textOf(d, "hp-usd"));
                 assertTrue(econ.path("hashprice").path("price_usd").asDouble() > 10_000,
                         "August 2019 priced about $10,000: " + econ.path("hashprice"));
-                var profile = econ.path("economics").path("profiles").fields().next();
-                var gapCell = d.findElement(By.cssSelector("#profiles tr:first-child td:nth-child(3)"));
-                assertEquals(profile.getKey(), d.findElement(By.cssSelector("#profiles tr:first-child th")).getText());
-                assertEquals(profile.getValue().get("gap").asDouble(), Double.parseDouble(gapCell.getAttribute(
-                        "data-value")));
-                assertEquals(signedPercent(profile.getValue().get("gap").asDouble(), 1), gapCell.getText());
-                JsonNode week = null;
-                for (JsonNode w : json("/api/v1/hashwatch/pool-shares").path("pools").path("windows")) {
-                    if (w.get("window_blocks").asInt() == 1008) {
-                        week = w;
-                    }
-                }
-                assertNotNull(week);
-                assertEquals(week.get("top_share").asDouble(), value(d, "pool-top"));
-                assertTrue(textOf(d, "pool-top").startsWith(percent(week.get("top_share").asDouble())),
-                        textOf(d, "pool-top"));
+                // The other figures of each section, as the API gives them.
+                assertEquals(ehs(hr.get("hashrate_3d_hps").asDouble()), textOf(d, "hr-3d"));
+                assertEquals(ehs(hr.get("hashrate_1d_hps").asDouble()), textOf(d, "hr-1d"));
+                long retarget = diff.get("projected_retarget_time").asLong();
+                assertTrue(textOf(d, "diff-date").startsWith("block " + NumberFormat.getIntegerInstance(Locale.US)
+                        .format(diff.get("next_retarget_height").asLong()) + ", about " + String.format(Locale.US,
+                        "%.1f", (retarget - diff.get("time").asLong()) / 86_400.0) + " days after the tip ("),
+                        textOf(d, "diff-date"));
+                assertEquals(Instant.ofEpochSecond(retarget).toString().replace('T', ' '),
+                        d.findElement(By.cssSelector("#diff-date time")).getAttribute("title"));
+                JsonNode adjustments = json("/api/v1/mining/difficulty-adjustments/all");
+                var adjustmentRows = d.findElements(By.cssSelector("#adjustments tr"));
+                assertEquals(Math.min(10, adjustments.size()), adjustmentRows.size());
+                assertTrue(adjustmentRows.get(0).getText().startsWith(NumberFormat.getIntegerInstance(Locale.US)
+                        .format(adjustments.get(0).get(1).asLong()) + " "), adjustmentRows.get(0).getText());
+                List<String> exchanges = new ArrayList<>();
+                econ.path("reference_price").path("exchanges").forEach(x -> exchanges.add(x.asText()));
+                assertTrue(exchanges.size() == 2 && textOf(d, "price-exchanges").contains("the median of "
+                        + String.join(", ", exchanges)), textOf(d, "price-exchanges") + " " + exchanges);
+                JsonNode first = econ.path("economics").path("profiles").elements().next();
+                var cells = d.findElements(By.cssSelector("#profiles tr:first-child td"));
+                assertEquals(dollars0(first.get("all_in_cost_per_btc_usd").asDouble()), cells.get(0).getText());
+                assertEquals(dollars(first.get("breakeven_power_price_usd_per_kwh").asDouble()) + " per kWh",
+                        cells.get(2).getText());
+                assertEquals(dollars0(first.get("mining_revenue_usd_per_mw_day").asDouble()) + " per MW per day",
+                        cells.get(4).getText());
+                assertEquals(dollars0(econ.path("settings").get("hosting_revenue_usd_per_mw_day").asDouble())
+                        + " per MW per day", cells.get(5).getText());
                 assertTrue(d.findElements(By.cssSelector("#pool-rows tr")).size() >= 3);
                 JsonNode alerts = json("/api/v1/hashwatch/alerts").path("alerts");
                 var alertRows = d.findElements(By.cssSelector("#alert-rows tr"));
@@ -240,12 +327,74 @@ class PageBrowserTest {
                     assertTrue(!table.findElement(By.tagName("caption")).getText().isBlank());
                 }
                 assertEquals("img", d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("role"));
-                assertTrue(d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("aria-label")
-                        .contains("latest " + ehs(hr.get("hashrate_7d_hps").asDouble()).replace(' ', '\u00a0')));
-                assertTrue(d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
-                        .contains("latest " + dollars(usd)));
+                // The charts cover the history held: the hashrate's from the first height held, the hashprice's
+                // from the first day held, with the latest value in words.
+                String hrAlt = d.findElement(By.cssSelector("#hr-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                // About 300 records from the first height held, as the page asks; it draws the full windows.
+                long every = (last - 1 - FIRST + 1 + 299) / 300;
+                long firstFull = -1;
+                for (JsonNode r : json("/api/v1/hashwatch/hashrate?from=" + FIRST + "&to=" + (last - 1) + "&every="
+                        + every).path("hashrate")) {
+                    if (firstFull < 0 && r.get("window_7d_full").asBoolean()) {
+                        firstFull = r.get("height").asLong();
+                    }
+                }
+                // The first full 1,008-block window held, within a step (this replay holds 2,633 blocks).
+                assertTrue(firstFull >= FIRST + 1007 && firstFull <= FIRST + 1008 + every, "" + firstFull);
+                assertTrue(hrAlt.contains("full 7-day windows from height " + NumberFormat.getIntegerInstance(
+                        Locale.US).format(firstFull) + " to " + NumberFormat.getIntegerInstance(Locale.US).format(
+                        last - 1) + ": latest " + ehs(hr.get("hashrate_7d_hps").asDouble())), hrAlt);
+                JsonNode days = json("/api/v1/hashwatch/miner-days?from=" + LocalDate.ofInstant(Instant.ofEpochSecond(
+                        diff.get("time").asLong() - 400 * 86_400L), ZoneOffset.UTC)).path("miner_days");
+                assertTrue(days.size() >= 10, "" + days.size());
+                JsonNode lastPriced = null;
+                for (JsonNode day : days) {
+                    if (day.path("totals").path("mean_hashprice_usd_per_ph_day").isNumber()) {
+                        lastPriced = day;
+                    }
+                }
+                assertNotNull(lastPriced, "no priced day");
+                // Fewer than 60 days held: the hash ribbon says so, with the days the API holds.
+                assertEquals("not enough history yet (needs 60 days; " + days.size() + " held)", textOf(d, "ribbon"));
+                String span = days.get(0).get("day").asText() + " to " + days.get(days.size() - 1).get("day").asText();
+                String hpAlt = d.findElement(By.cssSelector("#hp-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                assertTrue(hpAlt.contains(span + ": latest (" + lastPriced.get("day").asText() + ") " + dollars(
+                        lastPriced.path("totals").get("mean_hashprice_usd_per_ph_day").asDouble()) + " with fees"), hpAlt);
+                JsonNode lastDay = days.get(days.size() - 1);
+                String btcAlt = d.findElement(By.cssSelector("#hp-btc-chart svg")).getAttribute("aria-label")
+                        .replace('\u00a0', ' ');
+                assertTrue(btcAlt.contains(span + ": latest (" + lastDay.get("day").asText() + ") " + btc(
+                        lastDay.path("totals").get("mean_hashprice_btc_per_ph_day").asDouble()) + " with fees"), btcAlt);
                 d.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
                 assertEquals("Skip to the figures", d.switchTo().activeElement().getText());
+                // The skip link moves the keyboard past the header: the next stop is the first link after the figures.
+                d.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+                d.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+                assertEquals("the API", d.switchTo().activeElement().getText());
+                d.executeScript("document.activeElement.blur()");
+                List<?> lowContrast = (List<?>) d.executeScript(CONTRAST);
+                assertTrue(lowContrast.isEmpty(), "text below 4.5:1 (3:1 large) contrast: " + lowContrast);
+
+                // Times are relative, with the absolute UTC time on hover; USD has thousands separators.
+                long tipTime = diff.get("time").asLong();
+                var age = d.findElement(By.cssSelector("#tip-age time"));
+                assertTrue(age.getText().matches("\\d+ (s|min|h|days|years) ago"), age.getText());
+                assertEquals(Instant.ofEpochSecond(tipTime).toString().replace('T', ' '), age.getAttribute("title"));
+                assertEquals(tipTime, Instant.parse(age.getAttribute("datetime")).getEpochSecond());
+                double price = econ.path("hashprice").get("price_usd").asDouble();
+                assertEquals(price, value(d, "price"));
+                NumberFormat usd0 = NumberFormat.getCurrencyInstance(Locale.US);
+                usd0.setMaximumFractionDigits(0);
+                assertTrue(usd0.format(price).contains(","), usd0.format(price));
+                assertTrue(textOf(d, "price").startsWith(usd0.format(price) + " ("), textOf(d, "price"));
+                // The epoch began inside the replay, so the forecast's band is known and shown.
+                assertTrue(diff.path("forecast_change_p05").isNumber(), "" + diff);
+                assertTrue(d.findElement(By.id("diff-forecast-row")).isDisplayed());
+                assertTrue(textOf(d, "diff-forecast").startsWith(signedPercent(diff.get("forecast_change_p05")
+                        .asDouble(), 1) + " to " + signedPercent(diff.get("forecast_change_p95").asDouble(), 1)),
+                        textOf(d, "diff-forecast"));
 
                 // A new block shows without a reload.
                 d.executeScript("window.hashwatchLoadedOnce = true");
@@ -267,8 +416,26 @@ class PageBrowserTest {
                         && textOf(d, "banner").contains("source header-replay is down"));
                 replay.up(true);
                 waitFor("the banner gone", () -> !d.findElement(By.id("banner")).isDisplayed());
+                // A chain source loading its history (the backfill gauge): the banner says how many blocks are left.
+                java.util.concurrent.atomic.AtomicLong backfill = new java.util.concurrent.atomic.AtomicLong(1234);
+                MetricCatalog.SOURCE_BACKFILL_REMAINING.gauge(backfill, java.util.concurrent.atomic.AtomicLong::get)
+                        .tag("source", "header-replay").strongReference(true).register(registry);
+                waitFor("the history-loading banner", () -> d.findElement(By.id("banner")).isDisplayed()
+                        && textOf(d, "banner").equals("history still loading: 1,234 blocks left (header-replay)."
+                        + " Figures may be incomplete."));
+                backfill.set(0);
+                waitFor("the banner gone", () -> !d.findElement(By.id("banner")).isDisplayed());
 
                 metrics(d, 390, 844, true);
+                d.executeScript("window.scrollTo(0, 0)");
+                // Charts are drawn again at the phone's width, so their axis text keeps its size.
+                waitFor("the charts at the phone's width", () -> Integer.parseInt(d.findElement(By.cssSelector(
+                        "#hr-chart svg")).getAttribute("width")) < 390);
+                assertTrue(((Number) d.executeScript("return document.documentElement.scrollWidth")).intValue()
+                        <= 390, "the page scrolls sideways at 390 px: " + d.executeScript("return [...document"
+                        + ".querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 390 && !e"
+                        + ".closest('.scroll')).map((e) => e.tagName + '#' + e.id + '.' + e.getAttribute('class') + ' '"
+                        + " + Math.round(e.getBoundingClientRect().right)).slice(0, 12)"));
                 screenshot(d, "page-390x844.png");
                 metrics(d, 1280, 800, false);
 
@@ -398,6 +565,63 @@ class PageBrowserTest {
         return outside;
     }
 
+    /** Where the page's figures differ from the API's, read once each: empty when they all agree. */
+    private List<String> mismatches(ChromeDriver d, long tip) {
+        List<String> out = new ArrayList<>();
+        check(out, "tip", NumberFormat.getIntegerInstance(Locale.US).format(tip), textOf(d, "tip-height"));
+        check(out, "tip height", String.valueOf(tip), attr(d, "body", "data-height"));
+        check(out, "connection", "live", attr(d, "body", "data-connection"));
+        JsonNode hr = json("/api/v1/hashwatch/hashrate").path("hashrate").path(0);
+        check(out, "7-day hashrate", hr.path("hashrate_7d_hps").asDouble(), value(d, "hr-7d"));
+        check(out, "7-day hashrate text", ehs(hr.path("hashrate_7d_hps").asDouble()), textOf(d, "hr-7d"));
+        JsonNode diff = json("/api/v1/hashwatch/difficulty").path("difficulty");
+        check(out, "difficulty change", diff.path("projected_change").asDouble(), value(d, "diff-change"));
+        check(out, "difficulty change text", signedPercent(diff.path("projected_change").asDouble(), 2),
+                textOf(d, "diff-change"));
+        JsonNode econ = json("/api/v1/hashwatch/economics");
+        double usd = econ.path("hashprice").path("hashprice_usd_per_ph_day").asDouble(Double.NaN);
+        check(out, "hashprice", usd, value(d, "hp-usd"));
+        check(out, "hashprice text", dollars(usd) + " per PH/s per day", textOf(d, "hp-usd"));
+        var profiles = econ.path("economics").path("profiles").fields();
+        if (!profiles.hasNext()) {
+            out.add("no profile in the API's economics");
+        } else {
+            var profile = profiles.next();
+            var gapCell = d.findElement(By.cssSelector("#profiles tr:first-child td:nth-child(3)"));
+            String gap = gapCell.getAttribute("data-value");
+            check(out, "first profile", profile.getKey(),
+                    d.findElement(By.cssSelector("#profiles tr:first-child th")).getText());
+            check(out, "gap", profile.getValue().path("gap").asDouble(),
+                    gap == null || gap.isEmpty() ? Double.NaN : Double.parseDouble(gap));
+            check(out, "gap text", signedPercent(profile.getValue().path("gap").asDouble(), 1), gapCell.getText());
+        }
+        JsonNode week = Json.MAPPER.missingNode();
+        for (JsonNode w : json("/api/v1/hashwatch/pool-shares").path("pools").path("windows")) {
+            if (w.path("window_blocks").asInt() == 1008) {
+                week = w;
+            }
+        }
+        check(out, "top pool share", week.path("top_share").asDouble(Double.NaN), value(d, "pool-top"));
+        String top = percent(week.path("top_share").asDouble(Double.NaN));
+        if (!textOf(d, "pool-top").startsWith(top + " (")) {
+            out.add("top pool share text: " + top + " (... vs " + textOf(d, "pool-top"));
+        }
+        return out;
+    }
+
+    /** A figure the API lacks is a mismatch too, not a match of two NaNs. */
+    private static void check(List<String> out, String what, double api, double page) {
+        if (Double.isNaN(api) || api != page) {
+            out.add(what + ": API " + api + ", page " + page);
+        }
+    }
+
+    private static void check(List<String> out, String what, Object api, Object page) {
+        if (!api.equals(page)) {
+            out.add(what + ": API " + api + ", page " + page);
+        }
+    }
+
     private static String attr(ChromeDriver d, String css, String name) {
         return d.findElement(By.cssSelector(css)).getAttribute(name);
     }
@@ -406,13 +630,29 @@ class PageBrowserTest {
         return d.findElement(By.id(id)).getText().replace('\u00a0', ' ');
     }
 
+    /** The figure's data-value, NaN where the page has none (it shows what is missing in words instead). */
     private static double value(ChromeDriver d, String id) {
-        return Double.parseDouble(d.findElement(By.id(id)).getAttribute("data-value"));
+        String v = d.findElement(By.id(id)).getAttribute("data-value");
+        return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
     }
 
     /** EH/s with three significant digits, as a person reads it. */
     static String ehs(double hps) {
         return new BigDecimal(hps / 1e18).round(new MathContext(3)).stripTrailingZeros().toPlainString() + " EH/s";
+    }
+
+    /** BTC with four significant digits. */
+    static String btc(double v) {
+        return new BigDecimal(v).round(new MathContext(4, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros()
+                .toPlainString() + " BTC";
+    }
+
+    /** USD without cents, rounded half up as the browser's Intl.NumberFormat does. */
+    static String dollars0(double v) {
+        NumberFormat f = NumberFormat.getCurrencyInstance(Locale.US);
+        f.setMaximumFractionDigits(0);
+        f.setRoundingMode(java.math.RoundingMode.HALF_UP);
+        return f.format(v);
     }
 
     static String dollars(double v) {
@@ -458,12 +698,26 @@ class PageBrowserTest {
     }
 
     private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
+        waitFor(what, done, () -> "");
+    }
+
+    private static void waitFor(String what, BooleanSupplier done, java.util.function.Supplier<String> detail)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
+        while (!holds(done)) {
             if (System.nanoTime() > deadline) {
-                fail("no " + what + " after " + WAIT.toSeconds() + " s");
+                fail("no " + what + " after " + WAIT.toSeconds() + " s " + detail.get());
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** A condition over the page, false while the page is replacing the element it reads. */
+    private static boolean holds(BooleanSupplier done) {
+        try {
+            return done.getAsBoolean();
+        } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+            return false;
         }
     }
 

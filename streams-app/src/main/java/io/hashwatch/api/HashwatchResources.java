@@ -65,23 +65,34 @@ final class HashwatchResources {
         return m;
     }
 
-    /** GET /api/v1/hashwatch/hashrate?from=H&to=H: the hashrate topic's records (95% intervals) of the heights. */
+    /**
+     * GET /api/v1/hashwatch/hashrate?from=H&to=H[&every=N]: the hashrate topic's records (95% intervals) of the
+     * heights, or of every Nth height from {@code from} and of {@code to} (a chart over the whole history held).
+     */
     Map<String, Object> hashrate(BlockRecord tip, Map<String, String> query) {
         long to = query.containsKey("to") ? Api.parseLong(query.get("to"), "to") : tip.height();
         long from = query.containsKey("from") ? Api.parseLong(query.get("from"), "from") : to;
+        long every = query.containsKey("every") ? Api.parseLong(query.get("every"), "every") : 1;
         if (from < 0 || to < from || to > tip.height()) {
             throw ApiException.badRequest("need 0 <= from <= to <= tip height " + tip.height());
         }
-        if (to - from + 1 > MAX_HEIGHTS) {
-            throw ApiException.badRequest("at most " + MAX_HEIGHTS + " heights a request");
+        if (every < 1) {
+            throw ApiException.badRequest("need every >= 1");
+        }
+        if ((to - from) / every + 1 > MAX_HEIGHTS) {
+            throw ApiException.badRequest("at most " + MAX_HEIGHTS + " heights a request (a larger every= spaces"
+                    + " them out)");
         }
         ChainSlice slice = StoreViews.load(chain.bestChain(), tip.network(), from, to);
         if (!slice.holds(from)) {
             throw ApiException.badRequest("the history held starts at height " + slice.first());
         }
         List<HashrateRecord> out = new ArrayList<>();
-        for (long h = from; h <= to; h++) {
+        for (long h = from; h <= to; h += every) {
             out.add(slice.hashrate(h));
+        }
+        if ((to - from) % every != 0) {
+            out.add(slice.hashrate(to));
         }
         return answer(tip, "hashrate", out);
     }
@@ -219,7 +230,11 @@ final class HashwatchResources {
                     }
                     v.put("store_owners", owners);
                 }
-                StoreViews.tip(chain.bestChain(), n).ifPresent(t -> v.put("tip", asOf(t)));
+                StoreViews.tip(chain.bestChain(), n).ifPresent(t -> {
+                    v.put("tip", asOf(t));
+                    // Where a range may start: the page asks for the history held without a 400 to learn it.
+                    v.put("first_height", StoreViews.lowestHeight(chain.bestChain(), n));
+                });
             } catch (ApiException | org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                 v.put("error", e.getMessage());
             }
@@ -265,7 +280,7 @@ final class HashwatchResources {
             }
         }
         // A chain source's history still to load: the page's "history loading" banner.
-        for (Gauge g : registry.find("hashwatch_source_backfill_remaining_blocks").gauges()) {
+        for (Gauge g : registry.find(MetricCatalog.SOURCE_BACKFILL_REMAINING.name()).gauges()) {
             double v = g.value();
             if (Double.isFinite(v)) {
                 source(out, g).put("backfill_remaining_blocks", (long) v);

@@ -564,6 +564,16 @@ class ApiIntegrationTest {
         }
         assertEquals(expected, actual);
         assertNotNull(actual.get(0).hashrate7dLowerHps(), "with its 95% interval");
+
+        // Every 64th height from `from`, and `to` (200 is not a multiple of 64): the page's chart over the history.
+        JsonNode spaced = Json.MAPPER.readTree(get("/api/v1/hashwatch/hashrate?from=" + from + "&to=" + to
+                + "&every=64").body()).get("hashrate");
+        List<HashrateRecord> sampled = new ArrayList<>();
+        for (JsonNode rec : spaced) {
+            sampled.add(Json.MAPPER.treeToValue(rec, HashrateRecord.class));
+        }
+        assertEquals(List.of(hashrates.get(from), hashrates.get(from + 64), hashrates.get(from + 128),
+                hashrates.get(from + 192), hashrates.get(to)), sampled);
     }
 
     /** One Server-Sent Event as read. */
@@ -700,6 +710,7 @@ class ApiIntegrationTest {
         assertError(400, get("/api/v1/mining/pool/foundryusa/blocks/abc"));
         assertError(400, get("/api/v1/mining/reward-stats/0"));
         assertError(400, get("/api/v1/hashwatch/hashrate?from=10&to=5"));
+        assertError(400, get("/api/v1/hashwatch/hashrate?from=5&to=10&every=0"));
         assertError(400, get("/api/v1/mining/pools/1y"));
         assertError(400, get("/api/v1/difficulty-adjustment?network=dogecoin"));
         assertError(404, get("/api/v1/mining/pool/no-such-pool"));

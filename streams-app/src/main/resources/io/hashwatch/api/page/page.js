@@ -89,12 +89,16 @@
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     return e;
   }
+  // Drawn at the box's own width (one SVG unit a CSS pixel), so the axis text keeps its size on a phone; the last
+  // arguments of each chart are kept to draw it again when the width changes.
+  const charts = new Map();
   /**
    * series: [{ points: [[x, y|null]], color, dash, label }], band: [[x, lo, hi]] or null; yFmt formats a y tick.
    */
   function lineChart(id, series, band, yFmt, xFmt, alt) {
-    const W = 600, H = 190, L = 62, R = 8, T = 8, B = 24;
+    charts.set(id, [series, band, yFmt, xFmt, alt]);
     const box = $(id);
+    const W = Math.max(280, Math.round(box.clientWidth) || 600), H = 190, L = 62, R = 8, T = 8, B = 24;
     const all = series.flatMap((s) => s.points.filter((p) => ok(p[1])));
     const lows = band ? band.filter((b) => ok(b[1])).map((b) => b[1]) : [];
     const highs = band ? band.filter((b) => ok(b[2])).map((b) => b[2]) : [];
@@ -107,7 +111,7 @@
     y0 -= pad; y1 += pad;
     const sx = (x) => L + (x - x0) / (x1 - x0) * (W - L - R);
     const sy = (y) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
-    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': alt });
+    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': alt });
     for (let i = 0; i <= 3; i++) {
       const y = y0 + (y1 - y0) * i / 3;
       svg.append(svgEl('line', { x1: L, x2: W - R, y1: sy(y), y2: sy(y), class: 'grid-line' }));
@@ -142,6 +146,11 @@
     box.replaceChildren(svg);
     return true;
   }
+  let resized = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resized);
+    resized = setTimeout(() => charts.forEach((args, id) => lineChart(id, ...args)), 100);
+  });
   /** At most n points, evenly picked, the last one always kept. */
   function thin(list, n) {
     if (list.length <= n) return list;
@@ -153,20 +162,27 @@
   }
 
   // ---- sections ----
-  let heldFrom = null; // the lowest height the API holds, learnt from its 400
+  let heldFrom = null; // the lowest height the API holds: from the status, else learnt from a 400
+  let hrSeries = null; // the last tip's series: a refresh between blocks (a price update) reads it again for nothing
+  /** The hashrate records over the whole history held, about 300 of them, the tip's last. */
   async function hashrateSeries(tip) {
-    const want = Math.max(0, tip - 2015);
-    const from = heldFrom !== null && heldFrom > want ? heldFrom : want;
+    const key = network + ':' + tip.hash;
+    if (hrSeries && hrSeries.key === key) return hrSeries.records;
+    const read = async (from) => {
+      const every = Math.max(1, Math.ceil((tip.height - from + 1) / 300));
+      return (await api(`/api/v1/hashwatch/hashrate?from=${from}&to=${tip.height}&every=${every}`)).hashrate;
+    };
+    let records;
     try {
-      return (await api(`/api/v1/hashwatch/hashrate?from=${from}&to=${tip}`)).hashrate;
+      records = await read(heldFrom !== null ? heldFrom : Math.max(0, tip.height - 2015));
     } catch (e) {
       const m = /starts at height (\d+)/.exec(e.message);
-      if (e.status === 400 && m && Number(m[1]) <= tip) {
-        heldFrom = Number(m[1]);
-        return (await api(`/api/v1/hashwatch/hashrate?from=${heldFrom}&to=${tip}`)).hashrate;
-      }
-      throw e;
+      if (!(e.status === 400 && m && Number(m[1]) <= tip.height)) throw e;
+      heldFrom = Number(m[1]);
+      records = await read(heldFrom);
     }
+    hrSeries = { key, records };
+    return records;
   }
 
   function renderHeader(status, tip, poolRecord) {
@@ -202,10 +218,12 @@
     text('hr-7d-band', ok(last.hashrate_7d_lower_hps) ? hashrate(last.hashrate_7d_lower_hps) + ' – ' + hashrate(last.hashrate_7d_upper_hps) : '–');
     text('hr-3d', hashrate(last.hashrate_3d_hps), last.hashrate_3d_hps);
     text('hr-1d', hashrate(last.hashrate_1d_hps), last.hashrate_1d_hps);
-    const pts = thin(records, 300);
+    // Full 7-day windows only: the first week held has wide bands over few blocks, which would set the scale.
+    const full = records.filter((r) => r.window_7d_full);
+    const pts = thin(full.length >= 2 ? full : records, 300);
     const top = Math.max(...pts.map((r) => r.hashrate_7d_upper_hps || r.hashrate_7d_hps || 0));
     const [unit, div] = UNITS.find(([, d]) => top >= d) || UNITS[UNITS.length - 1];
-    const alt = `7-day hashrate from height ${int.format(records[0].height)} to ${int.format(last.height)}: latest ${hashrate(last.hashrate_7d_hps)}`
+    const alt = `7-day hashrate over the history held, full 7-day windows from height ${int.format(pts[0].height)} to ${int.format(last.height)}: latest ${hashrate(last.hashrate_7d_hps)}`
       + (ok(last.hashrate_7d_lower_hps) ? `, 95% band ${hashrate(last.hashrate_7d_lower_hps)} to ${hashrate(last.hashrate_7d_upper_hps)}` : '');
     const drawn = lineChart('hr-chart', [{ points: pts.map((r) => [r.time, r.hashrate_7d_hps]), color: '#1f4e8c' }],
       pts.map((r) => [r.time, r.hashrate_7d_lower_hps, r.hashrate_7d_upper_hps]),
@@ -246,8 +264,39 @@
     if (!adjustments.length) body.append(emptyRow(4, 'no adjustment in the history held yet'));
   }
 
-  function renderEconomics(e) {
+  /**
+   * Hashprice over the history held: each day's mean (miner-days), in USD and in BTC, with fees and subsidy only (the
+   * mean less the day's fee share).
+   */
+  function hashpriceByDay(days) {
+    const x = (d) => Date.parse(d.day + 'T00:00:00Z') / 1000;
+    const t = (d) => d.totals || {};
+    const subsidyOnly = (d, v) => (ok(v) && ok(t(d).fee_share) ? v * (1 - t(d).fee_share) : null);
+    for (const [id, field, fmt, axis, unit] of [
+      ['hp-chart', 'mean_hashprice_usd_per_ph_day', (v) => usd(v, 2), (y) => usd(y, 0), 'USD'],
+      ['hp-btc-chart', 'mean_hashprice_btc_per_ph_day', btc, (y) => Number(y.toPrecision(3)) + NBSP + 'BTC', 'BTC']]) {
+      const withValue = days.filter((d) => ok(t(d)[field]));
+      const caption = $(id.replace('chart', 'caption'));
+      if (!withValue.length) {
+        $(id).replaceChildren();
+        caption.textContent = unit === 'USD' ? 'Hashprice in USD by day: no price yet.' : 'Hashprice in BTC by day: no day held yet.';
+        continue;
+      }
+      const latest = withValue[withValue.length - 1];
+      const bare = subsidyOnly(latest, t(latest)[field]);
+      const alt = `Hashprice in ${unit} per PH/s per day, each day's mean over the history held, ${days[0].day} to ${days[days.length - 1].day}: `
+        + `latest (${latest.day}) ${fmt(t(latest)[field])} with fees, ${ok(bare) ? fmt(bare) + ' subsidy only' : 'subsidy only not known (the day\'s fees are not)'}`;
+      const drawn = lineChart(id, [
+        { points: days.map((d) => [x(d), t(d)[field]]), color: '#1f4e8c' },
+        { points: days.map((d) => [x(d), subsidyOnly(d, t(d)[field])]), color: '#8a4b00', dash: true }], null,
+      axis, (v) => iso(v).slice(0, 10), alt);
+      caption.textContent = drawn ? alt + '. Solid: with fees; dashed: subsidy only.' : alt + ' (one day: no chart yet).';
+    }
+  }
+
+  function renderEconomics(e, days) {
     const hp = e.hashprice, econ = e.economics, ref = e.reference_price;
+    hashpriceByDay(days);
     if (!hp || !econ) {
       text('hp-usd', 'no hashprice yet'); text('hp-btc', '–'); text('hp-nofees', '–'); text('price', 'no price yet');
       $('profiles').replaceChildren(emptyRow(7, 'no economics yet'));
@@ -262,7 +311,7 @@
       : 'fees not known: the figures above are subsidy only');
     if (ok(hp.price_usd)) {
       text('price', usd(hp.price_usd, 0), hp.price_usd);
-      $('price').append(' ', timeEl(hp.price_time_ms / 1000));
+      $('price').append(' (', timeEl(hp.price_time_ms / 1000), ')');
     } else {
       text('price', 'no price yet');
     }
@@ -272,19 +321,6 @@
         + ((ref.excluded_stale || []).length ? `; stale: ${ref.excluded_stale.join(', ')}` : '') + '.'
       : 'No reference price from any exchange yet.';
 
-    const hist = thin(e.hashprice_history || [], 300);
-    const usdAlt = hist.length && ok(hp.hashprice_usd_per_ph_day)
-      ? `Hashprice in USD per PH/s per day over ${int.format((e.hashprice_history || []).length)} blocks: latest ${usd(hp.hashprice_usd_per_ph_day, 2)} with fees, ${usd(noFees(hp, hp.hashprice_usd_per_ph_day), 2)} without`
-      : '';
-    const btcAlt = `Hashprice in BTC per PH/s per day: latest ${btc(hp.hashprice_btc_per_ph_day)} with fees, ${btc(noFees(hp, hp.hashprice_btc_per_ph_day))} without`;
-    const priced = hist.some((r) => ok(r.hashprice_usd_per_ph_day));
-    const field = priced ? 'hashprice_usd_per_ph_day' : 'hashprice_btc_per_ph_day';
-    const drawn = lineChart('hp-chart', [
-      { points: hist.map((r) => [r.time, r[field]]), color: '#1f4e8c' },
-      { points: hist.map((r) => [r.time, noFees(r, r[field])]), color: '#8a4b00', dash: true }], null,
-    priced ? (y) => usd(y, 0) : (y) => Number(y.toPrecision(3)) + ' BTC', (x) => iso(x).slice(0, 10), priced ? usdAlt : btcAlt);
-    $('hp-caption').textContent = drawn ? (priced ? usdAlt : btcAlt) + '. Solid: with fees; dashed: subsidy only.'
-      + (priced ? '' : ' No price yet: BTC.') : 'Hashprice: not enough blocks for a chart yet.';
 
     const body = $('profiles');
     body.replaceChildren();
@@ -412,7 +448,8 @@
   }
 
   async function section(id, load, render) {
-    try { render(await load()); sectionOk(id); } catch (e) { sectionError(id, e); }
+    // Shown before it is drawn: a hidden section's charts would read a width of 0.
+    try { const data = await load(); sectionOk(id); render(data); } catch (e) { sectionError(id, e); }
   }
 
   async function refresh() {
@@ -440,22 +477,26 @@
       return;
     }
     const tip = status.networks[network].tip;
+    if (ok(status.networks[network].first_height)) heldFrom = status.networks[network].first_height;
     $('loading').hidden = true;
     let poolRecord = null;
+    // The days held (400 at most, as the history): the miner-stress section's and the hashprice charts'.
+    const daysFrom = new Date((tip.time - 400 * 86400) * 1000).toISOString().slice(0, 10);
+    const days = api('/api/v1/hashwatch/miner-days?from=' + daysFrom);
+    days.catch(() => {}); // each section that reads it shows its failure
     const tasks = [
-      section('network', async () => [await hashrateSeries(tip.height), await api('/api/v1/hashwatch/difficulty'),
+      section('network', async () => [await hashrateSeries(tip), await api('/api/v1/hashwatch/difficulty'),
         await api('/api/v1/mining/difficulty-adjustments/all')], ([hr, d, adj]) => { renderHashrate(hr); renderDifficulty(d.difficulty, d.block, adj); }),
-      section('economics', () => api('/api/v1/hashwatch/economics'), renderEconomics),
+      section('economics', async () => [await api('/api/v1/hashwatch/economics'), (await days).miner_days],
+        ([e, m]) => renderEconomics(e, m)),
       section('pools', () => api('/api/v1/hashwatch/pool-shares'), (p) => { poolRecord = p.tip; renderPools(p.pools); }),
-      section('stress', () => {
-        const from = new Date((tip.time - 400 * 86400) * 1000).toISOString().slice(0, 10);
-        return api('/api/v1/hashwatch/miner-days?from=' + from);
-      }, (m) => renderStress(m.miner_days)),
+      section('stress', () => days, (m) => renderStress(m.miner_days)),
       section('alerts', () => api('/api/v1/hashwatch/alerts'), (a) => renderAlerts(a.alerts)),
     ];
     await Promise.all(tasks);
     lastPool = poolRecord;
     renderHeader(status, tip, poolRecord);
+    document.body.dataset.network = network;
     document.body.dataset.height = tip.height;
   }
 
