@@ -78,7 +78,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * the real daily closes of two exchanges as reference prices. The figures the page shows equal the API's, a new
  * block shows without a reload, the page says it is disconnected while the server is down and comes back after,
  * nothing it loads leaves 127.0.0.1 and the console has no error. Screenshots at 1280x800 and 390x844 are written to
- * {@code target/page-screenshots/}. Skipped with a notice when chromium is not installed, unless CI=true.
+ * {@code target/page-screenshots/}. A second test has {@code run} itself replay the headers and prices, stopped and
+ * started again under the open page. Skipped with a notice when chromium is not installed, unless CI=true.
  */
 class PageBrowserTest {
     private static final String HEADERS = "mainnet_586657-589289.dfinity.bin";
@@ -467,6 +468,91 @@ class PageBrowserTest {
         }
     }
 
+    /**
+     * The page as a user gets it: {@code run} replays real headers and real daily closes with the page open. The
+     * first run has the file's first 2,100 headers; it is stopped as by Ctrl-C (the page says it is disconnected),
+     * and a second run on the same data directory and port, given the whole file, resumes after the last height
+     * published: the page comes back by itself and shows the new blocks, unreloaded. At both tips the page's figures
+     * are the API's (the pools' share aside: a header file has no coinbases).
+     */
+    @Test
+    @Timeout(300)
+    void runReplayingRealHeadersAndPricesServesThePage() throws Exception {
+        requireChromium();
+        Path all = SharedData.requireHeaders(HEADERS);
+        // The closes up to 2019-08-14, so that the latest reference price is of the replay's time, not 2022's.
+        List<String> closes = Files.readAllLines(SharedData.require(
+                "data/prices/btcusd_daily_2014-11-28_2022-08-20.bitstamp.csv"));
+        Path prices = Files.write(tmp.resolve("bitstamp.csv"), closes.stream()
+                .filter(l -> l.startsWith("date") || l.compareTo("2019-08-15") < 0).toList());
+        byte[] bytes = Files.readAllBytes(all);
+        // The first tip in the epoch from 588,672: the one before began before the file, with no projection.
+        int firstCount = 2_100;
+        Path first = Files.write(tmp.resolve("first.bin"), java.util.Arrays.copyOf(bytes, firstCount * 80));
+        long firstTip = FIRST + firstCount - 1;
+        long lastTip = FIRST + bytes.length / 80 - 1;
+        int httpPort = EmbeddedKafka.freePort();
+        base = "http://127.0.0.1:" + httpPort;
+        List<String> common = List.of("--start-height", String.valueOf(FIRST), "--prices", prices.toString(),
+                "--exchanges", "none", "--data-dir", tmp.resolve("run-data").toString(), "--kafka-port",
+                String.valueOf(EmbeddedKafka.freePort()), "--metrics-port", String.valueOf(httpPort),
+                "--alerts-port", "-1");
+        ChromeDriver driver = null;
+        try {
+            try (InProcessRun run = new InProcessRun(runArgs(first, common))) {
+                waitFor("run's API at tip " + firstTip, () -> {
+                    run.assertRunning();
+                    return apiTip() == firstTip;
+                }, Duration.ofSeconds(150));
+                driver = chromium();
+                ChromeDriver d = driver;
+                d.get(base + "/");
+                d.executeScript("window.hashwatchLoadedOnce = true");
+                List<String> differ = new ArrayList<>();
+                waitFor("the page at tip " + firstTip + " showing the API's figures", () -> {
+                    differ.clear();
+                    differ.addAll(mismatches(d, firstTip, false));
+                    return differ.isEmpty();
+                }, () -> "" + differ);
+                assertEquals(0, run.stop(), "a clean stop");
+                waitFor("the disconnected state", () -> "disconnected".equals(attr(d, "body", "data-connection")));
+            }
+            ChromeDriver d = driver;
+            try (InProcessRun run = new InProcessRun(runArgs(all, common))) {
+                List<String> differ = new ArrayList<>();
+                waitFor("the page live again at tip " + lastTip + " showing the API's figures", () -> {
+                    run.assertRunning();
+                    differ.clear();
+                    differ.addAll(mismatches(d, lastTip, false));
+                    return differ.isEmpty();
+                }, () -> "" + differ, Duration.ofSeconds(150));
+                assertEquals(Boolean.TRUE, d.executeScript("return window.hashwatchLoadedOnce === true"),
+                        "the page was reloaded");
+                // Priced from the replayed closes: the latest reference price is the last close, 2019-08-14's.
+                assertEquals(10_022.99, json("/api/v1/hashwatch/economics").path("hashprice").path("price_usd")
+                        .asDouble(), 1e-6);
+                for (LogEntry e : consoleErrors(d)) {
+                    assertTrue(e.getMessage().contains(base) && (e.getMessage().contains("ERR_CONNECTION_REFUSED")
+                            || e.getMessage().contains("ERR_INCOMPLETE_CHUNKED_ENCODING")), "console error: " + e);
+                }
+                List<String> outside = requestsLeaving(d);
+                assertTrue(outside.isEmpty(), "requests that left 127.0.0.1: " + outside);
+                screenshot(d, "page-run-1280x800.png");
+                assertEquals(0, run.stop(), "a clean stop");
+            }
+        } finally {
+            if (driver != null) {
+                driver.quit();
+            }
+        }
+    }
+
+    private static String[] runArgs(Path headers, List<String> common) {
+        List<String> args = new ArrayList<>(List.of("run", "--headers", headers.toString()));
+        args.addAll(common);
+        return args.toArray(String[]::new);
+    }
+
     private static MetricsServer startServer(InetSocketAddress at, PrometheusMeterRegistry registry,
                                              HashwatchStreams streams, String bootstrap) throws IOException {
         Api api = new Api(null, PoolList.bundled(), EconomicsSettings.defaults(), registry);
@@ -567,6 +653,11 @@ class PageBrowserTest {
 
     /** Where the page's figures differ from the API's, read once each: empty when they all agree. */
     private List<String> mismatches(ChromeDriver d, long tip) {
+        return mismatches(d, tip, true);
+    }
+
+    /** @param pools whether to compare the top pool's share (a header file has no coinbases: no pool known) */
+    private List<String> mismatches(ChromeDriver d, long tip, boolean pools) {
         List<String> out = new ArrayList<>();
         check(out, "tip", NumberFormat.getIntegerInstance(Locale.US).format(tip), textOf(d, "tip-height"));
         check(out, "tip height", String.valueOf(tip), attr(d, "body", "data-height"));
@@ -594,6 +685,9 @@ class PageBrowserTest {
             check(out, "gap", profile.getValue().path("gap").asDouble(),
                     gap == null || gap.isEmpty() ? Double.NaN : Double.parseDouble(gap));
             check(out, "gap text", signedPercent(profile.getValue().path("gap").asDouble(), 1), gapCell.getText());
+        }
+        if (!pools) {
+            return out;
         }
         JsonNode week = Json.MAPPER.missingNode();
         for (JsonNode w : json("/api/v1/hashwatch/pool-shares").path("pools").path("windows")) {
@@ -701,12 +795,21 @@ class PageBrowserTest {
         waitFor(what, done, () -> "");
     }
 
+    private static void waitFor(String what, BooleanSupplier done, Duration wait) throws InterruptedException {
+        waitFor(what, done, () -> "", wait);
+    }
+
     private static void waitFor(String what, BooleanSupplier done, java.util.function.Supplier<String> detail)
             throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        waitFor(what, done, detail, WAIT);
+    }
+
+    private static void waitFor(String what, BooleanSupplier done, java.util.function.Supplier<String> detail,
+                                Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!holds(done)) {
             if (System.nanoTime() > deadline) {
-                fail("no " + what + " after " + WAIT.toSeconds() + " s " + detail.get());
+                fail("no " + what + " after " + wait.toSeconds() + " s " + detail.get());
             }
             Thread.sleep(200);
         }

@@ -16,9 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -30,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code hashwatch run} stopped (as by Ctrl-C) mid-replay and run again on the same {@code --data-dir} resumes: its
@@ -53,44 +49,6 @@ import picocli.CommandLine;
 class RunResumeIntegrationTest {
     @TempDir
     Path tmp;
-
-    /** A {@code run} in this JVM on a thread of its own. */
-    private static final class InProcessRun implements AutoCloseable {
-        private final ExecutorService thread = Executors.newSingleThreadExecutor();
-        private final RunCommand command;
-        private final Future<Integer> exit;
-
-        InProcessRun(String... args) {
-            CommandLine cl = Hashwatch.commandLine();
-            command = cl.getSubcommands().get("run").getCommand();
-            exit = thread.submit(() -> cl.execute(args));
-        }
-
-        /** Stops as Ctrl-C does and returns the exit code. */
-        int stop() throws Exception {
-            command.requestStop();
-            return exit.get(60, TimeUnit.SECONDS);
-        }
-
-        void assertRunning() {
-            if (exit.isDone()) {
-                try {
-                    fail("run ended early with exit code " + exit.get());
-                } catch (Exception e) {
-                    fail("run ended early", e);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            if (!exit.isDone()) {
-                command.requestStop();
-                exit.get(60, TimeUnit.SECONDS);
-            }
-            thread.shutdownNow();
-        }
-    }
 
     private static void await(InProcessRun run, BooleanSupplier condition, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
