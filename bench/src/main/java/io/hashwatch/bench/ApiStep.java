@@ -163,7 +163,7 @@ final class ApiStep {
                     long t = System.nanoTime();
                     int status;
                     try {
-                        status = get(http, base + path).statusCode();
+                        status = get(http, base + path, HttpResponse.BodyHandlers.discarding()).statusCode();
                     } catch (Exception e) {
                         status = -1;
                     }
@@ -189,11 +189,17 @@ final class ApiStep {
      * idle for 10 s, and the JDK client may reuse it: PITFALLS); a second failure is the answer.
      */
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return get(http, url, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The load's requests read the body and drop it, as a load generator does (only the status is checked). */
+    private static <T> HttpResponse<T> get(HttpClient http, String url, HttpResponse.BodyHandler<T> body)
+            throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, body);
         } catch (java.io.IOException e) {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, body);
         }
     }
 
