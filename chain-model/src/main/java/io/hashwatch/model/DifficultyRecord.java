@@ -1,8 +1,13 @@
 package io.hashwatch.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Difficulty and the projected next adjustment at a block (topic {@code difficulty}, key {@code network:height}),
  * projected in event time: the block's own timestamp is "now".
+ *
+ * <p>The quantiles are named as docs/topics.md names them ({@code forecast_change_p05}): the mapper's naming would
+ * write {@code p_05}, an underscore between a letter and a digit being right for {@code hashrate_7d} only.
  *
  * @param progress                ratio of the epoch's blocks mined (height mod 2016) / 2016
  * @param projectedChange         projected next adjustment as a ratio (+0.05 is +5%); at the epoch's last block,
@@ -24,7 +29,11 @@ public record DifficultyRecord(String network, long height, String hash, long ti
                                double progress, int blocksRemaining, long nextRetargetHeight,
                                Double projectedChange, @Nullable String projectedNextBits, Long projectedRetargetTime,
                                Double meanBlockIntervalSeconds, Double previousChange,
-                               @Nullable String projectionMethod, Double forecastChangeP05, Double forecastChangeP10,
-                               Double forecastChangeP50, Double forecastChangeP90, Double forecastChangeP95,
+                               @Nullable String projectionMethod,
+                               @JsonProperty("forecast_change_p05") Double forecastChangeP05,
+                               @JsonProperty("forecast_change_p10") Double forecastChangeP10,
+                               @JsonProperty("forecast_change_p50") Double forecastChangeP50,
+                               @JsonProperty("forecast_change_p90") Double forecastChangeP90,
+                               @JsonProperty("forecast_change_p95") Double forecastChangeP95,
                                Double forecastProbabilityDecrease) {
 }

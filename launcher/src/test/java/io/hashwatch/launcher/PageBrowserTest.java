@@ -201,6 +201,11 @@ class PageBrowserTest {
                 JsonNode diff = json("/api/v1/hashwatch/difficulty").path("difficulty");
                 assertEquals(diff.get("projected_change").asDouble(), value(d, "diff-change"));
                 assertEquals(signedPercent(diff.get("projected_change").asDouble(), 2), textOf(d, "diff-change"));
+                // The forecast's 90% band, its median and the chance of a decrease (issue 23), as the record has them.
+                assertEquals(signedPercent(diff.get("forecast_change_p05").asDouble(), 1) + " to "
+                        + signedPercent(diff.get("forecast_change_p95").asDouble(), 1) + ", median "
+                        + signedPercent(diff.get("forecast_change_p50").asDouble(), 1) + "; chance of a decrease "
+                        + percent(diff.get("forecast_probability_decrease").asDouble()), textOf(d, "diff-forecast"));
                 JsonNode econ = json("/api/v1/hashwatch/economics");
                 double usd = econ.path("hashprice").get("hashprice_usd_per_ph_day").asDouble();
                 assertEquals(usd, value(d, "hp-usd"));
@@ -224,6 +229,21 @@ class PageBrowserTest {
                 assertTrue(textOf(d, "pool-top").startsWith(percent(week.get("top_share").asDouble())),
                         textOf(d, "pool-top"));
                 assertTrue(d.findElements(By.cssSelector("#pool-rows tr")).size() >= 3);
+                // Each drought of the tip's windows is a row: blocks since the pool's last, its share, the odds.
+                JsonNode droughts = json("/api/v1/hashwatch/pool-shares").path("pools").path("droughts");
+                var droughtRows = d.findElements(By.cssSelector("#drought-rows tr"));
+                assertTrue(droughts.size() >= 3, droughts.toString());
+                assertEquals(droughts.size(), droughtRows.size());
+                for (int i = 0; i < droughts.size(); i++) {
+                    JsonNode dr = droughts.get(i);
+                    var cells = droughtRows.get(i).findElements(By.tagName("td"));
+                    assertEquals(NumberFormat.getIntegerInstance(Locale.US).format(dr.get("blocks_since_last")
+                            .asLong()), cells.get(1).getText(), dr.toString());
+                    assertEquals(percent(dr.get("share").asDouble()), cells.get(2).getText(), dr.toString());
+                    double odds = dr.get("probability").asDouble();
+                    assertEquals(odds < 0.001 ? String.format(Locale.US, "%.1e", odds).replace("e-0", "e-")
+                            : percent(odds), cells.get(3).getText(), dr.toString());
+                }
                 JsonNode alerts = json("/api/v1/hashwatch/alerts").path("alerts");
                 var alertRows = d.findElements(By.cssSelector("#alert-rows tr"));
                 assertEquals(alerts.size(), alertRows.size());
