@@ -65,7 +65,7 @@ class SchemaFilesGeneratedTest {
      * {@code forecast_change_p05} and written as {@code forecast_change_p_05}.
      */
     @Test
-    void everyFieldTheTopicsDocNamesIsWritten() throws java.io.IOException {
+    void everyFieldTheTopicsDocNamesIsWritten() throws Exception {
         String doc = GeneratedFiles.read(GeneratedFiles.root().resolve("docs/topics.md"));
         java.util.regex.Pattern name = java.util.regex.Pattern.compile("`([a-z0-9_]+)`");
         List<String> missing = new ArrayList<>();
@@ -97,12 +97,25 @@ class SchemaFilesGeneratedTest {
         }
         assertEquals(List.of(), missing, "fields docs/topics.md names that no schema has");
         org.junit.jupiter.api.Assertions.assertTrue(checked > 100, checked + " field names checked");
-        // And the mapper writes (and reads) the forecast under those names.
-        DifficultyRecord d = new DifficultyRecord("mainnet", 1, "h", 1, "1d00ffff", 1, 0, 0, 1, 0.0, 2015, 2016, null,
-                null, null, null, null, null, -0.05, -0.04, 0.01, 0.04, 0.05, 0.4);
+        // And the mapper writes (and reads) the forecast under those names: a record built by its components' names,
+        // whatever else the record holds.
+        java.lang.reflect.RecordComponent[] components = DifficultyRecord.class.getRecordComponents();
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        Map<String, Double> forecast = Map.of("forecastChangeP05", -0.05, "forecastChangeP10", -0.04,
+                "forecastChangeP50", 0.01, "forecastChangeP90", 0.04, "forecastChangeP95", 0.05,
+                "forecastProbabilityDecrease", 0.4);
+        for (int i = 0; i < components.length; i++) {
+            Class<?> c = components[i].getType();
+            types[i] = c;
+            args[i] = c == long.class ? (Object) 1L : c == int.class ? (Object) 1 : c == double.class ? (Object) 1.0
+                    : c == String.class ? "mainnet" : forecast.get(components[i].getName());
+        }
+        DifficultyRecord d = DifficultyRecord.class.getDeclaredConstructor(types).newInstance(args);
         JsonNode written = Json.MAPPER.valueToTree(d);
         assertEquals(-0.05, written.get("forecast_change_p05").asDouble());
         assertEquals(0.05, written.get("forecast_change_p95").asDouble());
+        assertEquals(0.4, written.get("forecast_probability_decrease").asDouble());
         assertEquals(d, Json.MAPPER.treeToValue(written, DifficultyRecord.class));
     }
 
