@@ -265,9 +265,13 @@ public final class MetricCatalog {
     public static final Metric POOL_LUCK = gauge("hashwatch_pool_luck_ratio",
             "Blocks found over blocks expected from the pool's share of the next longer window (NaN for 30d and"
                     + " other)", "network", "window", "pool");
+    public static final Metric POOL_EMPTY_BLOCKS = gauge("hashwatch_pool_empty_blocks",
+            "The pool's blocks of the window with the coinbase alone, among those with a known tx count", "network",
+            "window", "pool");
     public static final Metric BLOCK_ANOMALIES = counter("hashwatch_block_anomalies",
-            "Best-chain blocks with an anomaly, by kind (empty, before_parent, at_mtp_floor, ahead_of_arrival) and"
-                    + " pool (a slug of the list, unknown or unattributed)", "network", "kind", "pool");
+            "Best-chain blocks with an anomaly, by kind (empty, before_parent, at_mtp_floor, ahead_of_arrival,"
+                    + " fee_shock, unknown_tag) and pool (a slug of the list, unknown or unattributed)", "network",
+            "kind", "pool");
     public static final Metric FEE_SHARE = gauge("hashwatch_fee_share_ratio",
             "Fees / (subsidy + fees) over the window's blocks with known claimed fees (window 1d or 30d)", "network",
             "window");

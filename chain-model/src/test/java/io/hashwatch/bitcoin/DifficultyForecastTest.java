@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hashwatch.testing.SharedData;
 import io.hashwatch.testing.SharedData.HeaderRow;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,44 @@ class DifficultyForecastTest {
         assertEquals(0.0, DifficultyForecast.change(MAIN, bits, bits, 0, s - 1));
         // At powLimit no span lowers the difficulty.
         assertEquals(Long.MAX_VALUE, DifficultyForecast.decreaseThreshold(MAIN, 0x1d00ffffL, 0x1d00ffffL));
+    }
+
+    /**
+     * The x4 clamp as consensus applies it: the new target is at most the old x 4 and at least the old / 4 (Core's
+     * old x span / 1,209,600 with the span clamped to [302,400, 4,838,400], compact-truncated). Far beyond either bound
+     * the whole band is the clamped change; near one, only the quantiles past it are.
+     */
+    @Test
+    void beyondTheClampTheBandIsTheClampedChange() {
+        long bits = 0x17053894L; // block 840,000's bits
+        BigInteger target = CompactTarget.decode(bits);
+        double down = Work.difficulty(CompactTarget.encode(target.shiftLeft(2))) / Work.difficulty(bits) - 1;
+        double up = Work.difficulty(CompactTarget.encode(target.shiftRight(2))) / Work.difficulty(bits) - 1;
+        assertEquals(-0.75, down, 1e-4);
+        assertEquals(3.0, up, 1e-4);
+        long start = 1_700_000_000L;
+        // 100 blocks in 100 days: every quantile is past four target timespans.
+        DifficultyForecast slow = DifficultyForecast.forecast(MAIN, 100, bits, bits, start, start + 100 * 86_400L,
+                null, null, false);
+        for (double q : new double[] {slow.changeP05(), slow.changeP10(), slow.changeP50(), slow.changeP90(),
+                slow.changeP95()}) {
+            assertEquals(down, q, 0.0, slow.toString());
+        }
+        assertEquals(1.0, slow.probabilityDecrease(), 1e-12);
+        // 1,000 blocks in 1,000 s: every quantile is under a quarter of the target timespan.
+        DifficultyForecast fast = DifficultyForecast.forecast(MAIN, 1_000, bits, bits, start, start + 1_000, null,
+                null, false);
+        for (double q : new double[] {fast.changeP05(), fast.changeP10(), fast.changeP50(), fast.changeP90(),
+                fast.changeP95()}) {
+            assertEquals(up, q, 0.0, fast.toString());
+        }
+        assertEquals(0.0, fast.probabilityDecrease(), 1e-12);
+        // Half the epoch in two target timespans: the median span is about four, so the slow tail is clamped and the
+        // fast one is not.
+        DifficultyForecast edge = DifficultyForecast.forecast(MAIN, 1_008, bits, bits, start,
+                start + 2L * Network.TARGET_TIMESPAN_SECONDS, null, null, false);
+        assertEquals(down, edge.changeP05(), 0.0, edge.toString());
+        assertTrue(edge.changeP95() > down, edge.toString());
     }
 
     /** The binomial tail the decrease probability uses equals Commons Math's regularized incomplete beta. */

@@ -187,13 +187,22 @@ final class NetworkDashboard {
                                 + " (hashwatch_difficulty_decrease_probability_ratio{network=\"$network\"})",
                                 "P(decrease)")
                         .unit("percentunit"))
-                .panel(timeseries("Odds of the current gap without a block", 24, 8)
+                .panel(timeseries("Odds of the current gap without a block", 12, 8)
                         .description("exp(-gap / expected interval at the 7-day hashrate); NoBlockForLong fires"
                                 + " below 0.001.")
                         .query("max without (instance) (hashwatch_block_gap_probability_ratio{network=\"$network\"})",
                                 "P(gap at least this long)")
                         .unit("percentunit")
-                        .custom("scaleDistribution", json("{'type': 'log', 'log': 10}")));
+                        .custom("scaleDistribution", json("{'type': 'log', 'log': 10}")))
+                .panel(timeseries("Stale blocks per day (Bitcoin Core sources)", 12, 8)
+                        .description("Blocks of the new stale branches a Bitcoin Core source reported (getchaintips"
+                                + " after each new tip) over the last 24 hours; the stale-branches topic has each"
+                                + " branch with its depth and pool. StaleBranchDeep fires on a branch of 2 or more."
+                                + " No series without a Bitcoin Core source.")
+                        .query("sum without (instance) (source:hashwatch_source_stale_blocks:increase1d)",
+                                "{{source}}")
+                        .unit("short")
+                        .decimals(0));
 
     }
 

@@ -70,22 +70,26 @@ final class PoolsDashboard {
                         .description("The top 15 pools of the 7-day window and the rest as other: blocks, share of"
                                 + " the blocks with a coinbase, estimated hashrate (share x the window's network"
                                 + " hashrate) and luck (blocks / blocks expected from the share of the next longer"
-                                + " window; empty for 30d and other).")
+                                + " window; empty for 30d and other), and its empty blocks (the coinbase alone, where"
+                                + " the source gave tx counts).")
                         .tableQuery("hashwatch_pool_blocks{network=\"$network\",window=\"$window\"}", "__auto")
                         .tableQuery("hashwatch_pool_share_ratio{network=\"$network\",window=\"$window\"}", "__auto")
                         .tableQuery(
                                 "hashwatch_pool_hashrate_hashes_per_second{network=\"$network\",window=\"$window\"}",
                                 "__auto")
                         .tableQuery("hashwatch_pool_luck_ratio{network=\"$network\",window=\"$window\"}", "__auto")
+                        .tableQuery("hashwatch_pool_empty_blocks{network=\"$network\",window=\"$window\"}", "__auto")
                         .option("sortBy", json("[{'displayName': 'blocks', 'desc': true}]"))
                         .override("share", unit("percentunit"), prop("decimals", 1))
                         .override("estimated hashrate", unit("Hs"))
                         .override("luck", unit("percentunit"), prop("decimals", 0))
                         .override("blocks", prop("decimals", 0))
+                        .override("empty blocks", prop("decimals", 0))
                         .transformations("[{'id': 'merge', 'options': {}}, {'id': 'organize', 'options':"
                                 + " {'excludeByName': {'Time': true, 'job': true, 'instance': true, 'component':"
                                 + " true, 'network': true, 'window': true}, 'renameByName': {'Value #A': 'blocks',"
-                                + " 'Value #B': 'share', 'Value #C': 'estimated hashrate', 'Value #D': 'luck'}}}]"))
+                                + " 'Value #B': 'share', 'Value #C': 'estimated hashrate', 'Value #D': 'luck',"
+                                + " 'Value #E': 'empty blocks'}}}]"))
                 .row("Over time")
                 .panel(timeseries("Pool shares (last 1,008 blocks)", 12, 8)
                         .description("Each top pool's share of the last 1,008 blocks with a coinbase, stacked with"
@@ -142,7 +146,18 @@ final class PoolsDashboard {
                                 "max without (instance) (hashwatch_pool_drought_probability_ratio{network=\"$network\"})",
                                 "{{pool}}")
                         .unit("percentunit")
-                        .custom("scaleDistribution", json("{'type': 'log', 'log': 10}")));
+                        .custom("scaleDistribution", json("{'type': 'log', 'log': 10}")))
+                .row("Block anomalies")
+                .panel(timeseries("Block anomalies by pool and kind (last 24 h)", 24, 8)
+                        .description("Best-chain blocks with an anomaly over the last 24 hours (the block-anomalies"
+                                + " topic names each block): empty, before_parent, at_mtp_floor, ahead_of_arrival,"
+                                + " fee_shock, unknown_tag. EmptyBlocks, BlockTimestampAnomaly, BlocksBeforeParentHigh,"
+                                + " FeeShock and UnknownCoinbaseTag alert on them.")
+                        .query("sum by (pool, kind) (increase(hashwatch_block_anomalies_total{network=\"$network\"}"
+                                + "[24h]))", "{{pool}} {{kind}}")
+                        .legendTable()
+                        .unit("short")
+                        .decimals(0));
 
     }
 }

@@ -3,6 +3,7 @@ package io.hashwatch.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -58,6 +59,66 @@ class SchemaFilesGeneratedTest {
         assertEquals(List.of(Topics.DEAD_LETTERS.name()), without, "the topics whose value is no hashwatch record");
     }
 
+    /**
+     * Every field docs/topics.md names in the first column of a topic's table is a property of that topic's schema
+     * (at any depth): the names consumers read are the names written. It caught the forecast quantiles, documented as
+     * {@code forecast_change_p05} and written as {@code forecast_change_p_05}.
+     */
+    @Test
+    void everyFieldTheTopicsDocNamesIsWritten() throws Exception {
+        String doc = GeneratedFiles.read(GeneratedFiles.root().resolve("docs/topics.md"));
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("`([a-z0-9_]+)`");
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        for (String section : doc.split("\n## ")) {
+            java.util.regex.Matcher title = java.util.regex.Pattern.compile("^`([a-z-]+)`").matcher(section);
+            if (!title.find()) {
+                continue;
+            }
+            java.nio.file.Path file = TopicSchemas.file(GeneratedFiles.root(), title.group(1));
+            if (!java.nio.file.Files.exists(file)) {
+                continue; // dead-letters: the input as received
+            }
+            java.util.Set<String> properties = new java.util.HashSet<>();
+            Json.MAPPER.readTree(file.toFile()).findParents("properties")
+                    .forEach(p -> p.get("properties").fieldNames().forEachRemaining(properties::add));
+            for (String line : section.split("\n")) {
+                if (!line.startsWith("| `")) {
+                    continue;
+                }
+                java.util.regex.Matcher m = name.matcher(line.split("\\|")[1]);
+                while (m.find()) {
+                    checked++;
+                    if (!properties.contains(m.group(1))) {
+                        missing.add(title.group(1) + "." + m.group(1));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "fields docs/topics.md names that no schema has");
+        org.junit.jupiter.api.Assertions.assertTrue(checked > 100, checked + " field names checked");
+        // And the mapper writes (and reads) the forecast under those names: a record built by its components' names,
+        // whatever else the record holds.
+        java.lang.reflect.RecordComponent[] components = DifficultyRecord.class.getRecordComponents();
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        Map<String, Double> forecast = Map.of("forecastChangeP05", -0.05, "forecastChangeP10", -0.04,
+                "forecastChangeP50", 0.01, "forecastChangeP90", 0.04, "forecastChangeP95", 0.05,
+                "forecastProbabilityDecrease", 0.4);
+        for (int i = 0; i < components.length; i++) {
+            Class<?> c = components[i].getType();
+            types[i] = c;
+            args[i] = c == long.class ? (Object) 1L : c == int.class ? (Object) 1 : c == double.class ? (Object) 1.0
+                    : c == String.class ? "mainnet" : forecast.get(components[i].getName());
+        }
+        DifficultyRecord d = DifficultyRecord.class.getDeclaredConstructor(types).newInstance(args);
+        JsonNode written = Json.MAPPER.valueToTree(d);
+        assertEquals(-0.05, written.get("forecast_change_p05").asDouble());
+        assertEquals(0.05, written.get("forecast_change_p95").asDouble());
+        assertEquals(0.4, written.get("forecast_probability_decrease").asDouble());
+        assertEquals(d, Json.MAPPER.treeToValue(written, DifficultyRecord.class));
+    }
+
     static String schema(Topic<?, ?> topic, Class<?> type) {
         SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(Json.MAPPER,
                 SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
@@ -67,7 +128,12 @@ class SchemaFilesGeneratedTest {
         PropertyNamingStrategies.NamingBase naming =
                 (PropertyNamingStrategies.NamingBase) Json.MAPPER.getPropertyNamingStrategy();
         config.forFields()
-                .withPropertyNameOverrideResolver(f -> naming.translate(f.getDeclaredName()))
+                .withPropertyNameOverrideResolver(f -> {
+                    // An explicit name is what the mapper writes (Jackson does not rename it).
+                    JsonProperty explicit = f.getAnnotation(JsonProperty.class);
+                    return explicit != null && !explicit.value().isEmpty() ? explicit.value()
+                            : naming.translate(f.getDeclaredName());
+                })
                 .withRequiredCheck(f -> !writtenOnlyWhenSet(f))
                 .withNullableCheck(SchemaFilesGeneratedTest::nullable)
                 .withEnumResolver(f -> f.getDeclaredName().equals("network") && f.getType().getErasedType()

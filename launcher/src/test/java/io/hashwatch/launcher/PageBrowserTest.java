@@ -312,6 +312,21 @@ class PageBrowserTest {
                 assertEquals(dollars0(econ.path("settings").get("hosting_revenue_usd_per_mw_day").asDouble())
                         + " per MW per day", cells.get(5).getText());
                 assertTrue(d.findElements(By.cssSelector("#pool-rows tr")).size() >= 3);
+                // Each drought of the tip's windows is a row: blocks since the pool's last, its share, the odds.
+                JsonNode droughts = json("/api/v1/hashwatch/pool-shares").path("pools").path("droughts");
+                var droughtRows = d.findElements(By.cssSelector("#drought-rows tr"));
+                assertTrue(droughts.size() >= 3, droughts.toString());
+                assertEquals(droughts.size(), droughtRows.size());
+                for (int i = 0; i < droughts.size(); i++) {
+                    JsonNode dr = droughts.get(i);
+                    var droughtCells = droughtRows.get(i).findElements(By.tagName("td"));
+                    assertEquals(NumberFormat.getIntegerInstance(Locale.US).format(dr.get("blocks_since_last")
+                            .asLong()), droughtCells.get(1).getText(), dr.toString());
+                    assertEquals(percent(dr.get("share").asDouble()), droughtCells.get(2).getText(), dr.toString());
+                    double odds = dr.get("probability").asDouble();
+                    assertEquals(odds < 0.001 ? String.format(Locale.US, "%.1e", odds).replace("e-0", "e-")
+                            : percent(odds), droughtCells.get(3).getText(), dr.toString());
+                }
                 JsonNode alerts = json("/api/v1/hashwatch/alerts").path("alerts");
                 var alertRows = d.findElements(By.cssSelector("#alert-rows tr"));
                 assertEquals(alerts.size(), alertRows.size());

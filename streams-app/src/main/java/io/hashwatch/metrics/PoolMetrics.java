@@ -15,6 +15,7 @@ import static io.hashwatch.metrics.MetricCatalog.POOL_BLOCKS_ATTRIBUTED;
 import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_PROBABILITY;
 import static io.hashwatch.metrics.MetricCatalog.POOL_DROUGHT_SHARE;
+import static io.hashwatch.metrics.MetricCatalog.POOL_EMPTY_BLOCKS;
 import static io.hashwatch.metrics.MetricCatalog.POOL_HASHRATE;
 import static io.hashwatch.metrics.MetricCatalog.POOL_LUCK;
 import static io.hashwatch.metrics.MetricCatalog.POOL_SHARE;
@@ -97,22 +98,22 @@ public final class PoolMetrics {
             c.set(5, (double) window.emptyBlocks());
             c.set(6, (double) window.withCoinbase());
             Map<String, double[]> values = new HashMap<>();
-            double[] other = {0, 0, 0, Double.NaN};
+            double[] other = {0, 0, 0, Double.NaN, 0};
             boolean anyOther = false;
             for (PoolShare p : window.pools()) {
                 double[] v = {p.blocks(), p.share(), p.hashrateHps() == null ? Double.NaN : p.hashrateHps(),
-                        p.luck() == null ? Double.NaN : p.luck()};
+                        p.luck() == null ? Double.NaN : p.luck(), p.emptyBlocks()};
                 if (top.contains(p.slug())) {
                     values.put(p.slug(), v);
                 } else if (p.blocks() > 0) {
                     anyOther = true;
-                    for (int i = 0; i < 3; i++) {
+                    for (int i : new int[]{0, 1, 2, 4}) {
                         other[i] += v[i];
                     }
                 }
             }
             for (String slug : top) {
-                values.putIfAbsent(slug, new double[]{0, 0, 0, Double.NaN});
+                values.putIfAbsent(slug, new double[]{0, 0, 0, Double.NaN, 0});
             }
             if (anyOther || !values.isEmpty()) {
                 values.put(OTHER, other); // luck of "other" has no meaning: NaN
@@ -217,7 +218,7 @@ public final class PoolMetrics {
         final Map<String, Counter> attributions = new HashMap<>();
         final Map<String, Values> concentration = new HashMap<>();
         final List<Gauge> concentrationGauges = new ArrayList<>();
-        /** Per window label, per pool label: its four values and its four gauges. */
+        /** Per window label, per pool label: its values (blocks, share, hashrate, luck, empty) and their gauges. */
         final Map<String, Map<String, Values>> pools = new HashMap<>();
         final Map<String, Map<String, List<Gauge>>> gauges = new HashMap<>();
 
@@ -273,9 +274,9 @@ public final class PoolMetrics {
             }
             values.forEach((pool, v) -> {
                 Values held = current.computeIfAbsent(pool, p -> {
-                    Values x = new Values(4);
+                    Metric[] metrics = {POOL_BLOCKS, POOL_SHARE, POOL_HASHRATE, POOL_LUCK, POOL_EMPTY_BLOCKS};
+                    Values x = new Values(metrics.length);
                     List<Gauge> g = new ArrayList<>();
-                    Metric[] metrics = {POOL_BLOCKS, POOL_SHARE, POOL_HASHRATE, POOL_LUCK};
                     for (int i = 0; i < metrics.length; i++) {
                         int k = i;
                         g.add(metrics[i].gauge(x, y -> y.values[k]).tag("network", network).tag("window", window)
@@ -284,7 +285,7 @@ public final class PoolMetrics {
                     meters.put(pool, g);
                     return x;
                 });
-                System.arraycopy(v, 0, held.values, 0, 4);
+                System.arraycopy(v, 0, held.values, 0, v.length);
             });
         }
     }

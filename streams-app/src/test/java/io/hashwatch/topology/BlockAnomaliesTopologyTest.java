@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hashwatch.bitcoin.Ancestors;
 import io.hashwatch.bitcoin.BlockHeader;
 import io.hashwatch.model.BlockAnomalyRecord;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Topics;
+import io.hashwatch.testing.RegtestChain;
 import io.hashwatch.testing.SharedData;
 import io.hashwatch.testing.TopologyHarness;
 import java.io.IOException;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Block anomalies in the production topology, on real data, against a recount written here from the raw headers:
  * the empty blocks of 2009 (real tx counts and coinbases of blocks 0..438) and the timestamps of 2011-2012 (blocks
- * earlier than their parent are common there).
+ * earlier than their parent are common there; 156,368 sits at the median-time-past + 1 floor); live, a block more
+ * than an hour ahead of its arrival.
  */
 class BlockAnomaliesTopologyTest {
     private static final long NOW = 1_400_000_000L;
@@ -80,7 +83,8 @@ class BlockAnomaliesTopologyTest {
     void timestampAnomaliesOfRealHeadersMatchARecount() {
         Path file = SharedData.requireHeaders("mainnet_150001-340000.btcrelay.bin");
         long first = SharedData.firstHeight(file);
-        List<BlockHeader> headers = SharedData.readParsedHeaders(file).subList(0, 6000);
+        // To 156,400: the file's one block at the median time past + 1 floor is 156,368.
+        List<BlockHeader> headers = SharedData.readParsedHeaders(file).subList(0, 6400);
         try (TopologyHarness h = new TopologyHarness(stateDir, "anomalies-2011", NOW)) {
             List<String> got = new ArrayList<>();
             for (int i = 0; i < headers.size(); i++) {
@@ -118,10 +122,66 @@ class BlockAnomaliesTopologyTest {
             }
             assertEquals(expected, got);
             assertTrue(before > 100, before + " blocks before their parent");
+            assertEquals(1, atFloor, "blocks at the MTP + 1 floor");
+            long floorTime = headers.get((int) (156_368 - first)).time();
+            assertTrue(got.contains("156368:at_mtp_floor:" + (floorTime - 1)), "" + got);
+            assertEquals(1.0, h.counter("hashwatch_block_anomalies", "network", "mainnet", "kind", "at_mtp_floor",
+                    "pool", "unattributed"));
             assertEquals(before, h.counter("hashwatch_block_anomalies", "network", "mainnet", "kind", "before_parent",
                     "pool", "unattributed"));
             System.out.printf("2011-2012, blocks %d..%d: %d earlier than their parent, %d at the MTP + 1 floor%n",
                     first, first + headers.size() - 1, before, atFloor);
         }
+    }
+
+    /**
+     * Live, a block more than an hour ahead of its arrival (the stream task's wall clock) is an anomaly, one within the
+     * hour is not. The clock is the driver's, started at the real time; the blocks sit 15 min either side of the
+     * line, far beyond anything this test's own run time could move it.
+     */
+    @Test
+    void aLiveBlockMoreThanAnHourAheadOfItsArrivalIsAnAnomaly() {
+        long before = System.currentTimeMillis() / 1000;
+        long now = before + 1;
+        try (TopologyHarness h = new TopologyHarness(stateDir, "anomalies-ahead", now)) {
+            long after = System.currentTimeMillis() / 1000 + 1;
+            h.nowSeconds.set(after); // the future-time rule's clock (a header up to 2 h ahead is valid)
+            // RegtestChain mines the next header at the given time + 600 s.
+            RegtestChain near = RegtestChain.after("11".repeat(32), 1_000, after + 2_700 - 600, 5);
+            near.extend(1);
+            RegtestChain far = RegtestChain.after(near.tipHash(), 1_001, after + 4_500 - 600, 6);
+            far.extend(1);
+            h.send(near.record(1_001));
+            assertEquals(List.of(), h.drain(Topics.BLOCK_ANOMALIES), "45 min ahead");
+            h.send(far.record(1_002));
+            List<TestRecord<String, BlockAnomalyRecord>> out = h.drain(Topics.BLOCK_ANOMALIES);
+            assertEquals(1, out.size(), out.toString());
+            BlockAnomalyRecord r = out.get(0).value();
+            assertEquals("regtest:1002:ahead_of_arrival", out.get(0).key());
+            assertEquals("ahead_of_arrival", r.kind());
+            assertEquals(far.tipTime(), r.time());
+            // The reference is the arrival: the driver's clock, between this test's start and the block's time - 1 h.
+            assertTrue(r.reference() >= before && r.reference() < r.time() - 3600, r.toString());
+            assertEquals((r.time() - r.reference()) + " s ahead of its arrival", r.detail());
+            assertEquals(1.0, h.counter("hashwatch_block_anomalies", "network", "regtest", "kind", "ahead_of_arrival",
+                    "pool", "unattributed"));
+        }
+    }
+
+    /** The line itself: exactly an hour ahead is not an anomaly, a second more is; a replayed block never is. */
+    @Test
+    void aheadOfArrivalIsStrictlyMoreThanAnHour() {
+        Ancestors none = height -> null;
+        long t = 1_700_000_000L;
+        PoolEntry e = PoolEntry.unattributed(10, "aa".repeat(32), 2).onBestChain(t, "00");
+        assertEquals(List.of(), kinds(BlockAnomalies.detect("regtest", e, "unattributed", none, t - 3600)));
+        assertEquals(List.of("ahead_of_arrival"),
+                kinds(BlockAnomalies.detect("regtest", e, "unattributed", none, t - 3601)));
+        // Replayed: arrival years after the block's time.
+        assertEquals(List.of(), kinds(BlockAnomalies.detect("regtest", e, "unattributed", none, t + 86_400 * 365)));
+    }
+
+    private static List<String> kinds(List<BlockAnomalyRecord> records) {
+        return records.stream().map(BlockAnomalyRecord::kind).toList();
     }
 }

@@ -227,6 +227,72 @@ class CoinbaseFillTopologyTest {
         }
     }
 
+    /**
+     * The droughts of the real blocks 840,002..840,007 sent with their coinbases, at every tip, against a recount
+     * from the miners their coinbases state: each pool's share of the held blocks and the blocks since its last,
+     * (1 - share)^gap. At 840,007 Foundry USA (1 of 6, last at 840,002) has gone 5 blocks: (5/6)^5 = 3125/7776.
+     */
+    @Test
+    void theDroughtsOfTheRealBlocksAfterTheHalvingMatchTheirMiners() throws IOException {
+        List<Real> real = realBlocks();
+        Map<Long, Long> fees = knownFees();
+        Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
+                840_005L, "antpool", 840_006L, "poolin", 840_007L, "antpool");
+        io.hashwatch.pools.PoolList list = io.hashwatch.pools.PoolList.bundled();
+        try (TopologyHarness h = new TopologyHarness(stateDir, "droughts-real", 1_800_000_000L)) {
+            PoolWindowsRecord last = null;
+            for (Real r : real) {
+                h.send(new HeaderRecord("mainnet", r.height(), r.headerHex(), null, null, "electrum", null,
+                        r.coinbaseHex(), fees.get(r.height())));
+                List<TestRecord<String, PoolWindowsRecord>> windows = h.drain(Topics.POOL_WINDOWS);
+                assertEquals(1, windows.size(), "windows at " + r.height());
+                last = windows.get(0).value();
+                // The recount: blocks and latest height of each stated miner up to this tip.
+                Map<String, Integer> blocks = new java.util.TreeMap<>();
+                Map<String, Long> latest = new HashMap<>();
+                for (long k = 840_002; k <= r.height(); k++) {
+                    blocks.merge(miners.get(k), 1, Integer::sum);
+                    latest.put(miners.get(k), k);
+                }
+                int held = (int) (r.height() - 840_002 + 1);
+                List<PoolWindowsRecord.PoolDrought> expected = new ArrayList<>();
+                for (Map.Entry<String, Integer> b : blocks.entrySet()) {
+                    double share = b.getValue() / (double) held;
+                    long gap = r.height() - latest.get(b.getKey());
+                    int id = list.pools().stream().filter(p -> p.slug().equals(b.getKey())).findFirst()
+                            .orElseThrow().id();
+                    expected.add(new PoolWindowsRecord.PoolDrought(id, b.getKey(), share, 1008, gap,
+                            Math.pow(1 - share, gap)));
+                }
+                expected.sort((x, y) -> x.share() != y.share() ? Double.compare(y.share(), x.share())
+                        : Integer.compare(x.id(), y.id()));
+                List<PoolWindowsRecord.PoolDrought> got = last.droughts();
+                assertEquals(expected.stream().map(d -> d.slug() + " " + d.blocksSinceLast()).toList(),
+                        got.stream().map(d -> d.slug() + " " + d.blocksSinceLast()).toList(), "at " + r.height());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertEquals(1008, got.get(i).shareWindowBlocks());
+                    assertEquals(expected.get(i).share(), got.get(i).share(), 1e-15, "share at " + r.height());
+                    assertEquals(expected.get(i).probability(), got.get(i).probability(), 1e-15,
+                            "odds at " + r.height());
+                }
+            }
+            PoolWindowsRecord.PoolDrought foundry = last.droughts().stream()
+                    .filter(d -> d.slug().equals("foundryusa")).findFirst().orElseThrow();
+            assertEquals(5, foundry.blocksSinceLast());
+            assertEquals(3125.0 / 7776, foundry.probability(), 1e-15);
+            // The gauges PoolSilent reads are the tip's droughts.
+            for (PoolWindowsRecord.PoolDrought d : last.droughts()) {
+                assertEquals(d.probability(), h.gauge("hashwatch_pool_drought_probability_ratio", "network",
+                        "mainnet", "pool", d.slug()), 1e-15);
+                assertEquals(d.blocksSinceLast(), h.gauge("hashwatch_pool_drought_blocks", "network", "mainnet",
+                        "pool", d.slug()));
+                assertEquals(d.share(), h.gauge("hashwatch_pool_drought_share_ratio", "network", "mainnet", "pool",
+                        d.slug()), 1e-15);
+            }
+            System.out.println("droughts at 840,007: " + last.droughts());
+        }
+    }
+
     private static HeaderRecord fill(Real r, Map<Long, Long> fees) {
         return new HeaderRecord("mainnet", r.height(), r.headerHex(), null, null, "electrum", null, r.coinbaseHex(),
                 fees.get(r.height())).asCoinbaseFill();

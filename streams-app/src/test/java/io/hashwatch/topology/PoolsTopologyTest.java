@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hashwatch.bitcoin.BlockSummary;
+import io.hashwatch.metrics.PoolMetrics;
 import io.hashwatch.model.HeaderRecord;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
@@ -244,6 +245,26 @@ class PoolsTopologyTest {
                         d.slug()));
             }
             assertEquals(droughts.size(), h.registry.find("hashwatch_pool_drought_probability_ratio").gauges().size());
+            // Empty blocks by pool: the week's top pools each read their window's count, "other" the rest together.
+            List<String> top = week.pools().stream().filter(p -> p.blocks() > 0).limit(PoolMetrics.TOP_POOLS)
+                    .map(PoolShare::slug).toList();
+            double emptyWithSeries = 0;
+            for (PoolWindow window : last.windows()) {
+                String label = PoolMetrics.windowLabel(window.windowBlocks());
+                double other = 0;
+                for (PoolShare p : window.pools()) {
+                    if (top.contains(p.slug())) {
+                        assertEquals(p.emptyBlocks(), h.gauge("hashwatch_pool_empty_blocks", "network", "regtest",
+                                "window", label, "pool", p.slug()), label + " empty of " + p.slug());
+                        emptyWithSeries += p.emptyBlocks();
+                    } else {
+                        other += p.emptyBlocks();
+                    }
+                }
+                assertEquals(other, h.gauge("hashwatch_pool_empty_blocks", "network", "regtest", "window", label,
+                        "pool", PoolMetrics.OTHER), label + " empty of the other pools");
+            }
+            assertTrue(emptyWithSeries > 0, "the plan has empty blocks");
             PoolDrought longest = droughts.stream().max((x, y) -> Long.compare(x.blocksSinceLast(),
                     y.blocksSinceLast())).orElseThrow();
             System.out.println("droughts at " + blocks + ": " + droughts.size() + " pools; longest " + longest);
