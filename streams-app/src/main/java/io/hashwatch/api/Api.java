@@ -323,8 +323,23 @@ public final class Api extends Handler.Abstract {
         } catch (InvalidStateStoreException e) {
             return Answer.error(503, "a store is restoring or moving: try again", ApiException.RETRY_AFTER_SECONDS);
         } catch (RuntimeException e) {
+            if (stopping()) {
+                // Stores close under a read while the app stops (a store's iterator, a closed RocksDB): not a fault
+                // of the request, and another instance, or this one restarted, answers it.
+                return Answer.error(503, "this instance is stopping: try again", ApiException.RETRY_AFTER_SECONDS);
+            }
             log.warn("API request {} failed", clip(path), e);
             return Answer.error(500, "internal error", 0);
+        }
+    }
+
+    private boolean stopping() {
+        try {
+            KafkaStreams.State state = stores.streams().state();
+            return state == KafkaStreams.State.PENDING_SHUTDOWN || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR || state == KafkaStreams.State.ERROR;
+        } catch (ApiException e) {
+            return true;
         }
     }
 
