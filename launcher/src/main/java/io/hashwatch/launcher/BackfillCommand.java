@@ -32,6 +32,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +109,17 @@ public final class BackfillCommand implements Callable<Integer> {
     /** The commit interval for a backfill of {@code headers} headers, unless one is given. */
     static long commitIntervalMs(long headers) {
         return headers <= SHORT_BACKFILL_HEADERS ? StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS : COMMIT_INTERVAL_MS;
+    }
+
+    /**
+     * Client settings for a backfill of {@code headers} headers. A short one waits on each repartition hop: a
+     * read_committed fetch that found nothing waits up to {@code fetch.max.wait.ms} (500 ms) even once a commit made
+     * records readable, so its three hops are read at 50 ms (a 1,000-header backfill: about 1 s less,
+     * docs/performance.md). A long one always finds records waiting.
+     */
+    static Map<String, String> streamsOverrides(long headers) {
+        return headers <= SHORT_BACKFILL_HEADERS ? Map.of(StreamsConfig.MAIN_CONSUMER_PREFIX
+                + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50") : Map.of();
     }
 
     /** What a backfill did. */
@@ -199,7 +212,7 @@ public final class BackfillCommand implements Callable<Integer> {
             try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
                 StreamsSettings settings = new StreamsSettings(bootstrap, APPLICATION_ID,
                         data.resolve("streams").toAbsolutePath(), 1, commitIntervalMs != null ? commitIntervalMs
-                        : commitIntervalMs(source.count()), Map.of());
+                        : commitIntervalMs(source.count()), streamsOverrides(source.count()));
                 AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, pools, registry);
