@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Stale branches from Bitcoin Core's {@code getchaintips}, the fake node replaying a real reply (a testnet3 node,
- * resources/.../getchaintips/README.md) over real mainnet headers: the client reads it as Core wrote it, and the
+ * Stale branches from Bitcoin Core's {@code getchaintips}, the fake node replaying real replies (a testnet3 node's and
+ * a mainnet node's, resources/.../getchaintips/README.md) over real mainnet headers: the client reads it as Core wrote it, and the
  * follower records each branch once, the node's history as a baseline, new branches counted with their depth and
  * the pool of a tip the node has.
  */
@@ -63,6 +63,34 @@ class StaleBranchesTest {
             assertEquals(23, headersOnly.branchLength());
             assertTrue(headersOnly.stale());
             assertFalse(headersOnly.hasBlocks());
+        }
+    }
+
+    /**
+     * A mainnet node's real reply (496,689, December 2017): each of its five branches is read with its status, a
+     * branch with an invalid block is not stale, and the blocks of valid-fork and valid-headers branches are there.
+     */
+    @Test
+    void theClientReadsARealMainnetReply() throws Exception {
+        JsonNode reply;
+        try (InputStream in = StaleBranchesTest.class.getResourceAsStream("getchaintips/mainnet_496689.json")) {
+            reply = Json.MAPPER.readTree(in).get("result");
+        }
+        FakeChain chain = FakeChain.of("main", FIRST, headers);
+        chain.setTip(FIRST + 10);
+        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind");
+             BitcoindClient client = h.bitcoind(node.uri(), BitcoindAuth.none(), Harness.FAST)) {
+            node.override = method -> method.equals("getchaintips") ? reply : null;
+            List<ChainSource.ChainTip> tips = client.chainTips();
+            assertEquals(6, tips.size());
+            assertEquals(new ChainSource.ChainTip(496_689,
+                    "00000000000000000c75083aa9f8706d0324552af1a3e5d51eebbafdbab74d0b", 0, "active"), tips.get(0));
+            assertEquals(List.of("valid-headers", "valid-fork", "headers-only", "valid-fork", "invalid"),
+                    tips.stream().skip(1).map(ChainSource.ChainTip::status).toList());
+            assertEquals(List.of(490_398L, 481_946L, 480_852L, 480_492L), tips.stream()
+                    .filter(ChainSource.ChainTip::stale).map(ChainSource.ChainTip::height).toList());
+            assertEquals(3, tips.stream().filter(t -> t.stale() && t.hasBlocks()).count());
+            assertTrue(tips.stream().skip(1).allMatch(t -> t.branchLength() == 1));
         }
     }
 
