@@ -40,30 +40,38 @@ class StaleBranchesTest {
     }
 
     static JsonNode realReply() throws IOException {
-        try (InputStream in = StaleBranchesTest.class.getResourceAsStream("getchaintips/testnet3_1807971.json")) {
+        return recorded("testnet3_1807971.json");
+    }
+
+    private static JsonNode recorded(String name) throws IOException {
+        try (InputStream in = StaleBranchesTest.class.getResourceAsStream("getchaintips/" + name)) {
             return Json.MAPPER.readTree(in).get("result");
         }
     }
 
-    @Test
-    void theClientReadsTheRealReply() throws Exception {
-        JsonNode reply = realReply();
+    /** The tips the client reads from the fake node serving {@code reply} to getchaintips. */
+    private static List<ChainSource.ChainTip> readThrough(JsonNode reply) throws Exception {
         FakeChain chain = FakeChain.of("main", FIRST, headers);
         chain.setTip(FIRST + 10);
         try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind");
              BitcoindClient client = h.bitcoind(node.uri(), BitcoindAuth.none(), Harness.FAST)) {
             node.override = method -> method.equals("getchaintips") ? reply : null;
-            List<ChainSource.ChainTip> tips = client.chainTips();
-            assertEquals(5, tips.size());
-            assertEquals(new ChainSource.ChainTip(1_807_971,
-                    "00000000eef8f81f91d8c3471be9545daab28bb09f7961faf5c1b16abbc9ade9", 0, "active"), tips.get(0));
-            assertTrue(tips.get(0).active());
-            assertEquals(3, tips.stream().filter(t -> t.stale() && t.hasBlocks()).count());
-            ChainSource.ChainTip headersOnly = tips.get(4);
-            assertEquals(23, headersOnly.branchLength());
-            assertTrue(headersOnly.stale());
-            assertFalse(headersOnly.hasBlocks());
+            return client.chainTips();
         }
+    }
+
+    @Test
+    void theClientReadsTheRealReply() throws Exception {
+        List<ChainSource.ChainTip> tips = readThrough(realReply());
+        assertEquals(5, tips.size());
+        assertEquals(new ChainSource.ChainTip(1_807_971,
+                "00000000eef8f81f91d8c3471be9545daab28bb09f7961faf5c1b16abbc9ade9", 0, "active"), tips.get(0));
+        assertTrue(tips.get(0).active());
+        assertEquals(3, tips.stream().filter(t -> t.stale() && t.hasBlocks()).count());
+        ChainSource.ChainTip headersOnly = tips.get(4);
+        assertEquals(23, headersOnly.branchLength());
+        assertTrue(headersOnly.stale());
+        assertFalse(headersOnly.hasBlocks());
     }
 
     /**
@@ -72,26 +80,16 @@ class StaleBranchesTest {
      */
     @Test
     void theClientReadsARealMainnetReply() throws Exception {
-        JsonNode reply;
-        try (InputStream in = StaleBranchesTest.class.getResourceAsStream("getchaintips/mainnet_496689.json")) {
-            reply = Json.MAPPER.readTree(in).get("result");
-        }
-        FakeChain chain = FakeChain.of("main", FIRST, headers);
-        chain.setTip(FIRST + 10);
-        try (FakeBitcoind node = new FakeBitcoind(chain); Harness h = new Harness("bitcoind");
-             BitcoindClient client = h.bitcoind(node.uri(), BitcoindAuth.none(), Harness.FAST)) {
-            node.override = method -> method.equals("getchaintips") ? reply : null;
-            List<ChainSource.ChainTip> tips = client.chainTips();
-            assertEquals(6, tips.size());
-            assertEquals(new ChainSource.ChainTip(496_689,
-                    "00000000000000000c75083aa9f8706d0324552af1a3e5d51eebbafdbab74d0b", 0, "active"), tips.get(0));
-            assertEquals(List.of("valid-headers", "valid-fork", "headers-only", "valid-fork", "invalid"),
-                    tips.stream().skip(1).map(ChainSource.ChainTip::status).toList());
-            assertEquals(List.of(490_398L, 481_946L, 480_852L, 480_492L), tips.stream()
-                    .filter(ChainSource.ChainTip::stale).map(ChainSource.ChainTip::height).toList());
-            assertEquals(3, tips.stream().filter(t -> t.stale() && t.hasBlocks()).count());
-            assertTrue(tips.stream().skip(1).allMatch(t -> t.branchLength() == 1));
-        }
+        List<ChainSource.ChainTip> tips = readThrough(recorded("mainnet_496689.json"));
+        assertEquals(6, tips.size());
+        assertEquals(new ChainSource.ChainTip(496_689,
+                "00000000000000000c75083aa9f8706d0324552af1a3e5d51eebbafdbab74d0b", 0, "active"), tips.get(0));
+        assertEquals(List.of("valid-headers", "valid-fork", "headers-only", "valid-fork", "invalid"),
+                tips.stream().skip(1).map(ChainSource.ChainTip::status).toList());
+        assertEquals(List.of(490_398L, 481_946L, 480_852L, 480_492L), tips.stream()
+                .filter(ChainSource.ChainTip::stale).map(ChainSource.ChainTip::height).toList());
+        assertEquals(3, tips.stream().filter(t -> t.stale() && t.hasBlocks()).count());
+        assertTrue(tips.stream().skip(1).allMatch(t -> t.branchLength() == 1));
     }
 
     @Test
