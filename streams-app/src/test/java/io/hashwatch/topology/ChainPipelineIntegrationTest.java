@@ -137,6 +137,12 @@ class ChainPipelineIntegrationTest {
                 Map<String, String> latest = latestHashes(blocks);
                 assertEquals(fork.at(40).hash(), latest.get("regtest:40"));
                 assertEquals(2, readUntil(Topics.DEAD_LETTERS.name(), 2).size(), "nothing reprocessed");
+                // Tasks process while the group settles (the internal topics' metadata brings a second, short
+                // rebalance): the app is running once it has, within a bound.
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                while (streams.state() == KafkaStreams.State.REBALANCING && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
                 assertEquals(KafkaStreams.State.RUNNING, streams.state());
                 assertTrue(second.scrape().contains("hashwatch_headers_verified_total{network=\"regtest\","
                         + "verification=\"full\"} 8.0"));
