@@ -210,15 +210,16 @@ if ((live)); then
         # What this run cannot have: a live header source's series (headers come from a file), counters of events
         # that did not happen (an outlier exchange, a late tick: counted per exchange when they do), and history
         # older than the Prometheus (offset 1h/6h/24h, the 5-minute difficulty change), and the per-pool series:
-        # a header file has no coinbases, so every block is unattributed and no pool has blocks, no drought and no
-        # unknown tag; and a node's stale branches (getchaintips: a Bitcoin Core source only).
+        # a header file has no coinbases, so every block is unattributed and no pool has blocks (empty or not), no
+        # drought and no unknown tag; and a node's stale branches and their daily recording (getchaintips: a Bitcoin
+        # Core source only).
         step "live: every dashboard query and rule expression against a real Prometheus (live_check.py)" \
           "$python" prometheus/live_check.py "http://127.0.0.1:$prom_port" \
             --allow-empty 'hashwatch_source_(tip_height|published_height|headers_total|errors_total|reorgs_total|fees_available|backfill_remaining_blocks)' \
             --allow-empty 'hashwatch_reference_price_outliers_total|hashwatch_prices_late_dropped_total' \
-            --allow-empty 'hashwatch_pool_(blocks|share_ratio|hashrate_hashes_per_second|luck_ratio)' \
+            --allow-empty 'hashwatch_pool_(blocks|share_ratio|hashrate_hashes_per_second|luck_ratio|empty_blocks)' \
             --allow-empty 'hashwatch_pool_drought_(blocks|probability_ratio|share_ratio)|hashwatch_pools_unknown_tag_blocks' \
-            --allow-empty 'hashwatch_source_stale_(blocks_total|branch_depth_blocks)' \
+            --allow-empty 'hashwatch_source_stale_(blocks_total|branch_depth_blocks)|source:hashwatch_source_stale_blocks' \
             --allow-empty 'network:hashwatch_(tip_height:delta1h|block_interval_seconds:mean|difficulty:change_ratio5m)' \
             --expect-firing NoNewBlock \
             --expect-silent HashwatchDown --expect-silent KafkaStreamsNotRunning \
