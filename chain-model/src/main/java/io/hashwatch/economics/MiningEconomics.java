@@ -79,9 +79,13 @@ public final class MiningEconomics {
     public record AfterHalving(double allInCostPerBtcUsd, Double marginUsdPerPhDay) {
     }
 
-    public static AfterHalving afterHalving(NextHalving halving, double allInCostUsdPerPhDay) {
-        Double usd = halving.hashpriceUsdPerPhDay();
-        return new AfterHalving(costPerBtcUsd(allInCostUsdPerPhDay, halving.hashpriceBtcPerPhDay()),
-                usd == null ? null : usd - allInCostUsdPerPhDay);
+    /**
+     * @param hashpriceBtcPerPhDay  the hashprice after the halving ({@link NextHalving#hashpriceBtcPerPhDay()})
+     * @param hashpriceUsdPerPhDay  the same in USD, null without a price
+     */
+    public static AfterHalving afterHalving(double hashpriceBtcPerPhDay, Double hashpriceUsdPerPhDay,
+                                            double allInCostUsdPerPhDay) {
+        return new AfterHalving(costPerBtcUsd(allInCostUsdPerPhDay, hashpriceBtcPerPhDay),
+                hashpriceUsdPerPhDay == null ? null : hashpriceUsdPerPhDay - allInCostUsdPerPhDay);
     }
 }

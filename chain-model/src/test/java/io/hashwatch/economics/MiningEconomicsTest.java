@@ -60,7 +60,8 @@ class MiningEconomicsTest {
         assertEquals(0.0000625, n.hashpriceBtcPerPhDay(), 1e-18);
         assertEquals(3.75, n.hashpriceUsdPerPhDay(), 1e-12);
         allIn.forEach((name, cost) -> {
-            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(n, cost);
+            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(n.hashpriceBtcPerPhDay(),
+                    n.hashpriceUsdPerPhDay(), cost);
             assertEquals(cost / 0.0000625, after.allInCostPerBtcUsd(), 1e-6, name);
             assertEquals(3.75 - cost, after.marginUsdPerPhDay(), 1e-9, name);
         });
@@ -70,7 +71,8 @@ class MiningEconomicsTest {
         assertEquals(null, m.estimatedTime(), "no epoch interval");
         assertEquals(null, m.hashpriceUsdPerPhDay(), "no price");
         assertEquals(0.0000625 * 1.5625 / 3.625, m.hashpriceBtcPerPhDay(), 1e-18);
-        assertNull(MiningEconomics.afterHalving(m, allIn.get("s21")).marginUsdPerPhDay(), "no margin without a price");
+        assertNull(MiningEconomics.afterHalving(m.hashpriceBtcPerPhDay(), m.hashpriceUsdPerPhDay(),
+                allIn.get("s21")).marginUsdPerPhDay(), "no margin without a price");
     }
 
     /** Without a price the USD figures are null: no gap, no breakeven, no revenue per MW. */

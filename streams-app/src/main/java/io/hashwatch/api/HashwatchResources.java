@@ -7,7 +7,6 @@ import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.economics.MiningEconomics;
 import io.hashwatch.metrics.MetricCatalog;
 import io.hashwatch.model.BlockRecord;
-import io.hashwatch.model.EconomicsRecord.NextHalving;
 import io.hashwatch.model.HashrateRecord;
 import io.hashwatch.topology.StoreViews;
 import io.hashwatch.topology.StoreViews.ChainSlice;
@@ -118,15 +117,14 @@ final class HashwatchResources {
         if (halving == null || !halving.isObject()) {
             return economics;
         }
-        JsonNode usd = halving.get("hashprice_usd_per_ph_day");
-        NextHalving next = new NextHalving(halving.path("blocks_left").asLong(), null,
-                halving.path("next_subsidy_sat").asLong(), halving.path("hashprice_btc_per_ph_day").asDouble(),
-                usd != null && usd.isNumber() ? usd.asDouble() : null);
+        double btc = halving.path("hashprice_btc_per_ph_day").asDouble();
+        JsonNode usdNode = halving.get("hashprice_usd_per_ph_day");
+        Double usd = usdNode != null && usdNode.isNumber() ? usdNode.asDouble() : null;
         ObjectNode copy = economics.deepCopy();
         ObjectNode cost = ((ObjectNode) copy.get("next_halving")).putObject("all_in_cost_per_btc_usd");
         ObjectNode margin = ((ObjectNode) copy.get("next_halving")).putObject("margin_usd_per_ph_day");
         for (CostProfile p : settings.profiles()) {
-            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(next, p.allInCostUsdPerPhDay());
+            MiningEconomics.AfterHalving after = MiningEconomics.afterHalving(btc, usd, p.allInCostUsdPerPhDay());
             cost.put(p.name(), after.allInCostPerBtcUsd());
             margin.put(p.name(), after.marginUsdPerPhDay());
         }

@@ -12,6 +12,7 @@ import io.hashwatch.model.PoolWindowsRecord.PoolWindow;
 import io.hashwatch.model.PoolWindowsRecord;
 import io.hashwatch.model.RejectReason;
 import io.hashwatch.model.Topics;
+import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.RegtestChain;
 import io.hashwatch.testing.SharedData;
 import io.hashwatch.testing.TopologyHarness;
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * no reorganization, no block, hashrate or difficulty record emitted again).
  */
 class CoinbaseFillTopologyTest {
+    /** The known miners of the real blocks 840,002..840,007, as their coinbases say (BackfillIntegrationTest). */
+    private static final Map<Long, String> MINERS = Map.of(840_002L, "foundryusa", 840_003L, "antpool",
+            840_004L, "antpool", 840_005L, "antpool", 840_006L, "poolin", 840_007L, "antpool");
+
     private static final String BLOCKS = "data/blocks/raw/mainnet_840002-840007.blocks.gz";
 
     @TempDir
@@ -156,9 +161,6 @@ class CoinbaseFillTopologyTest {
     void realBlocksFilledAfterTheirHeadersGetTheirKnownPools() throws IOException {
         List<Real> real = realBlocks();
         Map<Long, Long> fees = knownFees();
-        // Known miners of these blocks, as their coinbases say (see BackfillIntegrationTest, ElectrumTest).
-        Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
-                840_005L, "antpool", 840_006L, "poolin", 840_007L, "antpool");
         try (TopologyHarness h = new TopologyHarness(stateDir, "coinbase-fill-real", 1_800_000_000L)) {
             for (Real r : real) {
                 h.send(new HeaderRecord("mainnet", r.height(), r.headerHex(), null, null, "electrum", null));
@@ -178,7 +180,7 @@ class CoinbaseFillTopologyTest {
                     out.stream().map(TestRecord::key).toList());
             for (TestRecord<String, PoolBlockRecord> r : out) {
                 assertEquals("attributed", r.value().attribution());
-                assertEquals(miners.get(r.value().height()), r.value().poolSlug(), "pool of " + r.key());
+                assertEquals(MINERS.get(r.value().height()), r.value().poolSlug(), "pool of " + r.key());
                 assertEquals(fees.get(r.value().height()), r.value().feesClaimedSat(), "claimed fees of " + r.key());
             }
             // The tip's windows (840,002..840,007) now hold the four filled blocks: three AntPool, one Foundry USA.
@@ -216,8 +218,8 @@ class CoinbaseFillTopologyTest {
             KeyValueStore<String, PoolEntry> store = h.driver.getKeyValueStore(PoolsProcessor.BLOCKS_STORE);
             for (Real r : real) {
                 PoolEntry e = store.get(ChainIndex.storeKey("mainnet", r.height()));
-                assertEquals(miners.get(r.height()), e.poolId() == null ? null
-                        : io.hashwatch.pools.PoolList.bundled().byId(e.poolId()).orElseThrow().slug(), "stored " + r);
+                assertEquals(MINERS.get(r.height()), e.poolId() == null ? null
+                        : PoolList.bundled().byId(e.poolId()).orElseThrow().slug(), "stored " + r);
             }
             // A plain duplicate (no fill flag) is still a duplicate, and attributes nothing.
             h.send(new HeaderRecord("mainnet", six.height(), six.headerHex(), null, null, "electrum", null));
@@ -236,9 +238,7 @@ class CoinbaseFillTopologyTest {
     void theDroughtsOfTheRealBlocksAfterTheHalvingMatchTheirMiners() throws IOException {
         List<Real> real = realBlocks();
         Map<Long, Long> fees = knownFees();
-        Map<Long, String> miners = Map.of(840_002L, "foundryusa", 840_003L, "antpool", 840_004L, "antpool",
-                840_005L, "antpool", 840_006L, "poolin", 840_007L, "antpool");
-        io.hashwatch.pools.PoolList list = io.hashwatch.pools.PoolList.bundled();
+        PoolList list = PoolList.bundled();
         try (TopologyHarness h = new TopologyHarness(stateDir, "droughts-real", 1_800_000_000L)) {
             PoolWindowsRecord last = null;
             for (Real r : real) {
@@ -251,8 +251,8 @@ class CoinbaseFillTopologyTest {
                 Map<String, Integer> blocks = new java.util.TreeMap<>();
                 Map<String, Long> latest = new HashMap<>();
                 for (long k = 840_002; k <= r.height(); k++) {
-                    blocks.merge(miners.get(k), 1, Integer::sum);
-                    latest.put(miners.get(k), k);
+                    blocks.merge(MINERS.get(k), 1, Integer::sum);
+                    latest.put(MINERS.get(k), k);
                 }
                 int held = (int) (r.height() - 840_002 + 1);
                 List<PoolWindowsRecord.PoolDrought> expected = new ArrayList<>();
