@@ -395,10 +395,14 @@ class PageBrowserTest {
 
                 // Times are relative, with the absolute UTC time on hover; USD has thousands separators.
                 long tipTime = diff.get("time").asLong();
-                var age = d.findElement(By.cssSelector("#tip-age time"));
-                assertTrue(age.getText().matches("\\d+ (s|min|h|days|years) ago"), age.getText());
-                assertEquals(Instant.ofEpochSecond(tipTime).toString().replace('T', ' '), age.getAttribute("title"));
-                assertEquals(tipTime, Instant.parse(age.getAttribute("datetime")).getEpochSecond());
+                // Read in one script: the header is drawn again every 5 s (the status), replacing the element.
+                @SuppressWarnings("unchecked")
+                List<String> age = (List<String>) d.executeScript("const t = document.querySelector('#tip-age time');"
+                        + " return [t.textContent, t.getAttribute('title'), t.getAttribute('datetime')];");
+                String relative = age.get(0).replace('\u00a0', ' ').trim();
+                assertTrue(relative.matches("\\d+ (s|min|h|days|years) ago"), relative);
+                assertEquals(Instant.ofEpochSecond(tipTime).toString().replace('T', ' '), age.get(1));
+                assertEquals(tipTime, Instant.parse(age.get(2)).getEpochSecond());
                 double price = econ.path("hashprice").get("price_usd").asDouble();
                 assertEquals(price, value(d, "price"));
                 NumberFormat usd0 = NumberFormat.getCurrencyInstance(Locale.US);
@@ -737,17 +741,33 @@ class PageBrowserTest {
     }
 
     private static String attr(ChromeDriver d, String css, String name) {
-        return d.findElement(By.cssSelector(css)).getAttribute(name);
+        return fresh(() -> d.findElement(By.cssSelector(css)).getAttribute(name));
     }
 
     private static String textOf(ChromeDriver d, String id) {
-        return d.findElement(By.id(id)).getText().replace('\u00a0', ' ');
+        return fresh(() -> d.findElement(By.id(id)).getText().replace('\u00a0', ' '));
     }
 
     /** The figure's data-value, NaN where the page has none (it shows what is missing in words instead). */
     private static double value(ChromeDriver d, String id) {
-        String v = d.findElement(By.id(id)).getAttribute("data-value");
+        String v = fresh(() -> d.findElement(By.id(id)).getAttribute("data-value"));
         return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+    }
+
+    /**
+     * A read of an element found again if the page replaced it between the find and the read (the header is drawn
+     * again every 5 s, a section at each event): a few tries, then the exception.
+     */
+    private static <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** EH/s with three significant digits, as a person reads it. */
