@@ -23,14 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
 import org.HdrHistogram.AtomicHistogram;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The api step: concurrent clients on loopback against the HTTP API's mempool.space endpoints and {@code /metrics}
@@ -76,7 +77,7 @@ final class ApiStep {
                 api.attach(streams.kafkaStreams());
                 streams.start();
                 String base = "http://127.0.0.1:" + server.address().getPort();
-                HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+                HttpClient http = HttpClient.newHttpClient();
                 Iterable<HeaderRecord> first = () -> StreamSupport.stream(source.spliterator(), false).limit(preload)
                         .iterator();
                 try (HeaderPublisher publisher = new HeaderPublisher(broker.bootstrapServers(), Map.of())) {
@@ -88,7 +89,7 @@ final class ApiStep {
                 Load idleMempool = new Load();
                 Load idleMetrics = new Load();
                 long idle0 = System.nanoTime();
-                load(http, base, idleMempool, idleMetrics);
+                load(base, idleMempool, idleMetrics);
                 double idleSeconds = (System.nanoTime() - idle0) / 1e9;
                 report.line("api: ceiling, no backfill: mempool endpoints: %s", idleMempool.summary(idleSeconds));
                 report.line("api: ceiling, no backfill: /metrics beside them: %s", idleMetrics.summary(idleSeconds));
@@ -106,7 +107,7 @@ final class ApiStep {
                 });
                 Load mempool = new Load();
                 Load metrics = new Load();
-                load(http, base, mempool, metrics);
+                load(base, mempool, metrics);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String tipAtEnd = get(http, base + "/api/blocks/tip/height").body();
                 report.line("api: during the backfill: mempool endpoints: %s", mempool.summary(seconds));
@@ -148,40 +149,75 @@ final class ApiStep {
         }
     }
 
-    /** {@link #clients} loops, one in ten on /metrics, the others round the mempool endpoints, until the time is up. */
-    private void load(HttpClient http, String base, Load mempool, Load metrics) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long end = System.nanoTime() + duration.toNanos();
-        AtomicBoolean failed = new AtomicBoolean();
-        List<Future<?>> running = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            running.add(pool.submit(() -> {
-                for (int i = client; System.nanoTime() < end && !failed.get(); i++) {
-                    boolean scrape = i % 10 == 0;
-                    String path = scrape ? "/metrics" : MEMPOOL_PATHS.get(i % MEMPOOL_PATHS.size());
-                    long t = System.nanoTime();
-                    int status;
-                    try {
-                        status = get(http, base + path, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    } catch (Exception e) {
-                        status = -1;
-                    }
-                    long took = System.nanoTime() - t;
-                    Load kind = scrape ? metrics : mempool;
-                    kind.requests.incrementAndGet();
-                    if (status != 200) {
-                        kind.errors.incrementAndGet();
-                    }
-                    kind.add(took);
+    /**
+     * {@link #clients} loops, one in ten on /metrics, the others round the mempool endpoints, until the time is up.
+     * Each client keeps one request in flight on its own connection and sends the next when the answer is in. The
+     * loops run on Jetty's asynchronous client, one selector and a few threads: with a blocking thread per client,
+     * 200 runnable client threads took the two cores in turn with the server's handful (the server waited for the
+     * scheduler), and the JDK's asynchronous client spent more CPU a request than the server.
+     */
+    private void load(String base, Load mempool, Load metrics) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(4, 2);
+        threads.setName("bench-api-client");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient();
+        http.setExecutor(threads);
+        http.setMaxConnectionsPerDestination(clients);
+        http.setMaxRequestsQueuedPerDestination(clients);
+        http.setIdleTimeout(0);
+        http.start();
+        try {
+            long end = System.nanoTime() + duration.toNanos();
+            List<URI> mempoolUris = MEMPOOL_PATHS.stream().map(p -> URI.create(base + p)).toList();
+            URI metricsUri = URI.create(base + "/metrics");
+            List<CompletableFuture<Void>> running = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                running.add(done);
+                new Client(http, mempoolUris, metricsUri, end, mempool, metrics, done).send(c);
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                    .get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+        } finally {
+            http.stop();
+        }
+    }
+
+    /** One client's loop: a request, its answer timed and counted, the next request. */
+    private record Client(org.eclipse.jetty.client.HttpClient http, List<URI> mempoolUris, URI metricsUri, long end,
+                          Load mempool, Load metrics, CompletableFuture<Void> done) {
+        void send(int i) {
+            send(i, -1);
+        }
+
+        /**
+         * @param firstTry when the first try of a retried request started (a second try on a new connection, after a
+         *                 pooled one turned out closed), or -1
+         */
+        private void send(int i, long firstTry) {
+            if (System.nanoTime() >= end) {
+                done.complete(null);
+                return;
+            }
+            boolean scrape = i % 10 == 0;
+            URI uri = scrape ? metricsUri : mempoolUris.get(i % mempoolUris.size());
+            Load kind = scrape ? metrics : mempool;
+            long t = firstTry < 0 ? System.nanoTime() : firstTry;
+            // No content listener: the body is read and dropped, as a load generator does (only the status counts).
+            http.newRequest(uri).timeout(30, TimeUnit.SECONDS).send(result -> {
+                if (result.isFailed() && firstTry < 0) {
+                    send(i, t);
+                    return;
                 }
-                return null;
-            }));
+                kind.requests.incrementAndGet();
+                if (result.isFailed() || result.getResponse().getStatus() != 200) {
+                    kind.errors.incrementAndGet();
+                }
+                kind.add(System.nanoTime() - t);
+                send(i + 1);
+            });
         }
-        for (Future<?> f : running) {
-            f.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
-        }
-        pool.shutdownNow();
     }
 
     /**
