@@ -207,16 +207,19 @@ public final class BackfillCommand implements Callable<Integer> {
             // load while the topics are created, not during the streams app's first rebalance and commit.
             admin.describeConsumerGroups(List.of(APPLICATION_ID));
             admin.describeTransactions(List.of(APPLICATION_ID));
-            TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60));
-            // Following the outputs from the start, the export is done soon after the last commit.
-            try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
-                StreamsSettings settings = new StreamsSettings(bootstrap, APPLICATION_ID,
-                        data.resolve("streams").toAbsolutePath(), 1, commitIntervalMs != null ? commitIntervalMs
-                        : commitIntervalMs(source.count()), streamsOverrides(source.count()));
-                AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
-                SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, pools, registry);
-                try {
+            StreamsSettings settings = new StreamsSettings(bootstrap, APPLICATION_ID,
+                    data.resolve("streams").toAbsolutePath(), 1, commitIntervalMs != null ? commitIntervalMs
+                    : commitIntervalMs(source.count()), streamsOverrides(source.count()));
+            AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            HashwatchStreams streams = new HashwatchStreams(settings, economicsSettings, pools, registry);
+            try {
+                // The broker is fresh: the app's internal topics are created with its own, not in its first
+                // rebalance.
+                TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60),
+                        streams.internalTopics(1, (short) 1));
+                // Following the outputs from the start, the export is done soon after the last commit.
+                try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
                     streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
                         streamsFailure.compareAndSet(null, e);
                         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -242,10 +245,10 @@ public final class BackfillCommand implements Callable<Integer> {
                     Map<String, Long> counts = new LinkedHashMap<>();
                     outputs.forEach(t -> counts.put(t, exported.get(t)));
                     return new Summary(published, counts, Duration.ofNanos(System.nanoTime() - t0), pipeline);
-                } finally {
-                    streams.close();
-                    registry.close();
                 }
+            } finally {
+                streams.close();
+                registry.close();
             }
         }
     }

@@ -38,6 +38,15 @@ public final class TopicSetup {
      */
     public static List<String> createAll(Admin admin, int partitions, Optional<Short> replicationFactor,
                                          Duration timeout) {
+        return createAll(admin, partitions, replicationFactor, timeout, List.of());
+    }
+
+    /**
+     * As {@link #createAll(Admin, int, Optional, Duration)}, with {@code others} in the same call (a streams app's
+     * internal topics, on a fresh cluster: {@link io.hashwatch.HashwatchStreams#internalTopics}).
+     */
+    public static List<String> createAll(Admin admin, int partitions, Optional<Short> replicationFactor,
+                                         Duration timeout, List<NewTopic> others) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
@@ -46,6 +55,7 @@ public final class TopicSetup {
             wanted.add(new NewTopic(t.name(), Optional.of(partitions), replicationFactor)
                     .configs(t.retention().configs()));
         }
+        wanted.addAll(others);
         Map<String, KafkaFuture<Void>> futures = new LinkedHashMap<>(admin.createTopics(wanted).values());
         List<String> created = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -92,20 +92,10 @@ public final class HashwatchTopology {
         return build(chainMetrics, economicsMetrics, poolMetrics, pools, settings, nowSeconds, new StreamsBuilder());
     }
 
-    /**
-     * @param streamsConfig the app's settings, for what applies to the topology as it is built (such as a
-     *                      {@code processor.wrapper.class}, which the bench uses to measure each processor)
-     */
+    /** As the others, on a given builder (the app's: one that can tell Kafka Streams' internal topics). */
     public static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
                                  PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
-                                 LongSupplier nowSeconds, Properties streamsConfig) {
-        return build(chainMetrics, economicsMetrics, poolMetrics, pools, settings, nowSeconds,
-                new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsConfig))));
-    }
-
-    private static Topology build(ChainMetrics chainMetrics, EconomicsMetrics economicsMetrics,
-                                  PoolMetrics poolMetrics, PoolList pools, EconomicsSettings settings,
-                                  LongSupplier nowSeconds, StreamsBuilder builder) {
+                                 LongSupplier nowSeconds, StreamsBuilder builder) {
         // Prices: validate, keep each exchange's last tick of a minute, bring every exchange of a pair together, make
         // the one-minute reference price.
         KStream<String, ValidTick> ticks = validTicks(builder
