@@ -83,6 +83,12 @@ public final class Api extends Handler.Abstract {
      * backfill the tip moves every millisecond, and the request threads answer rather than recompute.
      */
     static final long RECENT_NANOS = 1_000_000_000L;
+    /**
+     * How old a cached answer is before a request at a newer tip has it recomputed (then on the refresh thread): a
+     * backfill's tip moved under every recomputation, and the refresh thread recomputed the same paths back to back
+     * (7.5% of the CPU in the API bench, on cores the request threads share).
+     */
+    static final long REFRESH_NANOS = 200_000_000L;
 
     /** mempool.space's JSON: camelCase field names, as its API. */
     static final ObjectMapper MEMPOOL_JSON = JsonMapper.builder().build();
@@ -300,10 +306,14 @@ public final class Api extends Handler.Abstract {
             if (cached != null && cached.version().equals(version)) {
                 return cached.answer();
             }
-            if (cached != null && System.nanoTime() - cached.computedNanos() < RECENT_NANOS) {
+            long age = cached == null ? Long.MAX_VALUE : System.nanoTime() - cached.computedNanos();
+            if (age < RECENT_NANOS) {
                 // The tip moves faster than an answer ages (a backfill): the answer computed less than a second ago
-                // (its X-Hashwatch-Height says at which tip), recomputed off the request threads.
-                refreshLater(cacheKey, path, parts, query, network);
+                // (its X-Hashwatch-Height says at which tip), recomputed off the request threads at most every
+                // REFRESH_NANOS.
+                if (age >= REFRESH_NANOS) {
+                    refreshLater(cacheKey, path, parts, query, network);
+                }
                 return cached.answer();
             }
             // One request recomputes a path at a new tip; meanwhile the others get the answer of the tip before.
