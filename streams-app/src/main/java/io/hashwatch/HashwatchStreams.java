@@ -46,10 +46,9 @@ public final class HashwatchStreams implements AutoCloseable {
             "kafka.stream.thread.thread.state", "kafka.stream.thread.process.rate",
             "kafka.stream.thread.commit.latency.avg");
 
+    private final StreamsConfig config;
     private final InspectableBuilder builder;
     private final Topology topology;
-    private final Map<String, String> internalTopicDefaults;
-    private final long windowChangelogAdditionalRetentionMs;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
 
@@ -65,19 +64,11 @@ public final class HashwatchStreams implements AutoCloseable {
     public HashwatchStreams(StreamsSettings settings, EconomicsSettings economics, PoolList pools,
                             MeterRegistry registry) {
         Properties properties = settings.toProperties();
-        StreamsConfig config = new StreamsConfig(properties);
+        config = new StreamsConfig(properties);
         builder = new InspectableBuilder(new TopologyConfig(config));
         topology = HashwatchTopology.build(new ChainMetrics(registry), new EconomicsMetrics(registry, economics),
                 new PoolMetrics(registry), pools, economics, () -> System.currentTimeMillis() / 1000, builder);
         streams = new KafkaStreams(topology, properties);
-        internalTopicDefaults = new TreeMap<>();
-        config.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX).forEach((k, v) -> {
-            if (v != null) {
-                internalTopicDefaults.put(k, v.toString());
-            }
-        });
-        windowChangelogAdditionalRetentionMs =
-                config.getLong(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG);
         streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
         streamsMetrics = new KafkaStreamsMetrics(streams);
         // Through a composite that keeps only the served Kafka metrics, so that the registry's other meters are
@@ -134,13 +125,24 @@ public final class HashwatchStreams implements AutoCloseable {
      * @param partitions the partitions of the app's input topics (an internal topic takes its sub-topology's)
      */
     public List<NewTopic> internalTopics(int partitions, short replicationFactor) {
+        // As Streams' topic manager derives them: the app's topic.* settings under each topic's own.
+        Map<String, String> defaults = new TreeMap<>();
+        config.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX).forEach((k, v) -> {
+            if (v != null) {
+                defaults.put(k, v.toString());
+            }
+        });
+        long windowRetention = config.getLong(StreamsConfig.WINDOW_STORE_CHANGE_LOG_ADDITIONAL_RETENTION_MS_CONFIG);
         return builder.internalTopics().stream()
                 .map(t -> new NewTopic(t.name(), t.numberOfPartitions().orElse(partitions), replicationFactor)
-                        .configs(t.properties(internalTopicDefaults, windowChangelogAdditionalRetentionMs)))
+                        .configs(t.properties(defaults, windowRetention)))
                 .toList();
     }
 
-    /** A StreamsBuilder whose topology builder (protected) lists the internal topics. */
+    /**
+     * A StreamsBuilder whose topology builder (protected) lists the internal topics, named for the application id
+     * once KafkaStreams has been built on it.
+     */
     private static final class InspectableBuilder extends StreamsBuilder {
         InspectableBuilder(TopologyConfig config) {
             super(config);
