@@ -196,7 +196,7 @@ final class ApiStep {
          *                 pooled one turned out closed), or -1
          */
         private void send(int i, long firstTry) {
-            if (System.nanoTime() >= end) {
+            if (firstTry < 0 && System.nanoTime() >= end) {
                 done.complete(null);
                 return;
             }
@@ -207,7 +207,7 @@ final class ApiStep {
             // No content listener: the body is read and dropped, as a load generator does (only the status counts).
             http.newRequest(uri).timeout(30, TimeUnit.SECONDS).send(result -> {
                 if (result.isFailed() && firstTry < 0) {
-                    send(i, t);
+                    next(() -> send(i, t));
                     return;
                 }
                 kind.requests.incrementAndGet();
@@ -215,8 +215,20 @@ final class ApiStep {
                     kind.errors.incrementAndGet();
                 }
                 kind.add(System.nanoTime() - t);
-                send(i + 1);
+                if (result.isFailed()) {
+                    next(() -> send(i + 1));
+                } else {
+                    send(i + 1);
+                }
             });
+        }
+
+        /**
+         * The next request after a failure, on the client's pool: a request that fails at once (a refused connection,
+         * a full queue) completes on the sending thread, and sending the next from there would nest without end.
+         */
+        private void next(Runnable send) {
+            http.getExecutor().execute(send);
         }
     }
 

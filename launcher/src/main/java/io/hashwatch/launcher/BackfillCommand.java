@@ -57,6 +57,8 @@ import picocli.CommandLine.Spec;
 public final class BackfillCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
     static final String APPLICATION_ID = "hashwatch-backfill";
+    /** Partitions of every topic on backfill's broker, the app's internal ones too (their counts must agree). */
+    private static final int PARTITIONS = 1;
     /**
      * A long backfill's commit interval: fewer, larger transactions than run's, since nobody watches its latency (the
      * 190,000 real headers: about 30% more headers/s than at 100 ms).
@@ -216,8 +218,8 @@ public final class BackfillCommand implements Callable<Integer> {
             try {
                 // The broker is fresh: the app's internal topics are created with its own, not in its first
                 // rebalance.
-                TopicSetup.createAll(admin, 1, Optional.of((short) 1), Duration.ofSeconds(60),
-                        streams.internalTopics(1, (short) 1));
+                TopicSetup.createAll(admin, PARTITIONS, Optional.of((short) 1), Duration.ofSeconds(60),
+                        streams.internalTopics(PARTITIONS, (short) 1));
                 // Following the outputs from the start, the export is done soon after the last commit.
                 try (TopicExporter exporter = new TopicExporter(bootstrap, Map.of(), out, outputs)) {
                     streams.kafkaStreams().setUncaughtExceptionHandler(e -> {

@@ -17,13 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -41,7 +38,7 @@ final class StateStores {
      * Store handles by name, taken once per streams app: a handle finds the store's current task at each read (and
      * throws when none holds it), so it outlives rebalances.
      */
-    private final Map<String, ReadOnlyKeyValueStore<String, ?>> handles = new ConcurrentHashMap<>();
+    private final Map<String, Handle> handles = new ConcurrentHashMap<>();
     private final HostInfo self;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -52,7 +49,6 @@ final class StateStores {
 
     void attach(KafkaStreams kafkaStreams) {
         streams.set(kafkaStreams);
-        handles.clear();
     }
 
     KafkaStreams streams() {
@@ -164,69 +160,20 @@ final class StateStores {
     @SuppressWarnings("unchecked")
     <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         KafkaStreams s = running();
-        try {
-            return (ReadOnlyKeyValueStore<String, V>) handles.computeIfAbsent(name,
-                    n -> new ActiveElseStandby<>(handle(s, n, false), handle(s, n, true)));
-        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-            throw ApiException.unavailable("store " + name + " is restoring or moving: " + e.getMessage());
-        }
-    }
-
-    private static ReadOnlyKeyValueStore<String, Object> handle(KafkaStreams s, String name, boolean standby) {
-        StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> p = StoreQueryParameters.fromNameAndType(name,
-                QueryableStoreTypes.keyValueStore());
-        return s.store(standby ? p.enableStaleStores() : p);
-    }
-
-    /**
-     * Reads the active task's store, and a standby's (or a restoring task's) where this instance holds no running
-     * active one. Finding a stale store walks the state updater's tasks too, at each read: on the owner, which answers
-     * nearly every request, the active lookup alone made less than half the garbage of a request.
-     */
-    private record ActiveElseStandby<V>(ReadOnlyKeyValueStore<String, V> active,
-                                        ReadOnlyKeyValueStore<String, V> standby)
-            implements ReadOnlyKeyValueStore<String, V> {
-        private <R> R read(Function<ReadOnlyKeyValueStore<String, V>, R> op) {
+        Handle h = handles.get(name);
+        if (h == null || h.streams() != s) {
             try {
-                return op.apply(active);
+                h = new Handle(s, s.store(StoreQueryParameters.<ReadOnlyKeyValueStore<String, Object>>fromNameAndType(
+                        name, QueryableStoreTypes.keyValueStore()).enableStaleStores()));
             } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
-                return op.apply(standby);
+                throw ApiException.unavailable("store " + name + " is restoring or moving: " + e.getMessage());
             }
+            handles.put(name, h);
         }
+        return (ReadOnlyKeyValueStore<String, V>) h.store();
+    }
 
-        @Override
-        public V get(String key) {
-            return read(s -> s.get(key));
-        }
-
-        @Override
-        public KeyValueIterator<String, V> range(String from, String to) {
-            return read(s -> s.range(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<String, V> reverseRange(String from, String to) {
-            return read(s -> s.reverseRange(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<String, V> all() {
-            return read(ReadOnlyKeyValueStore::all);
-        }
-
-        @Override
-        public KeyValueIterator<String, V> reverseAll() {
-            return read(ReadOnlyKeyValueStore::reverseAll);
-        }
-
-        @Override
-        public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS serializer) {
-            return read(s -> s.prefixScan(prefix, serializer));
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return read(ReadOnlyKeyValueStore::approximateNumEntries);
-        }
+    /** A store handle and the app it was taken from. */
+    private record Handle(KafkaStreams streams, ReadOnlyKeyValueStore<String, ?> store) {
     }
 }
