@@ -46,12 +46,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final KafkaRaftServer server;
+    private final boolean formatted;
     private boolean closed;
 
-    private EmbeddedKafka(Path dir, int port, KafkaRaftServer server) {
+    private EmbeddedKafka(Path dir, int port, KafkaRaftServer server, boolean formatted) {
         this.dir = dir;
         this.port = port;
         this.server = server;
+        this.formatted = formatted;
     }
 
     /**
@@ -115,7 +117,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 saved.store(w, "written by hashwatch on every start of the embedded broker");
             }
 
-            if (!Files.exists(logDir.resolve("meta.properties"))) {
+            boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
+            if (fresh) {
                 format(configFile);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
@@ -129,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 throw e;
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, server);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, server, fresh);
             log.info("embedded Kafka broker up at {} (data in {}) in {} ms", kafka.bootstrapServers(), dir,
                     Duration.ofNanos(System.nanoTime() - t0).toMillis());
             return kafka;
@@ -153,6 +156,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         log.info("formatted new embedded Kafka storage, cluster id {}", clusterId);
         log.debug("kafka-storage format: {}", output);
+    }
+
+    /** Whether this start formatted new storage: a broker with no topics yet. */
+    public boolean formatted() {
+        return formatted;
     }
 
     public String bootstrapServers() {
