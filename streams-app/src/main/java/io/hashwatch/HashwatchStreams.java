@@ -65,6 +65,8 @@ public final class HashwatchStreams implements AutoCloseable {
                             MeterRegistry registry) {
         Properties properties = settings.toProperties();
         config = new StreamsConfig(properties);
+        // The builder takes the app's settings for what applies as the topology is built (a processor.wrapper.class,
+        // which the bench uses to measure each processor).
         builder = new InspectableBuilder(new TopologyConfig(config));
         topology = HashwatchTopology.build(new ChainMetrics(registry), new EconomicsMetrics(registry, economics),
                 new PoolMetrics(registry), pools, economics, () -> System.currentTimeMillis() / 1000, builder);
