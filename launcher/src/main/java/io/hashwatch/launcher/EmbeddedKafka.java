@@ -46,14 +46,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final KafkaRaftServer server;
-    private final boolean formatted;
     private boolean closed;
 
-    private EmbeddedKafka(Path dir, int port, KafkaRaftServer server, boolean formatted) {
+    private EmbeddedKafka(Path dir, int port, KafkaRaftServer server) {
         this.dir = dir;
         this.port = port;
         this.server = server;
-        this.formatted = formatted;
     }
 
     /**
@@ -117,8 +115,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 saved.store(w, "written by hashwatch on every start of the embedded broker");
             }
 
-            boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
-            if (fresh) {
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(configFile);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
@@ -132,7 +129,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 throw e;
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, server, fresh);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, server);
             log.info("embedded Kafka broker up at {} (data in {}) in {} ms", kafka.bootstrapServers(), dir,
                     Duration.ofNanos(System.nanoTime() - t0).toMillis());
             return kafka;
@@ -156,11 +153,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         log.info("formatted new embedded Kafka storage, cluster id {}", clusterId);
         log.debug("kafka-storage format: {}", output);
-    }
-
-    /** Whether this start formatted new storage: a broker with no topics yet. */
-    public boolean formatted() {
-        return formatted;
     }
 
     public String bootstrapServers() {

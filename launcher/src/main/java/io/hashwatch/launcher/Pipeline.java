@@ -47,13 +47,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -119,23 +117,17 @@ final class Pipeline implements AutoCloseable {
         }
 
         bootstrap = s.bootstrapServers();
-        boolean freshBroker = false;
         if (s.embedded()) {
             if (s.role().runsStreams()) {
                 HashwatchStreams.warmUpInBackground(s.economics(), s.pools());
             }
-            EmbeddedKafka broker = parts.add("embedded broker", EmbeddedKafka.start(s.dataDir().resolve("kafka"),
-                    s.kafkaPort()));
-            bootstrap = broker.bootstrapServers();
-            freshBroker = broker.formatted();
+            bootstrap = parts.add("embedded broker", EmbeddedKafka.start(s.dataDir().resolve("kafka"),
+                    s.kafkaPort())).bootstrapServers();
         }
-        HashwatchStreams streams = s.role().runsStreams() ? buildStreams() : null;
-        // On a fresh embedded broker the app's internal topics are created with its own, which Kafka Streams would
-        // create in its first rebalance, about 1.4 s later (docs/performance.md).
-        createTopics(streams != null && freshBroker ? streams.internalTopics(s.partitions(), (short) 1) : List.of());
+        createTopics();
 
-        if (streams != null) {
-            startStreams(streams);
+        if (s.role().runsStreams()) {
+            startStreams();
         } else {
             log.info("role sources: no streams app here");
         }
@@ -147,13 +139,12 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** @param internal the streams app's internal topics, to create in the same call; empty to leave them to it */
-    private void createTopics(List<NewTopic> internal) {
+    private void createTopics() {
         Map<String, Object> adminProps = new HashMap<>(s.kafka());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(adminProps)) {
             TopicSetup.createAll(admin, s.partitions(), s.embedded() ? Optional.of((short) 1) : Optional.empty(),
-                    TOPIC_SETUP_TIMEOUT, internal);
+                    TOPIC_SETUP_TIMEOUT);
         }
     }
 
@@ -165,23 +156,7 @@ final class Pipeline implements AutoCloseable {
         return out;
     }
 
-    /** The streams app, built (not started) and closed with the rest. */
-    private HashwatchStreams buildStreams() {
-        StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
-                s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
-                StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
-                withStreamThreads(s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
-                        : StreamsLifecycle.clusterDefaults(s.kafka()), s.streamThreads()));
-        HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
-        parts.add("streams app", () -> {
-            var state = streams.state();
-            streams.close(); // leaves the consumer group
-            log.info("streams app stopped (was {})", state);
-        });
-        return streams;
-    }
-
-    private void startStreams(HashwatchStreams streams) throws IOException {
+    private void startStreams() throws IOException {
         if (s.alertsPort() >= 0) {
             AlertPublisher publisher = parts.add("alert producer", new AlertPublisher(bootstrap, s.kafka()));
             InetSocketAddress alertsAt = new InetSocketAddress(s.metricsAddress(), s.alertsPort());
@@ -190,6 +165,12 @@ final class Pipeline implements AutoCloseable {
                             HttpEndpoints.Settings.DEFAULTS, s.alertsTokenFile() == null ? null
                                     : RunSettings.alertsToken(s.alertsTokenFile()))));
         }
+        StreamsSettings streamsSettings = new StreamsSettings(bootstrap, s.applicationId(),
+                s.dataDir().resolve("streams").toAbsolutePath(), s.embedded() ? 1 : -1,
+                StreamsSettings.DEFAULT_COMMIT_INTERVAL_MS,
+                withStreamThreads(s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
+                        : StreamsLifecycle.clusterDefaults(s.kafka()), s.streamThreads()));
+        HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
         StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
             StreamThreadExceptionResponse response = failures.onFailure();
@@ -201,6 +182,11 @@ final class Pipeline implements AutoCloseable {
                     + 1, StreamThreadFailures.WINDOW.toMinutes(), e);
             onFatal.run();
             return response;
+        });
+        parts.add("streams app", () -> {
+            var state = streams.state();
+            streams.close(); // leaves the consumer group
+            log.info("streams app stopped (was {})", state);
         });
         api.attach(streams.kafkaStreams());
         Map<String, Object> eventsKafka = new HashMap<>(s.kafka());
