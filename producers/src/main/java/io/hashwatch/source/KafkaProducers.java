@@ -30,11 +30,6 @@ public final class KafkaProducers {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // One request in flight: on a partition just created, the broker refused a first batch (NOT_LEADER_OR_FOLLOWER,
-        // still creating the partition) and took the next one, which a new producer's sequence allows; the first then
-        // failed on its sequence number until it expired, and its header was lost (seen in 1 of about 30 runs of a
-        // 1,000-header backfill). A source sends a block every ten minutes, or a backfill's batches of thousands.
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
