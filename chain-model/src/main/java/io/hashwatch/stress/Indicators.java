@@ -71,12 +71,14 @@ public final class Indicators {
         double[] difficulty = new double[m];
         Double[] close = new Double[m];
         Double[] issuance = new Double[m];
+        // One parse, then each day compared as the text of the one after it: parsing 365 dates made this the
+        // miner-stress processor's largest cost at the turn of each day.
         LocalDate before = null;
         for (int i = 0; i < m; i++) {
             DayTotals d = earlier.get(i);
-            LocalDate day = LocalDate.parse(d.day());
-            if (before != null && !day.equals(before.plusDays(1))) {
-                throw new IllegalArgumentException("days must be consecutive: " + before + " then " + day);
+            LocalDate day = before == null ? LocalDate.parse(d.day()) : before.plusDays(1);
+            if (before != null && !day.toString().equals(d.day())) {
+                throw new IllegalArgumentException("days must be consecutive: " + before + " then " + d.day());
             }
             before = day;
             hashrate[i] = d.hashrate();
@@ -84,7 +86,7 @@ public final class Indicators {
             close[i] = d.closePriceUsd();
             issuance[i] = d.subsidyUsd();
         }
-        if (previous != null && !LocalDate.parse(previous.day()).equals(before)) {
+        if (previous != null && (before == null || !before.toString().equals(previous.day()))) {
             throw new IllegalArgumentException("previous indicators of " + previous.day() + " for the day after "
                     + before);
         }
@@ -100,6 +102,8 @@ public final class Indicators {
     /** What {@link #before} keeps: the sums of each window's days before the day, null where one is missing. */
     public static final class Before {
         private final LocalDate day;
+        /** The day as the totals name it: compared as text at every block, not parsed. */
+        private final String dayText;
         private final DayIndicators previous;
         private final int history;
         private final Double hash30;
@@ -112,6 +116,7 @@ public final class Indicators {
         private Before(LocalDate day, DayIndicators previous, int windowDays, Double hash30, Double hash60,
                        Double price10, Double price20, Double issuance365, Double[] ribbon) {
             this.day = day;
+            this.dayText = day == null ? null : day.toString();
             this.previous = previous;
             this.history = previous == null ? 1 : previous.historyDays() + 1;
             this.hash30 = windowDays >= HASH_FAST ? hash30 : null;
@@ -129,7 +134,7 @@ public final class Indicators {
 
         /** The indicators of the day with these totals. */
         public DayIndicators next(DayTotals today) {
-            if (day != null && !LocalDate.parse(today.day()).equals(day)) {
+            if (day != null && !dayText.equals(today.day())) {
                 throw new IllegalArgumentException("days must be consecutive: " + day.minusDays(1) + " then "
                         + today.day());
             }

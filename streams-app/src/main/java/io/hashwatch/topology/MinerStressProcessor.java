@@ -179,12 +179,12 @@ final class MinerStressProcessor implements Processor<String, StressBlock, Strin
         }
         // Days that stream time has now closed (usually the day before the block's), oldest first.
         List<LocalDate> closing = new ArrayList<>();
-        for (MinerDayRecord open : series.descendingMap().values()) {
-            if (open.finalized()) {
+        for (Map.Entry<LocalDate, MinerDayRecord> open : series.descendingMap().entrySet()) {
+            if (open.getValue().finalized()) {
                 break;
             }
-            if (closed(LocalDate.parse(open.day()), streamTimeMs)) {
-                closing.add(0, LocalDate.parse(open.day()));
+            if (closed(open.getKey(), streamTimeMs)) {
+                closing.add(0, open.getKey());
             }
         }
         closing.forEach(d -> update(net, d, false, streamTimeMs, record.timestamp()));
