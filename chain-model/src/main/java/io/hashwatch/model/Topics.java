@@ -1,6 +1,7 @@
 package io.hashwatch.model;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -17,8 +18,14 @@ public final class Topics {
     public enum Retention {
         /** Keyed so that the latest record per key is the truth (per-height outputs: a correction replaces). */
         COMPACTED(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-        /** The history, kept whole: replayed records carry old timestamps that time-based retention would delete. */
-        FOREVER(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")),
+        /**
+         * The history, kept whole: replayed records carry old timestamps that time-based retention would delete. The
+         * broker rolls a segment when the records' timestamps span {@code segment.ms} (7 days): headers stamped with
+         * their blocks' times made a segment every 1,000 headers of a history (163 files and index maps for 190,000),
+         * so segments roll by size only.
+         */
+        FOREVER(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.SEGMENT_MS_CONFIG,
+                String.valueOf(Duration.ofDays(100 * 365).toMillis()))),
         /** The broker's default retention. */
         BROKER_DEFAULT(Map.of());
 

@@ -59,6 +59,9 @@ class EmbeddedKafkaTest {
                     .all().get(30, TimeUnit.SECONDS);
             assertEquals("-1", value(configs, Topics.HEADERS.name(), "retention.ms"));
             assertEquals("-1", value(configs, Topics.REORGS.name(), "retention.ms"));
+            // Block-time stamps would roll a segment every 7 days of chain time: size only.
+            assertEquals(String.valueOf(Duration.ofDays(36_500).toMillis()),
+                    value(configs, Topics.HEADERS.name(), "segment.ms"));
             assertEquals("compact", value(configs, Topics.BLOCKS.name(), "cleanup.policy"));
 
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
