@@ -70,6 +70,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
     private KeyValueStore<String, PoolEntry> heights;
     private KeyValueStore<String, PoolEntry> candidates;
     private final Map<String, PoolWindows> networks = new HashMap<>();
+    /** Per network, the height below which this task has pruned the height store. */
+    private final Map<String, Long> prunedBelow = new HashMap<>();
     /** Networks whose windows moved since they were last published, with the timestamp of the last record. */
     private final Map<String, Long> windowsMoved = new LinkedHashMap<>();
     /** Networks whose 144-block fee share is in a shock (its first block has the record), and their unknown tags. */
@@ -98,6 +100,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         this.candidates = context.getStateStore(CANDIDATES_STORE);
         // As the chain processor: a processor revived after a dirty close sees stores rolled back to the last commit.
         networks.clear();
+        prunedBelow.clear();
         windowsMoved.clear();
         feeShocks.clear();
         unknownTags.clear();
@@ -338,17 +341,31 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         return w;
     }
 
-    /** Drops height entries the ring no longer holds and candidates too deep to join the chain. */
+    /**
+     * Drops height entries the ring no longer holds and candidates too deep to join the chain. The heights below the
+     * ring are those since the last prune, a retarget interval's; the first prune of a task scans for them. They are
+     * deleted by writing null: {@code delete} reads and parses each old value to return it, and that was most of the
+     * pools processor's time at a retarget.
+     */
     private void prune(String net, long tipHeight) {
-        List<String> stale = new ArrayList<>();
         long lowestHeight = tipHeight - KEEP_HEIGHTS;
         if (lowestHeight > 0) {
-            try (KeyValueIterator<String, PoolEntry> it = heights.range(ChainIndex.storeKey(net, 0),
-                    ChainIndex.storeKey(net, lowestHeight - 1))) {
-                it.forEachRemaining(kv -> stale.add(kv.key));
+            Long from = prunedBelow.get(net);
+            if (from == null) {
+                List<String> stale = new ArrayList<>();
+                try (KeyValueIterator<String, PoolEntry> it = heights.range(ChainIndex.storeKey(net, 0),
+                        ChainIndex.storeKey(net, lowestHeight - 1))) {
+                    it.forEachRemaining(kv -> stale.add(kv.key));
+                }
+                stale.forEach(key -> heights.put(key, null));
+            } else {
+                for (long h = from; h < lowestHeight; h++) {
+                    heights.put(ChainIndex.storeKey(net, h), null);
+                }
             }
+            prunedBelow.merge(net, lowestHeight, Math::max);
         }
-        int heightCount = stale.size();
+        List<String> stale = new ArrayList<>();
         try (KeyValueIterator<String, PoolEntry> it = candidates.prefixScan(net + "/", new StringSerializer())) {
             it.forEachRemaining(kv -> {
                 if (kv.value.height() < tipHeight - KEEP_CANDIDATES) {
@@ -356,9 +373,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
                 }
             });
         }
-        for (int i = 0; i < stale.size(); i++) {
-            (i < heightCount ? heights : candidates).delete(stale.get(i));
-        }
+        stale.forEach(key -> candidates.put(key, null));
     }
 
     private static String candidateKey(String net, String hash) {

@@ -1,8 +1,10 @@
 package io.hashwatch.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hashwatch.bitcoin.Network;
 import io.hashwatch.metrics.PoolMetrics;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PoolBlockRecord;
@@ -11,11 +13,14 @@ import io.hashwatch.pools.PoolList;
 import io.hashwatch.testing.RegtestChain;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -223,5 +228,42 @@ class PoolsProcessorRestartTest {
         // Heights 1..18 have coinbases; 4, 8, 12, 16 carry the tag no bundled pool has.
         assertEquals(4, at18.windows().get(0).unknownBlocks());
         assertEquals(18, at18.windows().get(0).withCoinbase());
+    }
+
+    private static List<Long> heightsKept(MockProcessorContext<String, Object> ctx) {
+        KeyValueStore<String, PoolEntry> heights = ctx.getStateStore(PoolsProcessor.BLOCKS_STORE);
+        List<Long> out = new ArrayList<>();
+        try (KeyValueIterator<String, PoolEntry> it = heights.all()) {
+            it.forEachRemaining(kv -> out.add(kv.value.height()));
+        }
+        return out;
+    }
+
+    @Test
+    void theHeightStoreKeepsTheRingAndNoMore() {
+        int interval = Network.RETARGET_INTERVAL;
+        long firstTip = (PoolsProcessor.KEEP_HEIGHTS / interval + 2) * interval; // two prunes with heights to drop
+        long secondTip = firstTip + interval;
+        RegtestChain chain = RegtestChain.fromGenesis(31);
+        chain.extend((int) secondTip);
+        PoolMetrics metrics = new PoolMetrics(new SimpleMeterRegistry());
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor first = new PoolsProcessor(LIST, metrics);
+        first.init(ctx);
+        feed(first, chain, 0, (int) firstTip);
+        // The task's first prune scans the store; the next drops the heights since: the ring's heights are left.
+        assertEquals(LongStream.rangeClosed(firstTip - PoolsProcessor.KEEP_HEIGHTS, firstTip).boxed().toList(),
+                heightsKept(ctx));
+        first.close();
+        // A restarted task scans again at its first prune.
+        PoolsProcessor second = new PoolsProcessor(LIST, metrics);
+        second.init(ctx);
+        feed(second, chain, (int) firstTip + 1, (int) secondTip);
+        assertEquals(LongStream.rangeClosed(secondTip - PoolsProcessor.KEEP_HEIGHTS, secondTip).boxed().toList(),
+                heightsKept(ctx));
+        KeyValueStore<String, PoolEntry> candidates = ctx.getStateStore(PoolsProcessor.CANDIDATES_STORE);
+        try (KeyValueIterator<String, PoolEntry> it = candidates.all()) {
+            assertFalse(it.hasNext(), "every candidate connected");
+        }
     }
 }
