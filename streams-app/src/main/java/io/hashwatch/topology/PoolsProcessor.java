@@ -184,6 +184,10 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         }
         w.append(e);
         heights.put(ChainIndex.storeKey(net, b.height()), e);
+        Long pruned = prunedBelow.get(net);
+        if (pruned != null && b.height() < pruned) {
+            prunedBelow.remove(net); // a chain that starts over below the pruned heights: the next prune scans
+        }
         if (b.height() % Network.RETARGET_INTERVAL == 0) {
             prune(net, b.height());
         }
@@ -343,7 +347,8 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
 
     /**
      * Drops height entries the ring no longer holds and candidates too deep to join the chain. The heights below the
-     * ring are those since the last prune, a retarget interval's; the first prune of a task scans for them. They are
+     * ring are those since the last prune, a retarget interval's; the first prune of a task scans for them, and so
+     * does a prune after a gap or after the chain started over below the pruned heights. They are
      * deleted by writing null: {@code delete} reads and parses each old value to return it, and that was most of the
      * pools processor's time at a retarget.
      */
@@ -351,7 +356,7 @@ final class PoolsProcessor implements Processor<String, PoolsEvent, String, Obje
         long lowestHeight = tipHeight - KEEP_HEIGHTS;
         if (lowestHeight > 0) {
             Long from = prunedBelow.get(net);
-            if (from == null) {
+            if (from == null || lowestHeight - from > Network.RETARGET_INTERVAL) {
                 List<String> stale = new ArrayList<>();
                 try (KeyValueIterator<String, PoolEntry> it = heights.range(ChainIndex.storeKey(net, 0),
                         ChainIndex.storeKey(net, lowestHeight - 1))) {

@@ -266,4 +266,22 @@ class PoolsProcessorRestartTest {
             assertFalse(it.hasNext(), "every candidate connected");
         }
     }
+
+    @Test
+    void aChainThatStartsOverBelowThePrunedHeightsIsPrunedAgain() {
+        int interval = Network.RETARGET_INTERVAL;
+        long tip = (PoolsProcessor.KEEP_HEIGHTS / interval + 2) * interval;
+        RegtestChain chain = RegtestChain.fromGenesis(41);
+        chain.extend((int) tip);
+        MockProcessorContext<String, Object> ctx = context();
+        PoolsProcessor p = new PoolsProcessor(LIST, new PoolMetrics(new SimpleMeterRegistry()));
+        p.init(ctx);
+        feed(p, chain, 0, (int) tip);
+        // The chain state starts over from genesis (a source replaying the chain): every height is connected again,
+        // below the heights already pruned, and the prune at the retarget before the tip drops them again.
+        long again = tip - interval;
+        feed(p, chain, 0, (int) again);
+        assertEquals(LongStream.rangeClosed(again - PoolsProcessor.KEEP_HEIGHTS, again).boxed().toList(),
+                heightsKept(ctx));
+    }
 }
