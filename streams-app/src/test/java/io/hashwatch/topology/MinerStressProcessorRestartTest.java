@@ -11,8 +11,11 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.stress.DayBlock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class MinerStressProcessorRestartTest {
     private static final long START = 1_700_006_400L; // 2023-11-15 00:00 UTC
     private static final EconomicsSettings SETTINGS = EconomicsSettings.defaults();
+    /** Each context's stream time: the latest record timestamp it has seen. */
+    private final Map<MockProcessorContext<String, Object>, Long> streamTime = new HashMap<>();
 
     private static MockProcessorContext<String, Object> context() {
         MockProcessorContext<String, Object> ctx = new MockProcessorContext<>();
@@ -65,7 +70,7 @@ class MinerStressProcessorRestartTest {
      * (a branch's first blocks are older than the tip they replace).
      */
     private void feed(MockProcessorContext<String, Object> ctx, MinerStressProcessor p, long from, long to,
-                             int branch) {
+                      int branch) {
         for (long h = from; h <= to; h++) {
             Record<String, StressBlock> r = block(h, branch);
             streamTime.merge(ctx, r.timestamp(), Math::max);
@@ -74,11 +79,10 @@ class MinerStressProcessorRestartTest {
         }
     }
 
-    private final Map<MockProcessorContext<String, Object>, Long> streamTime = new java.util.HashMap<>();
 
     private static Map<String, MinerDayRecord> days(MockProcessorContext<String, Object> ctx) {
         KeyValueStore<String, MinerDayRecord> days = ctx.getStateStore(MinerStressProcessor.DAYS_STORE);
-        Map<String, MinerDayRecord> out = new java.util.TreeMap<>();
+        Map<String, MinerDayRecord> out = new TreeMap<>();
         try (KeyValueIterator<String, MinerDayRecord> it = days.all()) {
             it.forEachRemaining(kv -> out.put(kv.key, kv.value));
         }
@@ -87,7 +91,7 @@ class MinerStressProcessorRestartTest {
 
     private static List<String> heights(MockProcessorContext<String, Object> ctx) {
         KeyValueStore<String, String> heights = ctx.getStateStore(MinerStressProcessor.HEIGHTS_STORE);
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         try (KeyValueIterator<String, String> it = heights.all()) {
             it.forEachRemaining(kv -> out.add(kv.key));
         }
