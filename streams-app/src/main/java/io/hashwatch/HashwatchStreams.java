@@ -1,5 +1,6 @@
 package io.hashwatch;
 
+import io.hashwatch.bitcoin.DifficultyForecast;
 import io.hashwatch.config.EconomicsSettings;
 import io.hashwatch.config.StreamsSettings;
 import io.hashwatch.metrics.ChainMetrics;
@@ -15,9 +16,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -51,6 +54,8 @@ public final class HashwatchStreams implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** {@link System#nanoTime()} when the app first reached RUNNING: where its start-up ends. */
+    private final CompletableFuture<Long> firstRunning = new CompletableFuture<>();
 
     public HashwatchStreams(StreamsSettings settings, MeterRegistry registry) {
         this(settings, EconomicsSettings.defaults(), registry);
@@ -71,7 +76,12 @@ public final class HashwatchStreams implements AutoCloseable {
         topology = HashwatchTopology.build(new ChainMetrics(registry), new EconomicsMetrics(registry, economics),
                 new PoolMetrics(registry), pools, economics, () -> System.currentTimeMillis() / 1000, builder);
         streams = new KafkaStreams(topology, properties);
-        streams.setStateListener((now, before) -> log.info("Kafka Streams state {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                firstRunning.complete(System.nanoTime());
+            }
+        });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         // Through a composite that keeps only the served Kafka metrics, so that the registry's other meters are
         // left as their owners configured them.
@@ -87,7 +97,8 @@ public final class HashwatchStreams implements AutoCloseable {
 
     /**
      * Loads, on a thread of its own, what building and starting the app loads: the topology's classes (a throwaway
-     * build) and RocksDB's native library. Started before an embedded broker, it runs on the second core while the
+     * build) and RocksDB's native library; and computes the difficulty forecast's tables (0.3 s cold, otherwise spent
+     * in the stream thread over the first blocks). Started before an embedded broker, it runs on the second core while the
      * broker starts, instead of after it (a short backfill's start-up, docs/performance.md). Best effort: a failure
      * here is left for the real build to report.
      */
@@ -100,6 +111,7 @@ public final class HashwatchStreams implements AutoCloseable {
                         new PoolMetrics(scratch), pools, economics, () -> System.currentTimeMillis() / 1000)
                         .describe();
                 scratch.close();
+                DifficultyForecast.precomputeQuantiles();
             } catch (RuntimeException | LinkageError e) {
                 log.debug("warm-up failed (the app's own build reports it): {}", e.toString());
             }
@@ -110,6 +122,11 @@ public final class HashwatchStreams implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The {@link System#nanoTime()} at which the app first reached RUNNING, once it has. */
+    public Optional<Long> firstRunningNanos() {
+        return Optional.ofNullable(firstRunning.getNow(null));
     }
 
     public KafkaStreams kafkaStreams() {

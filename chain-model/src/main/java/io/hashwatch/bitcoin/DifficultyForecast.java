@@ -204,6 +204,24 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
         return CompactTarget.decode(network.nextEpochBits(firstBits, lastBits, 0, span)).compareTo(old) > 0;
     }
 
+    /**
+     * Computes every quantile a forecast can ask for now (about 12,600 inverse Beta distributions, each otherwise
+     * computed at the first block that needs it): for a thread with time to spare before the blocks come.
+     */
+    public static void precomputeQuantiles() {
+        for (int n = 0; n < QUARTER_WINDOW_INTERVALS; n++) {
+            quantiles(QUARTER_WINDOW, n, EPOCH - 1 - n, QUARTER_WINDOW_INTERVALS);
+        }
+        for (int n = 1; n < EPOCH - 1; n++) {
+            quantiles(EPOCH_WINDOW, n, EPOCH - 1 - n, n);
+        }
+    }
+
+    /** Whether the quantiles a forecast after {@code blocksInEpoch} blocks reads are computed already. */
+    static boolean quantilesKnown(int blocksInEpoch, boolean quarterWindow) {
+        return (quarterWindow ? QUARTER_WINDOW : EPOCH_WINDOW).get(blocksInEpoch) != null;
+    }
+
     /** The Beta(m, k) quantiles at {@link #PROBABILITIES}, computed once per (m, k) and kept. */
     private static double[] quantiles(AtomicReferenceArray<double[]> table, int n, int m, int k) {
         double[] q = table.get(n);

@@ -27,6 +27,25 @@ class DifficultyForecastTest {
     private static final double[] FRACTIONS = {0.10, 0.25, 0.50, 0.75, 0.90};
 
     @Test
+    void precomputedQuantilesCoverEveryBlockOfAnEpochAndAgreeWithTheDistribution() {
+        DifficultyForecast.precomputeQuantiles();
+        for (int n = 1; n < 2015; n++) {
+            assertTrue(DifficultyForecast.quantilesKnown(n, false), "epoch window after " + n + " blocks");
+        }
+        for (int n = 0; n < DifficultyForecast.QUARTER_WINDOW_INTERVALS; n++) {
+            assertTrue(DifficultyForecast.quantilesKnown(n, true), "quarter window after " + n + " blocks");
+        }
+        // The band read from the tables is that of the Beta distribution's own quantiles: after 1,000 blocks in
+        // 600,000 s (the rate of the window), the median of the remaining 1,015 blocks' share of the time.
+        DifficultyForecast f = DifficultyForecast.forecast(MAIN, 1000, 0x1d00ffffL, 0x1d00ffffL, 0, 600_000, null,
+                null, false);
+        double b = new org.apache.commons.math3.distribution.BetaDistribution(1015, 1000)
+                .inverseCumulativeProbability(0.5);
+        long next = MAIN.nextEpochBits(0x1d00ffffL, 0x1d00ffffL, 0, Math.round(600_000 + 600_000 * b / (1 - b)));
+        assertEquals(Work.difficulty(next) / Work.difficulty(0x1d00ffffL) - 1, f.changeP50(), 1e-12);
+    }
+
+    @Test
     void atTheEpochsLastBlockTheBandIsTheRealRetarget() {
         List<HeaderRow> rows = SharedData.readHeaderCsv(SharedData.requireHeaders("epoch_boundaries_0-832608.ckb.csv"));
         Map<Long, HeaderRow> byHeight = new TreeMap<>();

@@ -49,11 +49,12 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
         // Each header becomes about ten records (outputs and changelogs) of compressible JSON: larger lz4 batches
-        // cut the broker's work per record (hashwatch bench: about +50% headers/s). A commit flushes whatever is
-        // lingering, so read_committed latency does not grow with linger.ms.
+        // cut the broker's work per record (hashwatch bench: about +50% headers/s). With exactly-once nothing is
+        // read before the commit, which flushes whatever lingers: lingering up to the commit interval costs no
+        // latency and sends full batches (a 190,000-header backfill at 1,000 ms: about 5% less CPU than at 20 ms).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), commitIntervalMs);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         p.putAll(kafkaOverrides);
         return p;
