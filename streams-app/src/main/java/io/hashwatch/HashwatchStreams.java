@@ -98,9 +98,9 @@ public final class HashwatchStreams implements AutoCloseable {
     /**
      * Loads, on a thread of its own, what building and starting the app loads: the topology's classes (a throwaway
      * build) and RocksDB's native library; and computes the difficulty forecast's tables (0.3 s cold, otherwise spent
-     * in the stream thread over the first blocks). Started before an embedded broker, it runs on the second core while the
-     * broker starts, instead of after it (a short backfill's start-up, docs/performance.md). Best effort: a failure
-     * here is left for the real build to report.
+     * in the stream thread over the first blocks). Started before an embedded broker, it runs on the second core
+     * while the broker starts, instead of after it (a short backfill's start-up, docs/performance.md). Best effort: a
+     * failure here is left for the real build to report.
      */
     public static void warmUpInBackground(EconomicsSettings economics, PoolList pools) {
         Thread t = new Thread(() -> {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.special.Beta;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class DifficultyForecastTest {
         // 600,000 s (the rate of the window), the median of the remaining 1,015 blocks' share of the time.
         DifficultyForecast f = DifficultyForecast.forecast(MAIN, 1000, 0x1d00ffffL, 0x1d00ffffL, 0, 600_000, null,
                 null, false);
-        double b = new org.apache.commons.math3.distribution.BetaDistribution(1015, 1000)
+        double b = new BetaDistribution(1015, 1000)
                 .inverseCumulativeProbability(0.5);
         long next = MAIN.nextEpochBits(0x1d00ffffL, 0x1d00ffffL, 0, Math.round(600_000 + 600_000 * b / (1 - b)));
         assertEquals(Work.difficulty(next) / Work.difficulty(0x1d00ffffL) - 1, f.changeP50(), 1e-12);

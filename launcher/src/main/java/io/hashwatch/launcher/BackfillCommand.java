@@ -124,8 +124,9 @@ public final class BackfillCommand implements Callable<Integer> {
                 + ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50") : Map.of();
     }
 
-    /** What a backfill did. */
     /**
+     * What a backfill did.
+     *
      * @param pipeline   from the first header published until the streams app had committed them all
      * @param processing the part of it after the app's start-up (its first RUNNING; it starts while the headers
      *                   are published): the rate beyond start-up
