@@ -2,6 +2,7 @@ package io.hashwatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.hashwatch.config.StreamsSettings;
@@ -46,6 +47,8 @@ class InternalTopicsIntegrationTest {
                 Map<String, NewTopic> expected = streams.internalTopics(PARTITIONS, (short) 1).stream()
                         .collect(Collectors.toMap(NewTopic::name, t -> t, (a, b) -> a, TreeMap::new));
                 assertFalse(expected.isEmpty(), "the topology has repartition and changelog topics");
+                assertTrue(streams.firstRunningNanos().isEmpty(), "not started yet");
+                long started = System.nanoTime();
                 streams.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                 while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -54,6 +57,9 @@ class InternalTopicsIntegrationTest {
                     }
                     Thread.sleep(100);
                 }
+                // Where its start-up ends (backfill's rate beyond start-up is measured from it).
+                long running = streams.firstRunningNanos().orElseThrow();
+                assertTrue(running > started && running <= System.nanoTime(), "first RUNNING during the wait");
 
                 Map<String, TopicDescription> made = admin.describeTopics(admin.listTopics().names()
                                 .get(30, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(app + "-")).toList())

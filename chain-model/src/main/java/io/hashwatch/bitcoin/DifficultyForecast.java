@@ -205,8 +205,8 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
     }
 
     /**
-     * Computes every quantile a forecast can ask for now (about 12,600 inverse Beta distributions, each otherwise
-     * computed at the first block that needs it): for a thread with time to spare before the blocks come.
+     * Computes every quantile table a forecast can ask for now (2,518 tables of five inverse Beta distributions, each
+     * otherwise computed at the first block that needs it): for a thread with time to spare before the blocks come.
      */
     public static void precomputeQuantiles() {
         for (int n = 0; n < QUARTER_WINDOW_INTERVALS; n++) {
@@ -217,9 +217,10 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
         }
     }
 
-    /** Whether the quantiles a forecast after {@code blocksInEpoch} blocks reads are computed already. */
-    static boolean quantilesKnown(int blocksInEpoch, boolean quarterWindow) {
-        return (quarterWindow ? QUARTER_WINDOW : EPOCH_WINDOW).get(blocksInEpoch) != null;
+    /** The quantiles a forecast after {@code blocksInEpoch} blocks reads, or null while they are not computed. */
+    static double[] knownQuantiles(int blocksInEpoch, boolean quarterWindow) {
+        double[] q = (quarterWindow ? QUARTER_WINDOW : EPOCH_WINDOW).get(blocksInEpoch);
+        return q == null ? null : q.clone();
     }
 
     /** The Beta(m, k) quantiles at {@link #PROBABILITIES}, computed once per (m, k) and kept. */

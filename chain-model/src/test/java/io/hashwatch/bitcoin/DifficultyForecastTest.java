@@ -28,22 +28,34 @@ class DifficultyForecastTest {
     private static final double[] FRACTIONS = {0.10, 0.25, 0.50, 0.75, 0.90};
 
     @Test
-    void precomputedQuantilesCoverEveryBlockOfAnEpochAndAgreeWithTheDistribution() {
+    void precomputedQuantilesAreTheBetaDistributionsOfEveryBlockOfAnEpoch() {
         DifficultyForecast.precomputeQuantiles();
-        for (int n = 1; n < 2015; n++) {
-            assertTrue(DifficultyForecast.quantilesKnown(n, false), "epoch window after " + n + " blocks");
+        int epoch = Network.RETARGET_INTERVAL;
+        // After n blocks the remaining m = 2015 - n intervals against the window's k: the epoch's own n, or the
+        // quarter window's 504 while n < 504.
+        for (int n = 1; n < epoch - 1; n++) {
+            assertQuantiles(DifficultyForecast.knownQuantiles(n, false), epoch - 1 - n, n, "epoch window, n=" + n);
         }
         for (int n = 0; n < DifficultyForecast.QUARTER_WINDOW_INTERVALS; n++) {
-            assertTrue(DifficultyForecast.quantilesKnown(n, true), "quarter window after " + n + " blocks");
+            assertQuantiles(DifficultyForecast.knownQuantiles(n, true), epoch - 1 - n,
+                    DifficultyForecast.QUARTER_WINDOW_INTERVALS, "quarter window, n=" + n);
         }
-        // The band read from the tables is that of the Beta distribution's own quantiles: after 1,000 blocks in
-        // 600,000 s (the rate of the window), the median of the remaining 1,015 blocks' share of the time.
+        // And a forecast reads them: after 1,000 blocks in 600,000 s, the median change is the retarget rule at the
+        // median of the remaining 1,015 blocks' time.
         DifficultyForecast f = DifficultyForecast.forecast(MAIN, 1000, 0x1d00ffffL, 0x1d00ffffL, 0, 600_000, null,
                 null, false);
-        double b = new BetaDistribution(1015, 1000)
-                .inverseCumulativeProbability(0.5);
+        double b = new BetaDistribution(1015, 1000).inverseCumulativeProbability(0.5);
         long next = MAIN.nextEpochBits(0x1d00ffffL, 0x1d00ffffL, 0, Math.round(600_000 + 600_000 * b / (1 - b)));
         assertEquals(Work.difficulty(next) / Work.difficulty(0x1d00ffffL) - 1, f.changeP50(), 1e-12);
+    }
+
+    private static void assertQuantiles(double[] table, int m, int k, String what) {
+        assertNotNull(table, what + ": not computed");
+        BetaDistribution beta = new BetaDistribution(null, m, k, 1e-12);
+        for (int i = 0; i < DifficultyForecast.PROBABILITIES.length; i++) {
+            assertEquals(beta.inverseCumulativeProbability(DifficultyForecast.PROBABILITIES[i]), table[i], 1e-9,
+                    what + ", p=" + DifficultyForecast.PROBABILITIES[i]);
+        }
     }
 
     @Test
