@@ -82,11 +82,11 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
         if (n < QUARTER_WINDOW_INTERVALS && quarterTime != null && previousChange != null) {
             k = QUARTER_WINDOW_INTERVALS;
             window = elapsed + (epochStartTime - quarterTime) * (1 + previousChange);
-            quantiles = quantiles(QUARTER_WINDOW, n, m, k);
+            quantiles = quarterWindowQuantiles(n);
         } else {
             k = n;
             window = elapsed;
-            quantiles = k == 0 ? null : quantiles(EPOCH_WINDOW, n, m, k);
+            quantiles = k == 0 ? null : epochWindowQuantiles(n);
         }
         if (quantiles == null || !(window > 0)) {
             return null;
@@ -210,10 +210,10 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
      */
     public static void precomputeQuantiles() {
         for (int n = 0; n < QUARTER_WINDOW_INTERVALS; n++) {
-            quantiles(QUARTER_WINDOW, n, EPOCH - 1 - n, QUARTER_WINDOW_INTERVALS);
+            quarterWindowQuantiles(n);
         }
         for (int n = 1; n < EPOCH - 1; n++) {
-            quantiles(EPOCH_WINDOW, n, EPOCH - 1 - n, n);
+            epochWindowQuantiles(n);
         }
     }
 
@@ -221,6 +221,16 @@ public record DifficultyForecast(double changeP05, double changeP10, double chan
     static double[] knownQuantiles(int blocksInEpoch, boolean quarterWindow) {
         double[] q = (quarterWindow ? QUARTER_WINDOW : EPOCH_WINDOW).get(blocksInEpoch);
         return q == null ? null : q.clone();
+    }
+
+    /** After {@code n} blocks, the remaining {@code m} intervals against the epoch's own {@code n}. */
+    private static double[] epochWindowQuantiles(int n) {
+        return quantiles(EPOCH_WINDOW, n, EPOCH - 1 - n, n);
+    }
+
+    /** After {@code n} blocks, the remaining {@code m} intervals against the quarter window's. */
+    private static double[] quarterWindowQuantiles(int n) {
+        return quantiles(QUARTER_WINDOW, n, EPOCH - 1 - n, QUARTER_WINDOW_INTERVALS);
     }
 
     /** The Beta(m, k) quantiles at {@link #PROBABILITIES}, computed once per (m, k) and kept. */
