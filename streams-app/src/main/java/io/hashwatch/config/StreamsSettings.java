@@ -24,24 +24,11 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
 
     public static final String DEFAULT_APPLICATION_ID = "hashwatch";
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;
-    static final long AT_LEAST_ONCE_LINGER_MS = 20;
     /**
      * One stream thread per core: the verification, economics, pools and miner-stress sub-topologies are tasks of
      * their own, which the threads share (the {@code --stream-threads} default).
      */
     public static final int DEFAULT_STREAM_THREADS = Runtime.getRuntime().availableProcessors();
-
-    /**
-     * With exactly-once nothing is read before the commit, which flushes whatever lingers: lingering for the commit
-     * interval fills the batches without delaying a reader (a 190,000-header backfill at 1,000 ms: about 5% shorter
-     * than at 20 ms, docs/performance.md). Without it records are read as soon as they are sent: 20 ms.
-     */
-    static long lingerMs(Properties effective) {
-        return StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(effective.get(
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG)))
-                ? Long.parseLong(String.valueOf(effective.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)))
-                : AT_LEAST_ONCE_LINGER_MS;
-    }
 
     public Properties toProperties() {
         Properties p = new Properties();
@@ -62,15 +49,13 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
         // Each header becomes about ten records (outputs and changelogs) of compressible JSON: larger lz4 batches
-        // cut the broker's work per record (hashwatch bench: about +50% headers/s).
+        // cut the broker's work per record (hashwatch bench: about +50% headers/s). A commit flushes whatever is
+        // lingering, so read_committed latency does not grow with linger.ms.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         p.putAll(kafkaOverrides);
-        if (!kafkaOverrides.containsKey(ProducerConfig.LINGER_MS_CONFIG)
-                && !kafkaOverrides.containsKey(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))) {
-            p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), lingerMs(p));
-        }
         return p;
     }
 }
