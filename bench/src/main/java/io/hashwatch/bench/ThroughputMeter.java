@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -79,7 +80,7 @@ final class ThroughputMeter {
     /**
      * From start to RUNNING (start-up), then until every input record is committed (processing).
      *
-     * @param main the input whose committed progress gives the sustained rate; it holds {@code records} records
+     * @param main the input whose consumption gives the sustained rate; it holds {@code records} records
      */
     static Measured measure(Admin admin, KafkaStreams streams, String applicationId, List<String> inputs,
                             String main, long records) throws Exception {
@@ -96,9 +97,9 @@ final class ThroughputMeter {
         long threadCpu0 = threadCpuNanos(streamThreads);
         long t1 = System.nanoTime();
         List<long[]> progress = new ArrayList<>();
-        CommittedOffsets.await(admin, applicationId, streams, inputs, failure, OFFSET_POLL, (t, offsets) ->
-                progress.add(new long[] {t, offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(main))
-                        .mapToLong(Map.Entry::getValue).sum()}));
+        ConsumedRecords consumed = new ConsumedRecords(streams, main);
+        CommittedOffsets.await(admin, applicationId, streams, inputs, failure, OFFSET_POLL,
+                (t, offsets) -> progress.add(new long[] {t, consumed.total()}));
         long t2 = System.nanoTime();
         return new Measured(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), records,
                 Duration.ofNanos(processCpuNanos() - cpu0), Duration.ofNanos(threadCpuNanos(streamThreads) - threadCpu0),
@@ -112,6 +113,42 @@ final class ThroughputMeter {
                 throw new IllegalStateException("the streams app did not reach RUNNING: " + streams.state());
             }
             Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Records of one input topic that the app's stream threads have taken from their consumers
+     * ({@code records-consumed-total} of the topic). A thread takes more only while its queue of a partition holds
+     * fewer than {@code buffered.records.per.partition} (1,000), so this runs at most that and one poll (1,000
+     * records) ahead of processing. Committed offsets, by contrast, move once a commit interval.
+     */
+    private static final class ConsumedRecords {
+        private final KafkaStreams streams;
+        private final String topicTag;
+        /** The threads' per-topic counters, once their consumers made them (at their first records of it). */
+        private List<Metric> counters = List.of();
+        private long resolvedAt;
+
+        ConsumedRecords(KafkaStreams streams, String topic) {
+            this.streams = streams;
+            // The consumer's metrics tag a topic with its dots as underscores.
+            this.topicTag = topic.replace('.', '_');
+        }
+
+        long total() {
+            // Looked up again each second (all the app's metrics are copied to find them): a thread that takes
+            // the topic's partition over makes its counter then.
+            long now = System.nanoTime();
+            if (counters.isEmpty() || now - resolvedAt > TimeUnit.SECONDS.toNanos(1)) {
+                counters = streams.metrics().entrySet().stream()
+                        .filter(e -> e.getKey().group().equals("consumer-fetch-manager-metrics")
+                                && e.getKey().name().equals("records-consumed-total")
+                                && topicTag.equals(e.getKey().tags().get("topic"))
+                                && !e.getKey().tags().getOrDefault("client-id", "").endsWith("-restore-consumer"))
+                        .map(e -> (Metric) e.getValue()).toList();
+                resolvedAt = now;
+            }
+            return counters.stream().mapToLong(m -> (long) ((Number) m.metricValue()).doubleValue()).sum();
         }
     }
 
