@@ -25,7 +25,12 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /** Starts the cluster; fails after {@code timeout} rather than hanging (see PITFALLS: metadata version). */
     public static EmbeddedCluster start(Duration timeout) throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        return start(timeout, Map.of());
+    }
+
+    /** As {@link #start(Duration)}, with further broker settings. */
+    public static EmbeddedCluster start(Duration timeout, Map<String, String> brokerConfig) throws Exception {
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -34,8 +39,9 @@ public final class EmbeddedCluster implements AutoCloseable {
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        brokerConfig.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
         ExecutorService starter = Executors.newSingleThreadExecutor();
         try {
             Future<?> started = starter.submit(() -> {
