@@ -1,9 +1,11 @@
 package io.hashwatch.config;
 
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,22 @@ public final class ProcessingErrorHandler extends LogAndContinueProcessingExcept
             return Response.fail();
         }
         return super.handleError(context, record, exception);
+    }
+
+    /**
+     * {@code punctuator}, with a timeout waiting for Kafka (for a topic's partitions, say) turned into an error
+     * this handler sees. Kafka Streams would otherwise mark only the punctuating task corrupted and commit the
+     * thread's other tasks in the transaction that holds this punctuation's earlier sends: they would come out
+     * again when the task, revived, punctuates again.
+     */
+    public static Punctuator failingTheThreadOnTimeout(Punctuator punctuator) {
+        return timestamp -> {
+            try {
+                punctuator.punctuate(timestamp);
+            } catch (TimeoutException e) {
+                throw new StreamsException("a punctuation timed out waiting for Kafka", e);
+            }
+        };
     }
 
     static boolean isKafkas(Throwable exception) {

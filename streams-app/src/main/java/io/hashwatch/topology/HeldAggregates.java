@@ -1,5 +1,6 @@
 package io.hashwatch.topology;
 
+import io.hashwatch.config.ProcessingErrorHandler;
 import io.hashwatch.config.StreamsSettings;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,7 +18,8 @@ final class HeldAggregates {
 
     /** Runs {@code publish} once a commit interval, on the task's thread. */
     static void publishEachCommitInterval(ProcessorContext<?, ?> context, Runnable publish) {
-        context.schedule(commitInterval(context), PunctuationType.WALL_CLOCK_TIME, now -> publish.run());
+        context.schedule(commitInterval(context), PunctuationType.WALL_CLOCK_TIME,
+                ProcessingErrorHandler.failingTheThreadOnTimeout(now -> publish.run()));
     }
 
     /** The app's commit interval: what is held is published within one. */

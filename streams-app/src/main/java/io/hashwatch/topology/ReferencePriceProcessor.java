@@ -1,6 +1,7 @@
 package io.hashwatch.topology;
 
 import io.hashwatch.config.EconomicsSettings.ReferencePriceSettings;
+import io.hashwatch.config.ProcessingErrorHandler;
 import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
@@ -10,11 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -86,9 +87,10 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
         mirror.clear();
         published.clear();
         pending.clear();
-        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, t -> publishPending(false));
+        context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME,
+                ProcessingErrorHandler.failingTheThreadOnTimeout(t -> publishPending(false)));
         context.schedule(Duration.ofMillis(Math.max(1000, settings.updateIntervalMs())),
-                PunctuationType.WALL_CLOCK_TIME, t -> publishPending(true));
+                PunctuationType.WALL_CLOCK_TIME, ProcessingErrorHandler.failingTheThreadOnTimeout(t -> publishPending(true)));
     }
 
     /** The task closes (it moved to another instance, or the app stops): the reference price gauges go with it. */

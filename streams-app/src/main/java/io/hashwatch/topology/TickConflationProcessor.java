@@ -1,6 +1,7 @@
 package io.hashwatch.topology;
 
 import io.hashwatch.config.EconomicsSettings.ReferencePriceSettings;
+import io.hashwatch.config.ProcessingErrorHandler;
 import io.hashwatch.metrics.EconomicsMetrics;
 import io.hashwatch.model.Json;
 import io.hashwatch.model.PriceTick;
@@ -114,7 +115,8 @@ final class TickConflationProcessor implements Processor<String, ValidTick, Stri
             });
         }
         nextCheck = slots.isEmpty() ? Long.MAX_VALUE : NEVER;
-        context.schedule(SILENCE_CHECK, PunctuationType.WALL_CLOCK_TIME, t -> forwardIfSilent());
+        context.schedule(SILENCE_CHECK, PunctuationType.WALL_CLOCK_TIME,
+                ProcessingErrorHandler.failingTheThreadOnTimeout(t -> forwardIfSilent()));
     }
 
     private static long minuteOf(long tradeTimeMs) {

@@ -7,18 +7,13 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.testing.EmbeddedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.Record;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,11 +25,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +69,7 @@ class SendFailureIntegrationTest {
     @Test
     @Timeout(180)
     void aFailedSendLosesNoRecordOfTheOtherTasksOnItsThread() throws Exception {
-        Map<String, Integer> outB = runWithOutBMissing(HeldForwarder::new, List.of("b"), 2);
-        assertEquals(Map.of("b", 1, "b-held", 1), outB);
+        assertEquals(Map.of("b", 1, "b-held", 1), runWithOutBMissing(HeldForwarder::new, List.of("b"), 2, 0).outB());
     }
 
     /**
@@ -76,23 +81,37 @@ class SendFailureIntegrationTest {
     @Test
     @Timeout(180)
     void aTimeoutInProcessingSkipsNoRecord() throws Exception {
-        Map<String, Integer> outB = runWithOutBMissing(Forwarder::new, List.of("b1", "b2"), 2);
-        assertEquals(Map.of("b1", 1, "b2", 1), outB);
+        assertEquals(Map.of("b1", 1, "b2", 1), runWithOutBMissing(Forwarder::new, List.of("b1", "b2"), 2, 0).outB());
+    }
+
+    /**
+     * A punctuation sends to {@code out-b-ok}, then times out asking for {@code out-b}'s partitions, the producer
+     * otherwise healthy. Kafka Streams alone would mark the task corrupted and commit the thread's transaction with
+     * the first send in it, and the revived task would punctuate and send it again: the hashwatch punctuations
+     * ({@link ProcessingErrorHandler#failingTheThreadOnTimeout}) fail the thread instead.
+     */
+    @Test
+    @Timeout(180)
+    void aTimeoutInAPunctuationSendsNothingTwice() throws Exception {
+        Outputs out = runWithOutBMissing(PunctuatedForwarder::new, List.of("b"), 1, 1);
+        assertEquals(Map.of("b", 1), out.outBOk());
+        assertEquals(Map.of("b", 1), out.outB());
     }
 
     /**
      * Runs A and B (processor {@code b}, sinks {@code b-sink} and {@code b-partitioned-sink}) with the app's settings
      * while records flow through A; {@code bKeys} go to {@code in-b} a tenth of the way, {@code out-b} is created
      * half-way (past a few metadata timeouts). Asserts every A record once in {@code out-a}; returns {@code out-b}
-     * (read until it has {@code outBRecords} keys, or a minute).
+     * and {@code out-b-ok} (each read until it has so many keys, or a minute).
      */
-    private Map<String, Integer> runWithOutBMissing(ProcessorSupplier<String, String, String, String> b,
-                                                    List<String> bKeys, int outBRecords) throws Exception {
+    private Outputs runWithOutBMissing(ProcessorSupplier<String, String, String, String> b,
+                                                    List<String> bKeys, int outBRecords, int outBOkRecords)
+            throws Exception {
         try (EmbeddedCluster cluster = EmbeddedCluster.start(Duration.ofSeconds(90),
                 Map.of("auto.create.topics.enable", "false"));
              Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic("in-a", 1, (short) 1), new NewTopic("out-a", 1, (short) 1),
-                    new NewTopic("in-b", 1, (short) 1),
+                    new NewTopic("in-b", 1, (short) 1), new NewTopic("out-b-ok", 1, (short) 1),
                     // The app's settings dead-letter what the processing handler skips.
                     new NewTopic(Topics.DEAD_LETTERS.name(), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
             Map<String, String> overrides = new HashMap<>();
@@ -106,6 +125,9 @@ class SendFailureIntegrationTest {
             topology.addSource("b-source", new StringDeserializer(), new StringDeserializer(), "in-b");
             topology.addProcessor("b", b, "b-source");
             topology.addSink("b-sink", "out-b", new StringSerializer(), new StringSerializer(), "b");
+            topology.addSink("b-ok-sink", "out-b-ok", new StringSerializer(), new StringSerializer(), "b");
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PunctuatedForwarder.HELD),
+                    Serdes.String(), Serdes.String()), "b");
             topology.addSink("b-partitioned-sink", "out-b", new StringSerializer(), new StringSerializer(),
                     (topic, key, value, partitions) -> Optional.of(Set.of(0)), "b");
             AtomicInteger replaced = new AtomicInteger();
@@ -152,7 +174,9 @@ class SendFailureIntegrationTest {
                 assertTrue(missing.isEmpty(), missing.size() + " records of in-a never reached out-a, e.g. "
                         + missing.stream().sorted().limit(10).toList());
                 outA.forEach((k, n) -> assertEquals(1, n, k + " in out-a " + n + " times"));
-                return readCommitted(cluster.bootstrapServers(), "out-b", outBRecords, Duration.ofSeconds(60));
+                return new Outputs(readCommitted(cluster.bootstrapServers(), "out-b", outBRecords,
+                        Duration.ofSeconds(60)), readCommitted(cluster.bootstrapServers(), "out-b-ok",
+                        outBOkRecords, Duration.ofSeconds(60)));
             }
         }
     }
@@ -223,5 +247,40 @@ class SendFailureIntegrationTest {
         public void process(Record<String, String> record) {
             context.forward(record, "b-partitioned-sink");
         }
+    }
+
+    /**
+     * From a punctuation scheduled as the app schedules them: each record held in a store (so that it survives the
+     * task's restart, as the app's held aggregates do) to {@code b-ok-sink}, then to {@code b-partitioned-sink}.
+     */
+    private static final class PunctuatedForwarder implements Processor<String, String, String, String> {
+        static final String HELD = "b-held";
+        private KeyValueStore<String, String> held;
+
+        @Override
+        public void init(ProcessorContext<String, String> context) {
+            held = context.getStateStore(HELD);
+            context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME,
+                    ProcessingErrorHandler.failingTheThreadOnTimeout(now -> {
+                        List<KeyValue<String, String>> all = new ArrayList<>();
+                        try (KeyValueIterator<String, String> it = held.all()) {
+                            it.forEachRemaining(all::add);
+                        }
+                        for (KeyValue<String, String> kv : all) {
+                            Record<String, String> r = new Record<>(kv.key, kv.value, now);
+                            context.forward(r, "b-ok-sink");
+                            context.forward(r, "b-partitioned-sink");
+                            held.delete(kv.key);
+                        }
+                    }));
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            held.put(record.key(), record.value());
+        }
+    }
+
+    private record Outputs(Map<String, Integer> outB, Map<String, Integer> outBOk) {
     }
 }
