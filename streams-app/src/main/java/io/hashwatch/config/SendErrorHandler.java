@@ -18,6 +18,7 @@ public final class SendErrorHandler extends DefaultProductionExceptionHandler {
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                 Exception exception) {
-        return exception instanceof RetriableException ? Response.fail() : super.handleError(context, record, exception);
+        return exception instanceof RetriableException ? Response.fail()
+                : super.handleError(context, record, exception);
     }
 }

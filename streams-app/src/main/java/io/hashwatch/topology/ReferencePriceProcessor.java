@@ -90,7 +90,8 @@ final class ReferencePriceProcessor implements Processor<String, PriceTick, Stri
         context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME,
                 ProcessingErrorHandler.failingTheThreadOnTimeout(t -> publishPending(false)));
         context.schedule(Duration.ofMillis(Math.max(1000, settings.updateIntervalMs())),
-                PunctuationType.WALL_CLOCK_TIME, ProcessingErrorHandler.failingTheThreadOnTimeout(t -> publishPending(true)));
+                PunctuationType.WALL_CLOCK_TIME,
+                ProcessingErrorHandler.failingTheThreadOnTimeout(t -> publishPending(true)));
     }
 
     /** The task closes (it moved to another instance, or the app stops): the reference price gauges go with it. */

@@ -181,7 +181,7 @@ class SendFailureIntegrationTest {
         }
     }
 
-    /** Every read_committed record of the topic by key, counted, once {@code expected} keys are there or at the deadline. */
+    /** The topic's read_committed records by key, counted: once {@code expected} keys are there, or at the timeout. */
     private static Map<String, Integer> readCommitted(String bootstrap, String topic, int expected, Duration timeout) {
         Map<String, Integer> byKey = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
