@@ -48,7 +48,7 @@ public final class ProcessingErrorHandler extends LogAndContinueProcessingExcept
         };
     }
 
-    static boolean isKafkas(Throwable exception) {
+    private static boolean isKafkas(Throwable exception) {
         return exception instanceof StreamsException || exception instanceof RetriableException;
     }
 }
