@@ -171,15 +171,16 @@ final class Pipeline implements AutoCloseable {
                 withStreamThreads(s.embedded() ? StreamsLifecycle.embeddedDefaults(s.kafka())
                         : StreamsLifecycle.clusterDefaults(s.kafka()), s.streamThreads()));
         HashwatchStreams streams = new HashwatchStreams(streamsSettings, s.economics(), s.pools(), registry);
-        StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime);
+        StreamThreadFailures failures = new StreamThreadFailures(System::nanoTime, Integer.parseInt(
+                streamsSettings.kafkaOverrides().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)));
         streams.kafkaStreams().setUncaughtExceptionHandler(e -> {
             StreamThreadExceptionResponse response = failures.onFailure();
             if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
                 log.warn("a stream thread failed; replacing it (it resumes from the last commit): {}", e.toString());
                 return response;
             }
-            log.error("stream threads failed {} times within {} min; stopping", StreamThreadFailures.MAX_REPLACEMENTS
-                    + 1, StreamThreadFailures.WINDOW.toMinutes(), e);
+            log.error("stream threads failed {} times within {} min; stopping", failures.maxReplacements() + 1,
+                    StreamThreadFailures.WINDOW.toMinutes(), e);
             onFatal.run();
             return response;
         });

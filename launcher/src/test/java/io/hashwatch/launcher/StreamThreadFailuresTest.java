@@ -11,8 +11,10 @@ class StreamThreadFailuresTest {
     @Test
     void replacesAFewThreadsPerWindowThenStops() {
         AtomicLong now = new AtomicLong();
-        StreamThreadFailures failures = new StreamThreadFailures(now::get);
-        for (int i = 0; i < StreamThreadFailures.MAX_REPLACEMENTS; i++) {
+        // Two stream threads: one outage can kill both, so each has its own five.
+        StreamThreadFailures failures = new StreamThreadFailures(now::get, 2);
+        assertEquals(2 * StreamThreadFailures.MAX_REPLACEMENTS_PER_THREAD, failures.maxReplacements());
+        for (int i = 0; i < 2 * StreamThreadFailures.MAX_REPLACEMENTS_PER_THREAD; i++) {
             assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, failures.onFailure(), "failure " + (i + 1));
             now.addAndGet(1_000_000_000L);
         }

@@ -12,11 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record whose processing throws is logged, dead-lettered and skipped: the topology dead-letters what it can tell
- * is bad with a reason, and this is the net for anything else, so one bad record never stops the app. Unless the
- * exception is Kafka's own: a send that failed for good ({@link SendErrorHandler}), a timeout waiting for the broker,
- * a store that failed. Skipping would then drop the rest of the record's outputs (or, for a failed send, records
- * already processed), so the stream thread fails instead, and its replacement resumes every task of the thread from
- * the last commit: exactly-once.
+ * is bad with a reason, and this is the net for anything else, so one bad record never stops the app. Unless Kafka
+ * could not be reached: a timeout waiting for the broker, or a send that failed for good on one
+ * ({@link SendErrorHandler}; Kafka Streams raises it at the task's next send). Skipping would then drop the rest of
+ * the record's outputs, or records already processed, so the stream thread fails instead: its tasks are closed
+ * dirty, which aborts their transaction, and they are assigned again (to the replacement thread) and resume from the
+ * last commit, their state restored from the changelogs: exactly-once.
  */
 public final class ProcessingErrorHandler extends LogAndContinueProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProcessingErrorHandler.class);
@@ -24,8 +25,8 @@ public final class ProcessingErrorHandler extends LogAndContinueProcessingExcept
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (isKafkas(exception)) {
-            log.error("Kafka failed while task {} processed in {}; the stream thread stops and its replacement"
-                    + " resumes from the last commit: {}", context.taskId(), context.processorNodeId(),
+            log.error("Kafka could not be reached while task {} processed in {}; the stream thread stops and its"
+                    + " tasks resume from the last commit: {}", context.taskId(), context.processorNodeId(),
                     exception.toString());
             return Response.fail();
         }
@@ -48,7 +49,16 @@ public final class ProcessingErrorHandler extends LogAndContinueProcessingExcept
         };
     }
 
+    /** A timeout or another retriable error, or Kafka Streams' wrapping of one (a stored send error). */
     private static boolean isKafkas(Throwable exception) {
-        return exception instanceof StreamsException || exception instanceof RetriableException;
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+            if (!(t instanceof StreamsException)) {
+                return false;
+            }
+        }
+        return false;
     }
 }
