@@ -6,6 +6,7 @@ import io.hashwatch.model.Topics;
 import io.hashwatch.model.Topics.Topic;
 import io.hashwatch.source.HeaderReplay;
 import io.hashwatch.source.HeaderPublisher;
+import io.hashwatch.source.KafkaProducers;
 import io.hashwatch.source.Pacing;
 import io.hashwatch.source.price.PriceCsvSource;
 import io.hashwatch.source.price.PricePublisher;
@@ -284,12 +285,9 @@ public final class BackfillCommand implements Callable<Integer> {
         List<PriceTick> merged = new ArrayList<>();
         priceSources.forEach(p -> p.forEach(merged::add));
         merged.sort(Comparator.comparingLong(PriceTick::tradeTimeMs));
-        // One request in flight, as the header publishers since a first batch refused on a partition just created
-        // (NOT_LEADER_OR_FOLLOWER), the next one taken, left the first unsendable. The replay once lost a tick the
-        // same way as far as its error tells (the batch expired unsent after 120 s; BackfillIntegrationTest in CI,
-        // 2026-12-07), and the backfill failed.
-        try (PricePublisher publisher = new PricePublisher(bootstrap,
-                Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1))) {
+        // The prices topic was just created: the replay once lost a tick as the header publisher did (its batch
+        // expired unsent after 120 s; BackfillIntegrationTest in CI, 2026-12-07), and the backfill failed.
+        try (PricePublisher publisher = new PricePublisher(bootstrap, KafkaProducers.ONE_REQUEST_IN_FLIGHT)) {
             long ticks = new PriceReplay().replay(merged, publisher, Pacing.asFastAsPossible()).published();
             publisher.flush();
             log.info("{} price ticks from {} file(s) published", ticks, priceSources.size());

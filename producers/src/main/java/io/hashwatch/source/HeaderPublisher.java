@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -69,19 +68,13 @@ public final class HeaderPublisher implements AutoCloseable {
         this.progressInterval = progressInterval;
     }
 
-    /** The producer settings this publisher uses. */
     /**
-     * One request in flight: on a partition just created, the broker refused a first batch (NOT_LEADER_OR_FOLLOWER,
-     * still creating the partition) and took the next one, which a new producer's sequence allows; the first then
-     * failed on its sequence number until it expired, and the chain lost its first header (2 of about 30 runs of a
-     * 1,000-header backfill). Headers come a block every ten minutes, or a backfill's batches of thousands.
+     * The producer settings this publisher uses: one request in flight ({@link KafkaProducers#ONE_REQUEST_IN_FLIGHT};
+     * headers come a block every ten minutes, or a backfill's batches of thousands).
      */
-    static final Map<String, Object> ONE_REQUEST_IN_FLIGHT =
-            Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-
     public static Map<String, Object> producerConfig(String bootstrapServers, Map<String, ?> extraProperties) {
-        return KafkaProducers.idempotent(bootstrapServers, "hashwatch-header-publisher", ONE_REQUEST_IN_FLIGHT,
-                extraProperties);
+        return KafkaProducers.idempotent(bootstrapServers, "hashwatch-header-publisher",
+                KafkaProducers.ONE_REQUEST_IN_FLIGHT, extraProperties);
     }
 
     /**
